@@ -1,0 +1,170 @@
+#include "actors/emitter.hpp"
+
+#include "pipeline/messages.hpp"
+#include "sinks/sink.hpp"
+
+#include <map>
+
+namespace klarna::actors {
+
+namespace {
+
+using namespace klarna::pipeline;
+using namespace klarna::sinks;
+
+struct stream_progress {
+  std::string name;
+  caf::actor planner;
+  std::uint64_t next_seq = 0;
+  std::map<std::uint64_t, page_records> waiting; // arrived ahead of next_seq
+  std::optional<std::uint64_t> page_count;       // known once the planner finished
+  std::uint64_t pages_known = 1;
+  std::uint64_t records = 0;
+  bool running = false;
+  bool ended = false;
+  bool complete = false;
+};
+
+struct emitter_state {
+  std::vector<stream_progress> streams;
+  caf::actor sink;
+  caf::actor on_done;
+  std::chrono::milliseconds progress_interval{5000};
+};
+
+using emitter_actor = caf::stateful_actor<emitter_state>;
+
+void report_if_all_ended(emitter_actor* self) {
+  sync_outcome outcome{true, {}};
+  for (const auto& stream : self->state.streams) {
+    if (!stream.ended)
+      return;
+    outcome.all_complete = outcome.all_complete && stream.complete;
+    outcome.records_per_stream.push_back(stream.records);
+  }
+  self->send(self->state.on_done, std::move(outcome));
+}
+
+void complete_if_done(emitter_actor* self, stream_progress& stream) {
+  if (stream.ended || !stream.page_count || stream.next_seq < *stream.page_count)
+    return;
+  auto& sink = self->state.sink;
+  if (!stream.running)
+    self->send(sink, sink_stream_status{stream.name, stream_status::running, {}});
+  self->send(sink, sink_checkpoint{stream.name, stream.records});
+  self->send(sink, sink_stream_status{stream.name, stream_status::complete, {}});
+  self->send(sink, sink_log{"INFO", stream.name + ": complete, "
+                                      + std::to_string(stream.records) + " records in "
+                                      + std::to_string(*stream.page_count) + " pages"});
+  stream.ended = true;
+  stream.complete = true;
+  report_if_all_ended(self);
+}
+
+// Sends every page that is next in order.
+void flush_in_order(emitter_actor* self, std::size_t index) {
+  auto& stream = self->state.streams[index];
+  auto& sink = self->state.sink;
+  for (auto it = stream.waiting.find(stream.next_seq); it != stream.waiting.end();
+       it = stream.waiting.find(stream.next_seq)) {
+    auto& page = it->second;
+    if (!stream.running && page.record_count > 0) {
+      stream.running = true;
+      self->send(sink, sink_stream_status{stream.name, stream_status::running, {}});
+    }
+    stream.records += page.record_count;
+    self->send(sink, sink_write_records{index, stream.name, std::move(page.lines),
+                                        page.record_count});
+    stream.waiting.erase(it);
+    ++stream.next_seq;
+  }
+  complete_if_done(self, stream);
+}
+
+void log_progress(emitter_actor* self) {
+  std::string text = "progress:";
+  for (const auto& stream : self->state.streams)
+    text += " " + stream.name + " " + std::to_string(stream.records) + " records ("
+            + std::to_string(stream.next_seq) + "/" + std::to_string(stream.pages_known)
+            + " pages" + (stream.ended ? (stream.complete ? ", complete" : ", failed") : "")
+            + ");";
+  text.pop_back();
+  self->send(self->state.sink, sink_log{"INFO", text});
+}
+
+caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::actor sink,
+                      caf::actor on_done, std::chrono::milliseconds progress_interval) {
+  auto& state = self->state;
+  state.sink = std::move(sink);
+  state.on_done = std::move(on_done);
+  state.progress_interval = progress_interval;
+  for (auto& name : names) {
+    state.streams.push_back({});
+    state.streams.back().name = std::move(name);
+  }
+  for (const auto& stream : state.streams)
+    self->send(state.sink, sink_stream_status{stream.name, stream_status::started, {}});
+  self->delayed_send(self, progress_interval, tick_atom::value);
+  return {
+    [=](const std::vector<caf::actor>& planners) {
+      for (std::size_t i = 0; i < planners.size() && i < self->state.streams.size(); ++i)
+        self->state.streams[i].planner = planners[i];
+    },
+    [=](page_records& page) {
+      auto& stream = self->state.streams.at(page.stream);
+      if (stream.ended)
+        return;
+      stream.pages_known = std::max(stream.pages_known, page.pages_known);
+      auto index = page.stream;
+      auto seq = page.seq;
+      stream.waiting.emplace(seq, std::move(page));
+      flush_in_order(self, index);
+    },
+    [=](const stream_finished& finished) {
+      auto& stream = self->state.streams.at(finished.stream);
+      stream.page_count = finished.page_count;
+      stream.pages_known = finished.page_count;
+      complete_if_done(self, stream);
+    },
+    [=](stream_failed& failed) {
+      auto& stream = self->state.streams.at(failed.stream);
+      if (stream.ended)
+        return;
+      stream.ended = true;
+      stream.waiting.clear();
+      auto& sink = self->state.sink;
+      self->send(sink, sink_error{std::move(failed.message), std::move(failed.internal_message),
+                                  failed.failure, stream.name});
+      self->send(sink, sink_stream_status{stream.name, stream_status::incomplete, {}});
+      report_if_all_ended(self);
+    },
+    [=](const sink_written& written) {
+      auto& stream = self->state.streams.at(written.stream_index);
+      if (stream.planner)
+        self->send(stream.planner, page_credit{1});
+    },
+    [=](const rate_limited& notice) {
+      for (const auto& stream : self->state.streams)
+        if (!stream.ended)
+          self->send(self->state.sink, sink_stream_status{stream.name, stream_status::running,
+                                                          notice.resume_at_ms});
+    },
+    [=](log_notice& notice) {
+      self->send(self->state.sink, sink_log{std::move(notice.level), std::move(notice.message)});
+    },
+    [=](tick_atom) {
+      log_progress(self);
+      self->delayed_send(self, self->state.progress_interval, tick_atom::value);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_emitter(caf::actor_system& system, std::vector<std::string> stream_names,
+                         const caf::actor& sink, const caf::actor& on_done,
+                         std::chrono::milliseconds progress_interval) {
+  return system.spawn(emitter, std::move(stream_names), sink, on_done, progress_interval);
+}
+
+} // namespace klarna::actors

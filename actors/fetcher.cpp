@@ -1,0 +1,187 @@
+#include "actors/fetcher.hpp"
+
+#include "actors/klarna_error.hpp"
+#include "pipeline/messages.hpp"
+
+#include <deque>
+#include <memory>
+#include <random>
+#include <unordered_map>
+
+namespace klarna::actors {
+
+namespace {
+
+using namespace klarna::pipeline;
+
+struct fetch_job {
+  fetch_page page;
+  int attempts = 0;
+  int throttled_attempts = 0;
+};
+
+struct fetcher_state {
+  fetch_settings settings;
+  std::unique_ptr<http_client> http;
+  caf::actor governor;
+  std::vector<caf::actor> parsers;
+  std::size_t next_parser = 0;
+  caf::actor emitter;
+  std::deque<fetch_job> queued;
+  std::unordered_map<std::uint64_t, fetch_job> jobs; // awaiting permit, in flight or backing off
+  std::uint64_t next_ticket = 1;
+  std::size_t awaiting_permit = 0;
+  std::size_t in_flight = 0;
+  fetch_stats stats;
+  std::minstd_rand jitter{std::random_device{}()};
+};
+
+using fetcher_actor = caf::stateful_actor<fetcher_state>;
+
+// Asks for permits while there is room in flight.
+void pump(fetcher_actor* self) {
+  auto& state = self->state;
+  while (!state.queued.empty()
+         && state.awaiting_permit + state.in_flight < state.settings.max_in_flight) {
+    auto ticket = state.next_ticket++;
+    auto stream = state.queued.front().page.stream;
+    state.jobs.emplace(ticket, std::move(state.queued.front()));
+    state.queued.pop_front();
+    ++state.awaiting_permit;
+    self->send(state.governor, permit_request{ticket, stream, caf::actor{self}});
+  }
+}
+
+std::string page_label(const fetch_page& page) {
+  return page.definition->name + " page " + std::to_string(page.seq);
+}
+
+void fail_job(fetcher_actor* self, fetch_job& job, config::failure_type failure,
+              std::string message, std::string internal) {
+  self->send(job.page.planner,
+             page_failed{job.page.seq, failure, std::move(message), std::move(internal)});
+}
+
+// Exponential back-off with full jitter: uniform in [0, min(30 s, 1 s * 2^attempt)].
+std::chrono::milliseconds backoff(fetcher_state& state, int attempt) {
+  long cap_ms = std::min(30'000L, 1000L << std::min(attempt, 5));
+  std::uniform_int_distribution<long> pick(cap_ms / 4, cap_ms);
+  return std::chrono::milliseconds(pick(state.jitter));
+}
+
+void retry_later(fetcher_actor* self, std::uint64_t ticket, fetch_job& job,
+                 const std::string& reason) {
+  auto delay = backoff(self->state, job.attempts);
+  ++self->state.stats.retries;
+  self->send(self->state.emitter,
+             log_notice{"WARN", "retrying " + page_label(job.page) + " in "
+                                  + std::to_string(delay.count()) + " ms (attempt "
+                                  + std::to_string(job.attempts + 1) + " of "
+                                  + std::to_string(self->state.settings.max_attempts)
+                                  + "): " + reason});
+  self->delayed_send(self, delay, retry_atom::value, ticket);
+}
+
+void on_response(fetcher_actor* self, http_response& response) {
+  auto& state = self->state;
+  --state.in_flight;
+  auto found = state.jobs.find(response.id);
+  if (found == state.jobs.end())
+    return;
+  auto& job = found->second;
+  if (response.status == 200) {
+    auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
+    self->send(parser, fetched_page{std::move(job.page), std::move(response.body)});
+    state.jobs.erase(found);
+  } else if (response.status == 429) {
+    ++state.stats.throttled;
+    if (++job.throttled_attempts > state.settings.max_throttled_attempts) {
+      fail_job(self, job, config::failure_type::transient_error,
+               "Klarna kept answering 429 Too Many Requests for " + page_label(job.page)
+                 + "; other clients may be using this account's request budget. Lower "
+                   "requests_per_second or try again later.",
+               describe_error_response(response.status, response.body));
+      state.jobs.erase(found);
+    } else {
+      double pause = response.retry_after_seconds.value_or(
+        std::min(30.0, static_cast<double>(1 << std::min(job.throttled_attempts - 1, 5))));
+      self->send(state.governor, throttled{pause});
+      state.queued.push_front(std::move(job));
+      state.jobs.erase(found);
+    }
+  } else {
+    bool transport = response.status == 0;
+    std::string reason = transport
+                           ? describe_transport_error(response.transport_code,
+                                                      response.transport_error)
+                           : describe_error_response(response.status, response.body);
+    bool retryable = transport || is_retryable_status(response.status);
+    if (retryable && ++job.attempts < state.settings.max_attempts) {
+      retry_later(self, response.id, job, reason);
+    } else {
+      auto failure = retryable ? config::failure_type::transient_error
+                               : failure_for_status(response.status);
+      std::string message = "could not read " + page_label(job.page) + ": " + reason;
+      if (!transport && !retryable)
+        message += ". " + advice_for_status(response.status);
+      else
+        message += " (gave up after " + std::to_string(job.attempts) + " attempts)";
+      fail_job(self, job, failure, message, reason);
+      state.jobs.erase(found);
+    }
+  }
+  pump(self);
+}
+
+caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor governor,
+                      std::vector<caf::actor> parsers, caf::actor emitter) {
+  auto& state = self->state;
+  state.settings = settings;
+  state.governor = std::move(governor);
+  state.parsers = std::move(parsers);
+  state.emitter = std::move(emitter);
+  // Completions arrive on the curl thread; a weak handle avoids a cycle between the
+  // actor and the client it owns.
+  caf::weak_actor_ptr weak_self = caf::actor_cast<caf::weak_actor_ptr>(self);
+  state.http = std::make_unique<http_client>(settings.http, [weak_self](http_response r) {
+    if (auto strong = weak_self.lock())
+      caf::anon_send(caf::actor_cast<caf::actor>(strong), std::move(r));
+  });
+  return {
+    [=](fetch_page& page) {
+      self->state.queued.push_back({std::move(page)});
+      pump(self);
+    },
+    [=](const permit_granted& permit) {
+      auto& state = self->state;
+      --state.awaiting_permit;
+      auto found = state.jobs.find(permit.ticket);
+      if (found == state.jobs.end())
+        return;
+      ++state.in_flight;
+      ++state.stats.requests;
+      state.http->submit({permit.ticket, found->second.page.url});
+    },
+    [=](http_response& response) { on_response(self, response); },
+    [=](retry_atom, std::uint64_t ticket) {
+      auto& state = self->state;
+      auto found = state.jobs.find(ticket);
+      if (found == state.jobs.end())
+        return;
+      state.queued.push_front(std::move(found->second));
+      state.jobs.erase(found);
+      pump(self);
+    },
+    [=](stats_atom) { return self->state.stats; },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
+                         const caf::actor& governor, const std::vector<caf::actor>& parsers,
+                         const caf::actor& emitter) {
+  return system.spawn(fetcher, std::move(settings), governor, parsers, emitter);
+}
+
+} // namespace klarna::actors

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "actors/http_client.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <cstddef>
+#include <vector>
+
+namespace klarna::actors {
+
+/// How the fetcher retries and how many requests it keeps in flight.
+struct fetch_settings {
+  http_settings http;
+  std::size_t max_in_flight = 32;
+  /// Attempts per page for 5xx, 408 and transport errors (429s are not counted:
+  /// they wait for the governor instead).
+  int max_attempts = 5;
+  /// 429 answers tolerated for one page before it fails.
+  int max_throttled_attempts = 30;
+};
+
+/// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
+/// permit per request, performs the GETs on an http_client (libcurl multi on its own
+/// thread), retries what is worth retrying, and hands 200 bodies to `parsers`
+/// round robin. Pages that cannot be had go back to their planner as page_failed;
+/// retries are reported to `emitter` as log_notice.
+caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
+                         const caf::actor& governor, const std::vector<caf::actor>& parsers,
+                         const caf::actor& emitter);
+
+} // namespace klarna::actors

@@ -1,0 +1,204 @@
+#include "actors/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace klarna::actors {
+
+namespace {
+
+// libcurl must be initialised once per process before any thread uses it.
+void ensure_curl_global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct transfer {
+  http_request request;
+  http_response response;
+  char error_text[CURL_ERROR_SIZE] = {0};
+  std::chrono::steady_clock::time_point started;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  static_cast<transfer*>(user)->response.body.append(data, size * count);
+  return size * count;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  std::string line(data, size * count);
+  static const std::string name = "retry-after:";
+  if (line.size() > name.size()) {
+    bool match = true;
+    for (std::size_t i = 0; i < name.size() && match; ++i)
+      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
+    if (match) {
+      // Only the delta-seconds form; an HTTP-date falls back to back-off.
+      char* end = nullptr;
+      double seconds = std::strtod(line.c_str() + name.size(), &end);
+      if (end != line.c_str() + name.size() && seconds >= 0)
+        static_cast<transfer*>(user)->response.retry_after_seconds = seconds;
+    }
+  }
+  return size * count;
+}
+
+} // namespace
+
+struct http_client::impl {
+  http_settings settings;
+  completion_handler on_complete;
+  CURLM* multi = nullptr;
+  std::mutex mutex;
+  std::vector<http_request> submitted; // guarded by mutex
+  std::atomic<bool> stopping{false};
+  std::unordered_map<CURL*, std::unique_ptr<transfer>> active; // I/O thread only
+  std::thread io_thread;
+
+  CURL* make_easy(transfer& t) {
+    CURL* easy = curl_easy_init();
+    curl_easy_setopt(easy, CURLOPT_URL, t.request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(easy, CURLOPT_USERNAME, settings.username.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, settings.password.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "source-klarna/0.1");
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, settings.connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, settings.total_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, settings.low_speed_time_s);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error_text);
+    return easy;
+  }
+
+  void start_submitted() {
+    std::vector<http_request> batch;
+    {
+      std::lock_guard<std::mutex> guard(mutex);
+      batch.swap(submitted);
+    }
+    for (auto& request : batch) {
+      auto t = std::make_unique<transfer>();
+      t->request = std::move(request);
+      t->response.id = t->request.id;
+      t->started = std::chrono::steady_clock::now();
+      CURL* easy = make_easy(*t);
+      curl_multi_add_handle(multi, easy);
+      active.emplace(easy, std::move(t));
+    }
+  }
+
+  void finish_done() {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+      if (message->msg != CURLMSG_DONE)
+        continue;
+      CURL* easy = message->easy_handle;
+      auto node = active.extract(easy);
+      auto& t = *node.mapped();
+      auto& response = t.response;
+      if (message->data.result == CURLE_OK) {
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
+      } else {
+        response.status = 0;
+        response.body.clear();
+        response.transport_code = message->data.result;
+        response.transport_error = t.error_text[0] != '\0'
+                                     ? t.error_text
+                                     : curl_easy_strerror(message->data.result);
+      }
+      response.elapsed_seconds = std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - t.started)
+                                   .count();
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+      on_complete(std::move(response));
+    }
+  }
+
+  void run() {
+    while (!stopping.load()) {
+      start_submitted();
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      finish_done();
+      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    }
+    for (auto& [easy, t] : active) {
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+    }
+    active.clear();
+  }
+};
+
+http_client::http_client(http_settings settings, completion_handler on_complete)
+  : impl_(std::make_unique<impl>()) {
+  ensure_curl_global_init();
+  impl_->settings = std::move(settings);
+  impl_->on_complete = std::move(on_complete);
+  impl_->multi = curl_multi_init();
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, impl_->settings.max_connections);
+  curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  impl_->io_thread = std::thread([this] { impl_->run(); });
+}
+
+http_client::~http_client() {
+  impl_->stopping = true;
+  curl_multi_wakeup(impl_->multi);
+  impl_->io_thread.join();
+  curl_multi_cleanup(impl_->multi);
+}
+
+void http_client::submit(http_request request) {
+  {
+    std::lock_guard<std::mutex> guard(impl_->mutex);
+    impl_->submitted.push_back(std::move(request));
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+std::string describe_transport_error(int curl_code, const std::string& curl_text) {
+  std::string kind;
+  switch (static_cast<CURLcode>(curl_code)) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      kind = "unknown host: the API host name could not be resolved; check region and base_url";
+      break;
+    case CURLE_COULDNT_CONNECT:
+      kind = "could not connect to the API host";
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      kind = "the request timed out";
+      break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      kind = "TLS failure: the API host's certificate could not be verified or the TLS "
+             "handshake failed";
+      break;
+    default:
+      kind = "the request failed";
+  }
+  return kind + " (" + curl_text + ")";
+}
+
+} // namespace klarna::actors

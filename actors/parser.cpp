@@ -1,0 +1,41 @@
+#include "actors/parser.hpp"
+
+#include "pipeline/airbyte_messages.hpp"
+#include "pipeline/messages.hpp"
+
+namespace klarna::actors {
+
+namespace {
+
+using namespace klarna::pipeline;
+
+caf::behavior parser(caf::event_based_actor* self) {
+  return {
+    [=](fetched_page& fetched) {
+      const auto& page = fetched.page;
+      try {
+        auto parsed = parse_page(fetched.body, page.definition->records_key,
+                                 page.definition->name, now_epoch_ms());
+        self->send(page.planner, page_ready{page.seq, std::move(parsed)});
+      } catch (const page_error& e) {
+        self->send(page.planner,
+                   page_failed{page.seq, config::failure_type::system_error,
+                               "Klarna sent a " + page.definition->name + " page (page "
+                                 + std::to_string(page.seq) + ") that is not a valid "
+                                 "collection: " + e.what(),
+                               page.url});
+      }
+    },
+  };
+}
+
+} // namespace
+
+std::vector<caf::actor> spawn_parsers(caf::actor_system& system, std::size_t count) {
+  std::vector<caf::actor> parsers;
+  for (std::size_t i = 0; i < count; ++i)
+    parsers.push_back(system.spawn(parser));
+  return parsers;
+}
+
+} // namespace klarna::actors

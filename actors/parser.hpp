@@ -1,0 +1,16 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <cstddef>
+#include <vector>
+
+namespace klarna::actors {
+
+/// Spawns `count` parsers: each turns a fetched_page into page_ready (records
+/// rendered as RECORD lines, see parse_page) or page_failed, sent to the page's
+/// planner. Parsing is the CPU-heavy step, so it runs off the I/O thread and in
+/// parallel on the scheduler's cores.
+std::vector<caf::actor> spawn_parsers(caf::actor_system& system, std::size_t count);
+
+} // namespace klarna::actors

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "actors/rate_window.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <cstddef>
+
+namespace klarna::actors {
+
+/// Spawns the rate governor: the one owner of the request budget that every request
+/// of the process shares. It answers permit_request with permit_granted as the
+/// rate_window allows, alternating between streams that wait, pauses everyone on a
+/// `throttled` report and tells `emitter` (rate_limited) so the platform hears of it.
+caf::actor spawn_rate_governor(caf::actor_system& system, rate_window::settings settings,
+                               std::size_t stream_count, const caf::actor& emitter);
+
+} // namespace klarna::actors

@@ -1,0 +1,98 @@
+#include "actors/stream_planner.hpp"
+
+#include "pipeline/messages.hpp"
+#include "pipeline/page_plan.hpp"
+
+namespace klarna::actors {
+
+namespace {
+
+using namespace klarna::pipeline;
+
+struct planner_state {
+  planner_settings settings;
+  std::optional<pagination_plan> plan;
+  caf::actor fetcher;
+  caf::actor emitter;
+  std::uint64_t credits = 0;
+  bool ended = false;
+};
+
+using planner_actor = caf::stateful_actor<planner_state>;
+
+void schedule(planner_actor* self) {
+  auto& state = self->state;
+  while (!state.ended && state.credits > 0) {
+    auto page = state.plan->take_next();
+    if (!page)
+      break;
+    --state.credits;
+    self->send(state.fetcher, fetch_page{state.settings.stream_index, page->seq,
+                                         std::move(page->url), state.settings.definition,
+                                         caf::actor{self}});
+  }
+}
+
+void fail(planner_actor* self, config::failure_type failure, std::string message,
+          std::string internal) {
+  auto& state = self->state;
+  if (state.ended)
+    return;
+  state.ended = true;
+  self->send(state.emitter, stream_failed{state.settings.stream_index, failure,
+                                          std::move(message), std::move(internal)});
+}
+
+caf::behavior stream_planner(planner_actor* self, planner_settings settings,
+                             caf::actor fetcher, caf::actor emitter) {
+  auto& state = self->state;
+  state.settings = settings;
+  state.credits = std::max<std::uint64_t>(1, settings.credits);
+  state.fetcher = std::move(fetcher);
+  state.emitter = std::move(emitter);
+  state.plan.emplace(
+    [settings](std::int64_t offset) {
+      return page_url(settings.api_base_url, *settings.definition, settings.page_size,
+                      offset, settings.start_date);
+    },
+    settings.page_size);
+  return {
+    [=](start_atom) { schedule(self); },
+    [=](page_ready& ready) {
+      auto& state = self->state;
+      if (state.ended)
+        return;
+      if (auto problem = state.plan->on_page(ready.seq, ready.page.pagination)) {
+        fail(self, config::failure_type::system_error, *problem, {});
+        return;
+      }
+      self->send(state.emitter,
+                 page_records{state.settings.stream_index, ready.seq,
+                              std::move(ready.page.record_lines), ready.page.record_count,
+                              state.plan->pages_known()});
+      if (state.plan->finished()) {
+        state.ended = true;
+        self->send(state.emitter,
+                   stream_finished{state.settings.stream_index, state.plan->pages_known()});
+        return;
+      }
+      schedule(self);
+    },
+    [=](page_failed& failed) {
+      fail(self, failed.failure, std::move(failed.message), std::move(failed.internal_message));
+    },
+    [=](const page_credit& credit) {
+      self->state.credits += credit.pages;
+      schedule(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
+                                const caf::actor& fetcher, const caf::actor& emitter) {
+  return system.spawn(stream_planner, std::move(settings), fetcher, emitter);
+}
+
+} // namespace klarna::actors

@@ -1,0 +1,130 @@
+#include "app/commands.hpp"
+
+#include "actors/http_client.hpp"
+#include "actors/klarna_error.hpp"
+#include "config/configured_catalog.hpp"
+#include "config/connector_config.hpp"
+#include "config/connector_spec.hpp"
+#include "config/input_error.hpp"
+#include "config/state_input.hpp"
+#include "pipeline/airbyte_messages.hpp"
+#include "pipeline/page_plan.hpp"
+#include "pipeline/read_pipeline.hpp"
+#include "pipeline/stream_catalog.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <iostream>
+
+namespace klarna::app {
+
+namespace {
+
+void emit(const std::string& line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+}
+
+// A configuration problem ends spec/discover/read: a TRACE error for the platform,
+// a line for people on stderr, exit code 1.
+int fail_with_config_error(const std::string& message) {
+  emit(pipeline::error_trace_line(message, {}, config::failure_type::config_error));
+  std::cerr << "source-klarna: " << message << '\n';
+  return 1;
+}
+
+void warn_about_ignored_fields(const config::connector_config& cfg) {
+  for (const auto& field : cfg.ignored_fields)
+    emit(pipeline::log_line("WARN", "config field '" + field
+                                      + "' is not known to this connector and is ignored"));
+}
+
+std::vector<std::string> stream_names() {
+  std::vector<std::string> names;
+  for (const auto& stream : pipeline::all_streams())
+    names.push_back(stream.name);
+  return names;
+}
+
+// One authenticated request for the first payout: the answer tells whether the
+// credentials, host and network are right.
+std::string probe_connection(const config::connector_config& cfg) {
+  std::promise<actors::http_response> answered;
+  auto response = answered.get_future();
+  actors::http_settings settings;
+  settings.username = cfg.username;
+  settings.password = cfg.password;
+  settings.total_timeout_ms = 30'000;
+  {
+    actors::http_client client(settings, [&answered](actors::http_response r) {
+      answered.set_value(std::move(r));
+    });
+    client.submit({1, pipeline::page_url(cfg.api_base_url, *pipeline::find_stream("payouts"),
+                                         1, 0, std::nullopt)});
+    response.wait();
+  }
+  auto result = response.get();
+  if (result.status == 200)
+    return {};
+  if (result.status == 0)
+    return "Could not reach Klarna at " + cfg.api_base_url + ": "
+           + actors::describe_transport_error(result.transport_code, result.transport_error);
+  return actors::advice_for_status(result.status) + " Klarna answered "
+         + actors::describe_error_response(result.status, result.body) + ".";
+}
+
+} // namespace
+
+int run_spec() {
+  emit(pipeline::spec_line(config::connector_specification()));
+  return 0;
+}
+
+int run_check(const std::string& config_path) {
+  try {
+    auto cfg = config::read_connector_config(config_path);
+    warn_about_ignored_fields(cfg);
+    auto problem = probe_connection(cfg);
+    emit(pipeline::connection_status_line(problem.empty(), problem));
+  } catch (const config::input_error& e) {
+    emit(pipeline::connection_status_line(false, e.what()));
+  }
+  return 0;
+}
+
+int run_discover(const std::string& config_path) {
+  try {
+    auto cfg = config::read_connector_config(config_path);
+    warn_about_ignored_fields(cfg);
+  } catch (const config::input_error& e) {
+    return fail_with_config_error(e.what());
+  }
+  emit(pipeline::catalog_line(pipeline::airbyte_catalog()));
+  return 0;
+}
+
+int run_read(const std::string& config_path, const std::string& catalog_path,
+             const std::string& state_path) {
+  config::connector_config cfg;
+  std::vector<const pipeline::stream_definition*> streams;
+  try {
+    cfg = config::read_connector_config(config_path);
+    for (const auto& selected : config::read_configured_catalog(catalog_path, stream_names()))
+      streams.push_back(pipeline::find_stream(selected.name));
+    if (!state_path.empty())
+      config::read_input_state(state_path);
+  } catch (const config::input_error& e) {
+    return fail_with_config_error(e.what());
+  }
+  warn_about_ignored_fields(cfg);
+  auto summary = pipeline::run_read(cfg, streams);
+  std::cerr << "source-klarna: " << pipeline::describe(summary) << '\n';
+  if (!summary.output_ok) {
+    std::cerr << "source-klarna: " << summary.output_error << '\n';
+    return 1;
+  }
+  return summary.all_complete ? 0 : 1;
+}
+
+} // namespace klarna::app

@@ -1,0 +1,50 @@
+// source-klarna: an Airbyte source for the Klarna Settlements API.
+
+#include "app/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  // A reader that goes away must not kill us mid-write; writes then fail with EPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"source-klarna: Airbyte source for Klarna settlements (payouts, transactions)",
+               "source-klarna"};
+  app.require_subcommand(1);
+  std::string config_path;
+  std::string catalog_path;
+  std::string state_path;
+
+  app.add_subcommand("spec", "print the connector specification");
+  auto* check = app.add_subcommand("check", "test the credentials with one request");
+  check->add_option("--config", config_path, "config JSON file")->required();
+  auto* discover = app.add_subcommand("discover", "print the catalog of streams");
+  discover->add_option("--config", config_path, "config JSON file")->required();
+  auto* read = app.add_subcommand("read", "read the selected streams");
+  read->add_option("--config", config_path, "config JSON file")->required();
+  read->add_option("--catalog", catalog_path, "configured catalog JSON file")->required();
+  read->add_option("--state", state_path, "state JSON file (optional)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (app.got_subcommand("spec"))
+      return klarna::app::run_spec();
+    if (app.got_subcommand(check))
+      return klarna::app::run_check(config_path);
+    if (app.got_subcommand(discover))
+      return klarna::app::run_discover(config_path);
+    return klarna::app::run_read(config_path, catalog_path, state_path);
+  } catch (const std::exception& e) {
+    // Last resort: nothing here carries the password (it is never put in exceptions).
+    std::cerr << "source-klarna: internal error: " << e.what() << '\n';
+    return 70;
+  }
+}

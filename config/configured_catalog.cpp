@@ -1,0 +1,77 @@
+#include "config/configured_catalog.hpp"
+
+#include "config/input_error.hpp"
+#include "config/json_input.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+
+namespace klarna::config {
+
+namespace {
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+} // namespace
+
+std::vector<selected_stream> parse_configured_catalog(const boost::json::value& json,
+                                                      const std::vector<std::string>& known) {
+  if (!json.is_object())
+    throw input_error(std::string("catalog must be a JSON object with a 'streams' array, got ")
+                      + json_type_name(json));
+  auto* streams = json.get_object().if_contains("streams");
+  if (streams == nullptr || !streams->is_array())
+    throw input_error("catalog must have a 'streams' array");
+  if (streams->get_array().empty())
+    throw input_error("catalog selects no streams; select at least one of: " + join(known));
+  std::vector<selected_stream> selected;
+  std::size_t index = 0;
+  for (const auto& entry : streams->get_array()) {
+    const std::string where = "catalog streams[" + std::to_string(index++) + "]";
+    if (!entry.is_object())
+      throw input_error(where + " must be an object");
+    auto* stream = entry.get_object().if_contains("stream");
+    if (stream == nullptr || !stream->is_object())
+      throw input_error(where + " must have a 'stream' object");
+    auto* name = stream->get_object().if_contains("name");
+    if (name == nullptr || !name->is_string())
+      throw input_error(where + ".stream.name must be a string");
+    std::string stream_name(name->get_string());
+    if (std::find(known.begin(), known.end(), stream_name) == known.end())
+      throw input_error(where + " names unknown stream '" + stream_name
+                        + "'; this source has: " + join(known));
+    std::string mode = "full_refresh";
+    if (auto* sync_mode = entry.get_object().if_contains("sync_mode")) {
+      if (!sync_mode->is_string())
+        throw input_error(where + ".sync_mode must be a string");
+      mode = std::string(sync_mode->get_string());
+    }
+    if (mode != "full_refresh")
+      throw input_error(where + " asks for sync_mode '" + mode + "' for stream '"
+                        + stream_name + "'; only full_refresh is supported");
+    for (const auto& earlier : selected)
+      if (earlier.name == stream_name)
+        throw input_error(where + " selects stream '" + stream_name + "' a second time");
+    selected.push_back({stream_name, mode});
+  }
+  return selected;
+}
+
+std::vector<selected_stream> read_configured_catalog(const std::string& path,
+                                                     const std::vector<std::string>& known) {
+  auto json = read_json_file(path, "catalog");
+  try {
+    return parse_configured_catalog(json, known);
+  } catch (const input_error& e) {
+    throw input_error(std::string(e.what()) + " (in catalog file '" + path + "')");
+  }
+}
+
+} // namespace klarna::config

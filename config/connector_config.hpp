@@ -1,0 +1,48 @@
+#pragma once
+
+#include "config/region_hosts.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace klarna::config {
+
+/// A validated connector configuration (the `--config` file).
+struct connector_config {
+  config::region region = region::eu;
+  bool playground = false;
+  std::string username;
+  /// Never printed, logged or put in an error message.
+  std::string password;
+  /// ISO-8601 date or date-time, as given; payouts before it are not read.
+  std::optional<std::string> start_date;
+  /// The API root every request goes to, always ending in '/': the region's host,
+  /// or `base_url` from the config.
+  std::string api_base_url;
+  int page_size = 500;
+  /// The request budget, averaged over the governor's window.
+  double requests_per_second = 200;
+  /// Fields of the config file that this connector does not know (ignored).
+  std::vector<std::string> ignored_fields;
+};
+
+/// Validates a parsed config object. Throws input_error naming the first field that
+/// is missing or invalid and what was expected.
+connector_config parse_connector_config(const boost::json::value& json);
+
+/// Reads and validates a config file (see parse_connector_config).
+connector_config read_connector_config(const std::string& path);
+
+/// True when `text` is an ISO-8601 date (2024-01-31) or date-time with a zone
+/// (2024-01-31T10:00:00Z, 2024-01-31T10:00:00.5+01:00) naming a real calendar day.
+bool is_iso8601_date_or_datetime(const std::string& text);
+
+/// Checks a user-supplied base URL: http(s), a host, no credentials, no query;
+/// plain http only for loopback hosts. Returns it normalized with a trailing '/'.
+/// Throws input_error naming `field` otherwise.
+std::string validate_base_url(const std::string& text, const std::string& field);
+
+} // namespace klarna::config

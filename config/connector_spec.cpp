@@ -1,0 +1,88 @@
+#include "config/connector_spec.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace klarna::config {
+
+namespace {
+
+// Kept as JSON text so that it reads like the document Airbyte shows a merchant.
+constexpr const char* specification_json = R"json({
+  "documentationUrl": "https://docs.airbyte.com/integrations/sources/klarna",
+  "connectionSpecification": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "title": "Klarna Settlements Spec",
+    "type": "object",
+    "required": ["region", "username", "password"],
+    "additionalProperties": true,
+    "properties": {
+      "region": {
+        "title": "Region",
+        "description": "Region of the Klarna account: eu (Europe), na (North America; \"us\" is accepted as an alias) or oc (Oceania).",
+        "type": "string",
+        "enum": ["eu", "na", "us", "oc"],
+        "order": 0
+      },
+      "playground": {
+        "title": "Playground",
+        "description": "Read from Klarna's playground (test) environment instead of production.",
+        "type": "boolean",
+        "default": false,
+        "order": 1
+      },
+      "username": {
+        "title": "Username (UID)",
+        "description": "The API username (UID) from the Klarna Merchant Portal, Settings > API credentials.",
+        "type": "string",
+        "order": 2
+      },
+      "password": {
+        "title": "Password",
+        "description": "The API password that belongs to the username.",
+        "type": "string",
+        "airbyte_secret": true,
+        "order": 3
+      },
+      "start_date": {
+        "title": "Start date",
+        "description": "Payouts before this ISO-8601 date or date-time are not read. A bare date means 00:00:00 UTC. Leave empty to read all payouts. Transactions have no date filter in the API and are always read in full.",
+        "type": "string",
+        "pattern": "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$",
+        "examples": ["2024-01-01", "2024-01-01T00:00:00Z"],
+        "order": 4
+      },
+      "base_url": {
+        "title": "Base URL",
+        "description": "Replaces the region and playground host, for proxies and tests; requests go to <base_url>settlements/v1/... Plain http is only allowed for loopback hosts.",
+        "type": "string",
+        "examples": ["http://127.0.0.1:8099/"],
+        "order": 5
+      },
+      "page_size": {
+        "title": "Page size",
+        "description": "Records per request (Klarna allows at most 500).",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 500,
+        "order": 6
+      },
+      "requests_per_second": {
+        "title": "Requests per second",
+        "description": "Request budget averaged over 60 seconds, shared by all streams. Defaults to Klarna's limit: 200 in production, 50 in the playground. Lower it when other systems use the same credentials.",
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 10000,
+        "order": 7
+      }
+    }
+  }
+})json";
+
+} // namespace
+
+boost::json::value connector_specification() {
+  return boost::json::parse(specification_json);
+}
+
+} // namespace klarna::config

@@ -1,0 +1,144 @@
+#pragma once
+
+// The messages that the actors of the read pipeline exchange: plain structs. The
+// pipeline lives in one process, so they travel as unsafe (never serialized) types.
+
+#include "actors/http_client.hpp"
+#include "actors/page_parser.hpp"
+#include "config/input_error.hpp"
+#include "pipeline/stream_catalog.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace klarna::pipeline {
+
+/// Position of a stream in the read's selection (also its planner's index).
+using stream_index = std::size_t;
+
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+/// planner -> fetcher: fetch one page and hand the result back to `planner`.
+struct fetch_page {
+  stream_index stream = 0;
+  std::uint64_t seq = 0;
+  std::string url;
+  const stream_definition* definition = nullptr;
+  caf::actor planner;
+};
+
+/// fetcher -> parser: a 200 body to parse.
+struct fetched_page {
+  fetch_page page;
+  std::string body;
+};
+
+/// parser -> planner: a page that parsed completely.
+struct page_ready {
+  std::uint64_t seq = 0;
+  actors::parsed_page page;
+};
+
+/// fetcher or parser -> planner: a page that cannot be had.
+struct page_failed {
+  std::uint64_t seq = 0;
+  config::failure_type failure = config::failure_type::system_error;
+  std::string message;
+  std::string internal_message;
+};
+
+/// planner -> emitter: the records of page `seq`, to emit in seq order.
+struct page_records {
+  stream_index stream = 0;
+  std::uint64_t seq = 0;
+  std::string lines;
+  std::uint64_t record_count = 0;
+  std::uint64_t pages_known = 0;
+};
+
+/// planner -> emitter: pages 0..page_count-1 are all the stream has.
+struct stream_finished {
+  stream_index stream = 0;
+  std::uint64_t page_count = 0;
+};
+
+/// planner -> emitter: the stream cannot be completed.
+struct stream_failed {
+  stream_index stream = 0;
+  config::failure_type failure = config::failure_type::system_error;
+  std::string message;
+  std::string internal_message;
+};
+
+/// emitter -> planner: pages written by the sink, so as many new pages may be fetched.
+struct page_credit {
+  std::uint64_t pages = 0;
+};
+
+/// emitter -> read pipeline: every stream ended.
+struct sync_outcome {
+  bool all_complete = false;
+  std::vector<std::uint64_t> records_per_stream;
+};
+
+/// fetcher -> governor: ask for leave to send one request.
+struct permit_request {
+  std::uint64_t ticket = 0;
+  stream_index stream = 0;
+  caf::actor requester;
+};
+
+/// governor -> fetcher: the request with this ticket may go now.
+struct permit_granted {
+  std::uint64_t ticket = 0;
+};
+
+/// fetcher -> governor: a request was answered 429; pause every request this long.
+struct throttled {
+  double pause_seconds = 1;
+};
+
+/// governor -> emitter: requests are paused until this wall-clock time (ms).
+struct rate_limited {
+  std::int64_t resume_at_ms = 0;
+};
+
+/// any actor -> emitter: a LOG message to pass on.
+struct log_notice {
+  std::string level;
+  std::string message;
+};
+
+/// Figures of the fetcher, for the final summary.
+struct fetch_stats {
+  std::uint64_t requests = 0;
+  std::uint64_t throttled = 0;
+  std::uint64_t retries = 0;
+};
+
+} // namespace klarna::pipeline
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetch_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetched_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_ready)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_records)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::stream_finished)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::stream_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_credit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::sync_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::permit_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::permit_granted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::throttled)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::rate_limited)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::log_notice)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetch_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::actors::http_response)

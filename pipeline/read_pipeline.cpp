@@ -1,0 +1,117 @@
+#include "pipeline/read_pipeline.hpp"
+
+#include "actors/emitter.hpp"
+#include "actors/fetcher.hpp"
+#include "actors/parser.hpp"
+#include "actors/rate_governor.hpp"
+#include "actors/stream_planner.hpp"
+#include "config/connector_config.hpp"
+#include "pipeline/messages.hpp"
+#include "sinks/airbyte_stdout_sink.hpp"
+#include "sinks/sink.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace klarna::pipeline {
+
+namespace {
+
+// Pages a stream may have in flight or buffered before the sink has written them.
+constexpr std::uint64_t credits_per_stream = 16;
+
+std::string summary_text(const read_summary& summary) {
+  std::string text = "read finished:";
+  for (std::size_t i = 0; i < summary.streams.size(); ++i)
+    text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
+  char figures[160];
+  std::snprintf(figures, sizeof figures,
+                " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s",
+                summary.requests, summary.throttled, summary.retries, summary.elapsed_seconds,
+                summary.elapsed_seconds > 0 ? summary.requests / summary.elapsed_seconds : 0.0);
+  return text + figures;
+}
+
+} // namespace
+
+read_summary run_read(const config::connector_config& config,
+                      const std::vector<const stream_definition*>& streams) {
+  auto started = std::chrono::steady_clock::now();
+  caf::actor_system_config system_config;
+  caf::actor_system system{system_config};
+  caf::scoped_actor self{system};
+
+  std::vector<std::string> names;
+  for (auto* stream : streams)
+    names.push_back(stream->name);
+
+  auto sink = sinks::spawn_airbyte_stdout_sink(system, stdout);
+  auto emitter = actors::spawn_emitter(system, names, sink, self, std::chrono::seconds(5));
+  actors::rate_window::settings budget;
+  budget.requests_per_second = config.requests_per_second;
+  auto governor = actors::spawn_rate_governor(system, budget, streams.size(), emitter);
+  auto parsers = actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
+  actors::fetch_settings fetch;
+  fetch.http.username = config.username;
+  fetch.http.password = config.password;
+  auto fetcher = actors::spawn_fetcher(system, fetch, governor, parsers, emitter);
+
+  std::vector<caf::actor> planners;
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    actors::planner_settings settings;
+    settings.stream_index = i;
+    settings.definition = streams[i];
+    settings.api_base_url = config.api_base_url;
+    settings.page_size = config.page_size;
+    settings.start_date = config.start_date;
+    settings.credits = credits_per_stream;
+    planners.push_back(actors::spawn_stream_planner(system, settings, fetcher, emitter));
+  }
+  self->send(emitter, planners);
+  for (auto& planner : planners)
+    self->send(planner, start_atom::value);
+
+  read_summary summary;
+  summary.streams = names;
+  self->receive([&](sync_outcome& outcome) {
+    summary.all_complete = outcome.all_complete;
+    for (auto count : outcome.records_per_stream)
+      summary.records.push_back(count);
+  });
+  self->request(fetcher, caf::infinite, stats_atom::value)
+    .receive(
+      [&](const fetch_stats& stats) {
+        summary.requests = stats.requests;
+        summary.throttled = stats.throttled;
+        summary.retries = stats.retries;
+      },
+      [](caf::error&) {});
+  summary.elapsed_seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  self->send(sink, sinks::sink_log{"INFO", summary_text(summary)});
+  self->request(sink, caf::infinite, sinks::sink_finish{})
+    .receive(
+      [&](const sinks::sink_finished& finished) {
+        summary.output_ok = finished.ok;
+        summary.output_error = finished.error;
+      },
+      [&](caf::error&) {
+        summary.output_ok = false;
+        summary.output_error = "the output sink stopped";
+      });
+
+  for (auto& actor : planners)
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (auto& actor : parsers)
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (const auto& actor : {fetcher, governor, emitter, sink})
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  return summary;
+}
+
+std::string describe(const read_summary& summary) {
+  return summary_text(summary);
+}
+
+} // namespace klarna::pipeline

@@ -1,0 +1,165 @@
+#include "sandbox/http_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace klarna::sandbox {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct http_server::impl {
+  server_options options;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  sliding_window_limiter limiter;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::mutex log_mutex;
+  std::ofstream request_log;
+
+  explicit impl(server_options o)
+    : options(std::move(o)), limiter(options.rate_limit, options.rate_window) {
+    if (!options.request_log_path.empty())
+      request_log.open(options.request_log_path);
+  }
+
+  void log_request(int status, const std::string& target) {
+    if (!request_log.is_open())
+      return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+    std::lock_guard<std::mutex> guard(log_mutex);
+    request_log << ms << ' ' << status << ' ' << target << '\n';
+  }
+
+  std::chrono::milliseconds delay() {
+    thread_local std::minstd_rand random{std::random_device{}()};
+    auto jitter = options.jitter.count();
+    auto extra = jitter > 0 ? static_cast<long>(random() % (2 * jitter + 1)) - jitter : 0;
+    return std::max(std::chrono::milliseconds(0), options.latency + std::chrono::milliseconds(extra));
+  }
+};
+
+namespace {
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket socket, http_server::impl& server, const request_router& router)
+    : stream_(std::move(socket)), timer_(stream_.get_executor()), server_(server), router_(router) {}
+
+  void start() { read(); }
+
+private:
+  void read() {
+    request_ = {};
+    http::async_read(stream_, buffer_, request_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (!ec)
+                         self->handle();
+                     });
+  }
+
+  void handle() {
+    std::string target(request_.target());
+    answer reply;
+    std::optional<long> retry_after_seconds;
+    std::chrono::milliseconds wait{0};
+    if (server_.limiter.admit(std::chrono::steady_clock::now(), wait)) {
+      reply = router_.route(std::string(request_.method_string()), target,
+                            std::string(request_[http::field::authorization]));
+    } else {
+      reply = request_router::error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded");
+      if (server_.options.retry_after)
+        retry_after_seconds = (wait.count() + 999) / 1000;
+    }
+    server_.log_request(reply.status, target);
+    response_ = {};
+    response_.version(request_.version());
+    response_.keep_alive(request_.keep_alive());
+    response_.result(static_cast<http::status>(reply.status));
+    response_.set(http::field::content_type, "application/json");
+    response_.set(http::field::server, "klarna-sandbox");
+    if (retry_after_seconds)
+      response_.set(http::field::retry_after, std::to_string(*retry_after_seconds));
+    response_.body() = std::move(reply.body);
+    response_.prepare_payload();
+    auto delay = server_.delay();
+    if (delay.count() == 0)
+      return write();
+    timer_.expires_after(delay);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
+  }
+
+  void write() {
+    http::async_write(stream_, response_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec || !self->response_.keep_alive())
+                          return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  asio::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  http_server::impl& server_;
+  const request_router& router_;
+};
+
+void accept(http_server::impl& server, const request_router& router) {
+  server.acceptor.async_accept([&server, &router](beast::error_code ec, tcp::socket socket) {
+    if (ec)
+      return;
+    socket.set_option(tcp::no_delay(true));
+    std::make_shared<session>(std::move(socket), server, router)->start();
+    accept(server, router);
+  });
+}
+
+} // namespace
+
+http_server::http_server(server_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+
+http_server::~http_server() = default;
+
+unsigned short http_server::bind() {
+  tcp::endpoint endpoint(asio::ip::make_address(impl_->options.host), impl_->options.port);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void http_server::run(const request_router& router) {
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](beast::error_code, int) { impl_->io.stop(); });
+  accept(*impl_, router);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < std::max(1u, impl_->options.threads); ++i)
+    threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& thread : threads)
+    thread.join();
+  if (impl_->request_log.is_open())
+    impl_->request_log.flush();
+}
+
+} // namespace klarna::sandbox

@@ -1,0 +1,88 @@
+// klarna-sandbox: a Klarna Settlements API compatible server for tests, benchmarks
+// and the demo. It prints "klarna-sandbox listening on <url>" as its first line once
+// it accepts requests (and, with --dump-truth, after the ground truth is written).
+
+#include "sandbox/dataset.hpp"
+#include "sandbox/http_server.hpp"
+#include "sandbox/request_router.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+// The ground truth: exactly the records served, one JSON object per line, in
+// listing order.
+void dump_truth(const klarna::sandbox::dataset& data, const std::string& directory) {
+  std::ofstream payouts(directory + "/payouts.jsonl");
+  for (const auto& payout : data.payouts)
+    payouts << payout.json << '\n';
+  std::ofstream transactions(directory + "/transactions.jsonl");
+  for (const auto& transaction : data.transactions)
+    transactions << transaction.json << '\n';
+  if (!payouts || !transactions)
+    throw std::runtime_error("cannot write the ground truth to " + directory);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"klarna-sandbox: a Klarna Settlements API compatible server", "klarna-sandbox"};
+  klarna::sandbox::server_options server;
+  klarna::sandbox::dataset_options data;
+  std::string username = "sandbox-user";
+  std::string password = "sandbox-password";
+  std::string truth_directory;
+  long window_ms = 60'000;
+  long latency_ms = 0;
+  long jitter_ms = 0;
+  app.add_option("--host", server.host, "address to listen on")->capture_default_str();
+  app.add_option("--port", server.port, "port; 0 picks a free one")->capture_default_str();
+  app.add_option("--threads", server.threads, "server threads")->capture_default_str();
+  app.add_option("--seed", data.seed, "seed of the generated data")->capture_default_str();
+  app.add_option("--payouts", data.payouts, "number of payouts")->capture_default_str();
+  app.add_option("--transactions-per-payout", data.transactions_per_payout,
+                 "transactions in each payout")->capture_default_str();
+  app.add_option("--unpaid-transactions", data.unpaid_transactions,
+                 "transactions not yet paid out")->capture_default_str();
+  app.add_option("--username", username, "accepted username")->capture_default_str();
+  app.add_option("--password", password, "accepted password");
+  app.add_option("--rate-limit", server.rate_limit,
+                 "requests/s averaged over --rate-window; 0 = unlimited")->capture_default_str();
+  app.add_option("--rate-window-ms", window_ms, "sliding window of the rate limit")
+    ->capture_default_str()->check(CLI::Range(1L, 3'600'000L));
+  app.add_flag("--retry-after", server.retry_after, "send Retry-After with 429");
+  app.add_option("--latency-ms", latency_ms, "delay before each response")->capture_default_str();
+  app.add_option("--jitter-ms", jitter_ms, "uniform +- jitter on the delay")->capture_default_str();
+  app.add_option("--dump-truth", truth_directory,
+                 "write payouts.jsonl and transactions.jsonl (the records served) here");
+  app.add_option("--request-log", server.request_log_path,
+                 "write '<ms> <status> <target>' per request here");
+  CLI11_PARSE(app, argc, argv);
+  server.rate_window = std::chrono::milliseconds(window_ms);
+  server.latency = std::chrono::milliseconds(latency_ms);
+  server.jitter = std::chrono::milliseconds(jitter_ms);
+
+  try {
+    klarna::sandbox::http_server http(server);
+    auto port = http.bind();
+    std::string host = server.host.find(':') != std::string::npos ? "[" + server.host + "]" : server.host;
+    data.base_url = "http://" + host + ":" + std::to_string(port) + "/";
+    auto dataset = klarna::sandbox::generate_dataset(data);
+    if (!truth_directory.empty())
+      dump_truth(dataset, truth_directory);
+    klarna::sandbox::request_router router(dataset, data.base_url, username, password);
+    std::cout << "klarna-sandbox listening on " << data.base_url << " ("
+              << dataset.payouts.size() << " payouts, " << dataset.transactions.size()
+              << " transactions)" << std::endl;
+    http.run(router);
+  } catch (const std::exception& e) {
+    std::cerr << "klarna-sandbox: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,262 @@
+#include "sandbox/request_router.hpp"
+
+#include <boost/beast/core/detail/base64.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <atomic>
+#include <functional>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <random>
+#include <regex>
+
+namespace klarna::sandbox {
+
+namespace {
+
+constexpr const char* api_prefix = "/settlements/v1/";
+
+std::string base64(const std::string& text) {
+  std::string out(boost::beast::detail::base64::encoded_size(text.size()), '\0');
+  out.resize(boost::beast::detail::base64::encode(out.data(), text.data(), text.size()));
+  return out;
+}
+
+std::string fresh_correlation_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t salt = std::random_device{}();
+  std::uint64_t value = (++counter) * 0x9E3779B97F4A7C15ull ^ salt;
+  char id[40];
+  std::snprintf(id, sizeof id, "%08x-%04x-4%03x-a%03x-%012llx",
+                static_cast<unsigned>(value >> 32), static_cast<unsigned>(value >> 16 & 0xffff),
+                static_cast<unsigned>(value & 0xfff), static_cast<unsigned>(counter & 0xfff),
+                static_cast<unsigned long long>(value & 0xffffffffffffull));
+  return id;
+}
+
+std::string quoted(const std::string& text) {
+  return boost::json::serialize(boost::json::string(text));
+}
+
+// A non-negative integer query value, or nullopt when it is not one.
+std::optional<std::int64_t> parse_count(const std::string& text) {
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoll(text);
+}
+
+using query_map = std::map<std::string, std::string>;
+
+// The records of a listing, by position: a whole table or a subset of its indexes.
+using record_at = std::function<const std::string&(std::size_t)>;
+
+// One page of a listing: pre-serialized records joined, plus pagination.
+answer page_of(const std::string& records_key, std::size_t record_count, const record_at& records,
+               const query_map& query, const std::string& page_url_base) {
+  std::int64_t size = 20;
+  std::int64_t offset = 0;
+  if (auto it = query.find("size"); it != query.end()) {
+    auto parsed = parse_count(it->second);
+    if (!parsed || *parsed < 1 || *parsed > 500)
+      return request_router::error(400, "BAD_VALUE",
+                                   "size must be an integer from 1 to 500");
+    size = *parsed;
+  }
+  if (auto it = query.find("offset"); it != query.end()) {
+    auto parsed = parse_count(it->second);
+    if (!parsed)
+      return request_router::error(400, "BAD_VALUE", "offset must be a non-negative integer");
+    offset = *parsed;
+  }
+  auto total = static_cast<std::int64_t>(record_count);
+  auto begin = std::min(offset, total);
+  auto end = std::min(total, begin + size);
+
+  auto link = [&](std::int64_t link_offset) {
+    boost::urls::url url(page_url_base);
+    for (const auto& [key, value] : query)
+      if (key != "offset" && key != "size")
+        url.params().append({key, value});
+    url.params().append({"offset", std::to_string(link_offset)});
+    url.params().append({"size", std::to_string(size)});
+    return std::string(url.buffer());
+  };
+
+  std::string body = "{\"" + records_key + "\":[";
+  for (auto i = begin; i < end; ++i) {
+    if (i > begin)
+      body += ',';
+    body += records(static_cast<std::size_t>(i));
+  }
+  body += "],\"pagination\":{\"count\":" + std::to_string(end - begin)
+          + ",\"total\":" + std::to_string(total) + ",\"offset\":" + std::to_string(offset);
+  if (end < total)
+    body += ",\"next\":" + quoted(link(end));
+  if (offset > 0)
+    body += ",\"prev\":" + quoted(link(std::max<std::int64_t>(0, offset - size)));
+  body += "}}";
+  return {200, std::move(body)};
+}
+
+} // namespace
+
+bool parse_iso8601(const std::string& text, std::int64_t& epoch_seconds) {
+  static const std::regex pattern(
+    R"(^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2})))?$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, pattern))
+    return false;
+  std::tm parts{};
+  parts.tm_year = std::stoi(m[1]) - 1900;
+  parts.tm_mon = std::stoi(m[2]) - 1;
+  parts.tm_mday = std::stoi(m[3]);
+  if (parts.tm_mon > 11 || parts.tm_mday < 1 || parts.tm_mday > 31)
+    return false;
+  if (m[4].matched) {
+    parts.tm_hour = std::stoi(m[5]);
+    parts.tm_min = std::stoi(m[6]);
+    parts.tm_sec = m[8].matched ? std::stoi(m[8]) : 0;
+    if (parts.tm_hour > 23 || parts.tm_min > 59 || parts.tm_sec > 59)
+      return false;
+  }
+  std::tm normalized = parts;
+  epoch_seconds = timegm(&normalized);
+  if (normalized.tm_mday != parts.tm_mday) // 2023-02-30 rolled over
+    return false;
+  if (m[11].matched) {
+    int offset = std::stoi(m[12]) * 3600 + std::stoi(m[13]) * 60;
+    epoch_seconds -= (m[11] == "+" ? offset : -offset);
+  }
+  return true;
+}
+
+request_router::request_router(const dataset& data, std::string base_url,
+                               const std::string& username, const std::string& password)
+  : data_(data),
+    base_url_(std::move(base_url)),
+    expected_authorization_("Basic " + base64(username + ":" + password)) {
+}
+
+answer request_router::error(int status, const std::string& code, const std::string& message) {
+  boost::json::object body{{"error_code", code},
+                           {"error_messages", boost::json::array{message.c_str()}},
+                           {"correlation_id", fresh_correlation_id()}};
+  return {status, boost::json::serialize(body)};
+}
+
+answer request_router::route(const std::string& method, const std::string& target,
+                             const std::string& authorization) const {
+  if (authorization != expected_authorization_)
+    return error(401, "UNAUTHORIZED", "Invalid or missing credentials");
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed)
+    return error(400, "BAD_REQUEST", "Malformed request target");
+  std::string path(parsed->path());
+  if (path.rfind(api_prefix, 0) != 0)
+    return error(404, "NOT_FOUND", "No such resource: " + path);
+  if (method != "GET")
+    return error(405, "METHOD_NOT_ALLOWED", "Only GET is supported");
+  query_map query;
+  for (const auto& param : parsed->params())
+    query[std::string(param.key)] = std::string(param.value);
+  auto resource = path.substr(std::string(api_prefix).size());
+  auto page_base = base_url_ + path.substr(1);
+
+  std::int64_t start = 0;
+  std::int64_t end = 0;
+  bool has_start = query.count("start_date") != 0;
+  bool has_end = query.count("end_date") != 0;
+  if (has_start && !parse_iso8601(query["start_date"], start))
+    return error(400, "BAD_VALUE", "start_date must be an ISO 8601 date or date-time");
+  if (has_end && !parse_iso8601(query["end_date"], end))
+    return error(400, "BAD_VALUE", "end_date must be an ISO 8601 date or date-time");
+  auto payout_matches = [&](const payout_row& payout) {
+    if (has_start && payout.payout_epoch < start)
+      return false;
+    if (has_end && payout.payout_epoch > end)
+      return false;
+    auto currency = query.find("currency_code");
+    return currency == query.end() || currency->second == payout.currency_code;
+  };
+
+  if (resource == "payouts") {
+    std::vector<std::size_t> matching;
+    for (std::size_t i = 0; i < data_.payouts.size(); ++i)
+      if (payout_matches(data_.payouts[i]))
+        matching.push_back(i);
+    return page_of("payouts", matching.size(),
+                   [&](std::size_t i) -> const std::string& { return data_.payouts[matching[i]].json; },
+                   query, page_base);
+  }
+  if (resource == "payouts/summary") {
+    if (!has_start || !has_end)
+      return error(400, "BAD_VALUE", "start_date and end_date are required");
+    std::map<std::string, boost::json::object> by_currency;
+    for (const auto& payout : data_.payouts) {
+      if (!payout_matches(payout))
+        continue;
+      auto& summary = by_currency[payout.currency_code];
+      if (summary.empty()) {
+        summary["summary_settlement_currency"] = payout.currency_code;
+        summary["summary_payout_date_start"] = format_utc(payout.payout_epoch);
+      }
+      summary["summary_payout_date_end"] = format_utc(payout.payout_epoch);
+      for (const auto& [key, value] : payout.totals) {
+        std::string name = "summary_total_" + std::string(key);
+        if (name == "summary_total_opening_debt_balance_amount"
+            || name == "summary_total_closing_debt_balance_amount"
+            || name == "summary_total_charge_amount" || name == "summary_total_credit_amount"
+            || name == "summary_total_fee_refund_amount"
+            || name == "summary_total_tax_refund_amount"
+            || name == "summary_total_deposit_amount")
+          continue; // not part of PayoutSummary
+        auto* existing = summary.if_contains(name);
+        summary[name] = (existing ? existing->as_int64() : 0) + value.as_int64();
+      }
+    }
+    boost::json::array summaries;
+    for (auto& [code, summary] : by_currency)
+      summaries.emplace_back(std::move(summary));
+    return {200, boost::json::serialize(summaries)};
+  }
+  if (resource.rfind("payouts/", 0) == 0) {
+    auto reference = resource.substr(std::string("payouts/").size());
+    auto found = data_.payout_by_reference.find(reference);
+    if (found == data_.payout_by_reference.end())
+      return error(404, "NOT_FOUND", "No payout with payment_reference " + reference);
+    return {200, data_.payouts[found->second].json};
+  }
+  if (resource == "transactions") {
+    const auto& all = data_.transactions;
+    auto reference = query.find("payment_reference");
+    auto order = query.find("order_id");
+    if (reference == query.end() && order == query.end())
+      return page_of("transactions", all.size(),
+                     [&](std::size_t i) -> const std::string& { return all[i].json; }, query,
+                     page_base);
+    // Filtered: the indexes of one payout's or one order's transactions.
+    static const std::vector<std::size_t> none;
+    auto lookup = [](const auto& index, const std::string& key) -> const std::vector<std::size_t>& {
+      auto found = index.find(key);
+      return found == index.end() ? none : found->second;
+    };
+    std::vector<std::size_t> matching;
+    const auto& candidates = reference != query.end()
+                               ? lookup(data_.transactions_by_reference, reference->second)
+                               : lookup(data_.transactions_by_order, order->second);
+    for (auto index : candidates)
+      if (order == query.end() || all[index].order_id == order->second)
+        matching.push_back(index);
+    return page_of("transactions", matching.size(),
+                   [&](std::size_t i) -> const std::string& { return all[matching[i]].json; },
+                   query, page_base);
+  }
+  return error(404, "NOT_FOUND", "No such resource: " + path);
+}
+
+} // namespace klarna::sandbox

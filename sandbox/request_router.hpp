@@ -1,0 +1,40 @@
+#pragma once
+
+#include "sandbox/dataset.hpp"
+
+#include <string>
+
+namespace klarna::sandbox {
+
+/// A response to send.
+struct answer {
+  int status = 200;
+  std::string body;
+};
+
+/// Answers Settlements API requests from a dataset, as Klarna would: HTTP Basic
+/// auth, the JSON endpoints under /settlements/v1/, size/offset pagination with
+/// absolute next/prev links, ErrorResponse bodies with a fresh correlation_id.
+class request_router {
+public:
+  request_router(const dataset& data, std::string base_url, const std::string& username,
+                 const std::string& password);
+
+  /// `target` is the request target ("/settlements/v1/payouts?size=10").
+  answer route(const std::string& method, const std::string& target,
+               const std::string& authorization) const;
+
+  /// An ErrorResponse body with a fresh correlation_id.
+  static answer error(int status, const std::string& code, const std::string& message);
+
+private:
+  const dataset& data_;
+  std::string base_url_;
+  std::string expected_authorization_;
+};
+
+/// Parses "2024-01-31" (00:00:00Z) or "2024-01-31T10:00:00Z" / "...+01:00" to epoch
+/// seconds; false when the text is not such a date.
+bool parse_iso8601(const std::string& text, std::int64_t& epoch_seconds);
+
+} // namespace klarna::sandbox
