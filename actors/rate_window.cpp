@@ -20,13 +20,16 @@ std::chrono::duration<double> as_seconds(rate_window::duration d) {
 
 rate_window::rate_window(settings config, time_point now)
   : settings_(config),
-    rate_(config.requests_per_second),
     last_refill_(now),
     paused_until_(now) {
   double window_seconds = as_seconds(config.window).count();
   double allowed = config.requests_per_second * window_seconds * (1.0 - config.safety_margin);
   capacity_ = static_cast<std::size_t>(std::max(1.0, std::floor(allowed)));
   burst_ = std::max(1.0, config.requests_per_second * config.burst_seconds);
+  // A full bucket plus a window of refill must fit in the window's capacity.
+  pacing_ceiling_ = std::max(config.requests_per_second * minimum_rate_share,
+                             (static_cast<double>(capacity_) - burst_) / window_seconds);
+  rate_ = pacing_ceiling_;
   tokens_ = burst_;
 }
 
@@ -36,11 +39,10 @@ void rate_window::refill(time_point now) {
   double elapsed = as_seconds(now - last_refill_).count();
   last_refill_ = now;
   if (now > paused_until_) {
-    rate_ = std::min(settings_.requests_per_second,
+    rate_ = std::min(pacing_ceiling_,
                      rate_ + settings_.requests_per_second * recovery_share_per_second * elapsed);
   }
-  // Paced below the window's average so that steady pacing never reaches the hard limit.
-  tokens_ = std::min(burst_, tokens_ + rate_ * (1.0 - settings_.safety_margin) * elapsed);
+  tokens_ = std::min(burst_, tokens_ + rate_ * elapsed);
 }
 
 void rate_window::forget_before(time_point now) {
@@ -63,7 +65,7 @@ rate_window::duration rate_window::try_acquire(time_point now) {
     wait = grants_.front() + settings_.window - now;
   if (tokens_ < 1.0) {
     auto token_wait = std::chrono::duration_cast<duration>(
-      std::chrono::duration<double>((1.0 - tokens_) / (rate_ * (1.0 - settings_.safety_margin))));
+      std::chrono::duration<double>((1.0 - tokens_) / rate_));
     wait = std::max(wait, token_wait);
   }
   if (wait > duration::zero())
@@ -76,7 +78,8 @@ rate_window::duration rate_window::try_acquire(time_point now) {
 void rate_window::on_throttled(time_point now, time_point resume_at) {
   refill(now);
   paused_until_ = std::max(paused_until_, resume_at);
-  rate_ = std::max(settings_.requests_per_second * minimum_rate_share, rate_ / 2);
+  rate_ = std::max(std::min(pacing_ceiling_, settings_.requests_per_second * minimum_rate_share),
+                   rate_ / 2);
   tokens_ = std::min(tokens_, 1.0);
 }
 

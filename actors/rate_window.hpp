@@ -13,8 +13,10 @@ namespace klarna::actors {
 /// - the sliding window: at most `capacity()` grants in any `window` (the hard
 ///   limit, Klarna's "requests per second averaged over a minute", less a safety
 ///   margin for clock and network skew);
-/// - pacing: a token bucket refilled at the current rate with a burst of about one
-///   second, so the window's budget is spread evenly, never spent at once.
+/// - pacing: a token bucket with a small burst (a quarter second of budget), refilled
+///   at the rate that keeps burst + rate x window within the window's capacity, so
+///   steady pacing never runs into the hard limit and the budget is spread evenly
+///   instead of being spent at once and then waited out.
 /// After a 429 every grant pauses and the pacing rate halves, then climbs back
 /// additively (AIMD) while no 429 comes.
 class rate_window {
@@ -27,7 +29,7 @@ public:
     double requests_per_second = 200;
     std::chrono::milliseconds window{60'000};
     double safety_margin = 0.02;
-    double burst_seconds = 1.0;
+    double burst_seconds = 0.25;
   };
 
   rate_window(settings config, time_point now);
@@ -42,7 +44,7 @@ public:
   /// Grants allowed in any window.
   std::size_t capacity() const { return capacity_; }
 
-  /// The current pacing rate (requests per second).
+  /// The current pacing rate (requests per second), at most pacing_ceiling().
   double current_rate() const { return rate_; }
 
   /// Grants within the window ending at `now`.
@@ -54,6 +56,7 @@ private:
 
   settings settings_;
   std::size_t capacity_;
+  double pacing_ceiling_;
   double rate_;
   double burst_;
   double tokens_;

@@ -2,7 +2,9 @@
 
 #include "pipeline/stream_catalog.hpp"
 
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
 namespace klarna::pipeline {
@@ -11,8 +13,11 @@ std::string page_url(const std::string& api_base, const stream_definition& strea
                      int page_size, std::int64_t offset,
                      const std::optional<std::string>& start_date) {
   boost::urls::url url(api_base + stream.path);
+  // '+' of a zone offset must be percent-encoded: servers read a bare '+' in a
+  // query as a space.
   if (stream.filters_by_start_date && start_date)
-    url.params().append({"start_date", *start_date});
+    url.encoded_params().append(
+      {"start_date", boost::urls::encode(*start_date, boost::urls::unreserved_chars)});
   url.params().append({"offset", std::to_string(offset)});
   url.params().append({"size", std::to_string(page_size)});
   return std::string(url.buffer());

@@ -1,0 +1,47 @@
+#include "actors/page_parser.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace klarna::actors;
+
+TEST_CASE("a page's records become RECORD lines, unchanged and in order", "[parser]") {
+  std::string body = R"({"payouts":[{"id":1,"big":9007199254740993,"name":"Größe ✓ \"q\"","n":null},
+                                    {"id":2,"neg":-9223372036854775807}],
+                         "pagination":{"count":2,"total":7,"offset":0,"next":"http://h/x?offset=2"}})";
+  auto page = parse_page(body, "payouts", "payouts", 42);
+  CHECK(page.record_count == 2);
+  CHECK(page.pagination.count == 2);
+  CHECK(page.pagination.total == std::optional<std::int64_t>(7));
+  CHECK(page.pagination.next == std::optional<std::string>("http://h/x?offset=2"));
+  CHECK(page.record_lines
+        == "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payouts\",\"data\":"
+           "{\"id\":1,\"big\":9007199254740993,\"name\":\"Größe ✓ \\\"q\\\"\",\"n\":null},"
+           "\"emitted_at\":42}}\n"
+           "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payouts\",\"data\":"
+           "{\"id\":2,\"neg\":-9223372036854775807},\"emitted_at\":42}}\n");
+}
+
+TEST_CASE("the last page has no next", "[parser]") {
+  auto page = parse_page(R"({"transactions":[],"pagination":{"count":0,"total":0}})", "transactions",
+                         "transactions", 1);
+  CHECK(page.record_count == 0);
+  CHECK(page.record_lines.empty());
+  CHECK_FALSE(page.pagination.next);
+}
+
+TEST_CASE("pages of the wrong shape are refused before anything is rendered", "[parser]") {
+  auto fails = [](const std::string& body) { return parse_page(body, "payouts", "payouts", 1); };
+  CHECK_THROWS_WITH(fails("{\"payouts\":["), Catch::Contains("not valid JSON"));
+  CHECK_THROWS_WITH(fails("[]"), Catch::Contains("not a JSON object"));
+  CHECK_THROWS_WITH(fails(R"({"transactions":[],"pagination":{"count":0}})"),
+                    Catch::Contains("no 'payouts' array"));
+  CHECK_THROWS_WITH(fails(R"({"payouts":[1],"pagination":{"count":1}})"),
+                    Catch::Contains("not an object"));
+  CHECK_THROWS_WITH(fails(R"({"payouts":[]})"), Catch::Contains("no 'pagination' object"));
+  CHECK_THROWS_WITH(fails(R"({"payouts":[{}],"pagination":{"count":2}})"),
+                    Catch::Contains("pagination.count is 2 but the page has 1 records"));
+  CHECK_THROWS_WITH(fails(R"({"payouts":[],"pagination":{"count":0,"next":5}})"),
+                    Catch::Contains("pagination.next is not a string"));
+}

@@ -1,0 +1,97 @@
+#include "actors/rate_window.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace klarna::actors;
+using namespace std::chrono;
+
+namespace {
+
+// Runs a greedy client against the window with a fake clock: it asks again exactly
+// when told to, for `span`, and returns the grant times.
+std::vector<rate_window::time_point> greedy_grants(rate_window& window, rate_window::time_point start,
+                                                   rate_window::duration span) {
+  std::vector<rate_window::time_point> grants;
+  auto now = start;
+  while (now < start + span) {
+    auto wait = window.try_acquire(now);
+    if (wait == rate_window::duration::zero())
+      grants.push_back(now);
+    else
+      now += wait;
+  }
+  return grants;
+}
+
+// The largest number of grants inside any window-long interval.
+std::size_t peak_in_any_window(const std::vector<rate_window::time_point>& grants,
+                               rate_window::duration window) {
+  std::size_t peak = 0;
+  std::size_t first = 0;
+  for (std::size_t last = 0; last < grants.size(); ++last) {
+    while (grants[last] - grants[first] >= window)
+      ++first;
+    peak = std::max(peak, last - first + 1);
+  }
+  return peak;
+}
+
+} // namespace
+
+TEST_CASE("capacity is rate x window less the safety margin", "[governor]") {
+  rate_window window({200, seconds(60), 0.02, 0.25}, rate_window::clock::time_point{});
+  CHECK(window.capacity() == 11760);
+  // Paced at (capacity - burst) / window: 195.2/s, 97.6% of the budget.
+  CHECK(window.current_rate() == Approx((11760 - 50) / 60.0));
+}
+
+TEST_CASE("a greedy client never exceeds the window and is paced, not bursty", "[governor]") {
+  auto start = rate_window::clock::time_point{} + hours(1);
+  rate_window window({50, seconds(10), 0.02, 0.25}, start);
+  auto grants = greedy_grants(window, start, seconds(35));
+  CHECK(peak_in_any_window(grants, seconds(10)) <= window.capacity());
+  // Pacing: the full bucket allows one second's burst at the start; after that no
+  // second holds more than one second of budget.
+  CHECK(peak_in_any_window(grants, seconds(1)) <= 2 * 50);
+  std::vector<rate_window::time_point> steady;
+  for (auto t : grants)
+    if (t >= start + seconds(2))
+      steady.push_back(t);
+  CHECK(peak_in_any_window(steady, seconds(1)) <= 50);
+  // And the budget is used: over 35 s close to 35 x 50 x 0.98 grants.
+  CHECK(grants.size() >= static_cast<std::size_t>(35 * 50 * 0.95));
+}
+
+TEST_CASE("random interleavings never exceed the window", "[governor]") {
+  std::mt19937 random(7);
+  for (int round = 0; round < 20; ++round) {
+    auto start = rate_window::clock::time_point{} + hours(1);
+    double rate = 5 + random() % 100;
+    auto length = milliseconds(2000 + random() % 8000);
+    rate_window window({rate, length, 0.02, 0.25}, start);
+    std::vector<rate_window::time_point> grants;
+    auto now = start;
+    for (int i = 0; i < 5000; ++i) {
+      now += microseconds(random() % 20000); // callers arrive at random times
+      if (window.try_acquire(now) == rate_window::duration::zero())
+        grants.push_back(now);
+    }
+    INFO("round " << round << ", rate " << rate << ", window " << length.count() << " ms");
+    CHECK(peak_in_any_window(grants, length) <= window.capacity());
+  }
+}
+
+TEST_CASE("a 429 pauses every grant, halves the rate, and the rate recovers", "[governor]") {
+  auto start = rate_window::clock::time_point{} + hours(1);
+  rate_window window({100, seconds(60), 0.02, 0.25}, start);
+  CHECK(window.try_acquire(start) == rate_window::duration::zero());
+  window.on_throttled(start, start + seconds(2));
+  CHECK(window.current_rate() == Approx((5880 - 25) / 60.0 / 2));
+  auto wait = window.try_acquire(start + seconds(1));
+  CHECK(wait == seconds(1)); // still paused
+  CHECK(window.try_acquire(start + seconds(2)) == rate_window::duration::zero());
+  window.try_acquire(start + seconds(20)); // 18 s without 429 at +5/s: back to the ceiling
+  CHECK(window.current_rate() == Approx((5880 - 25) / 60.0));
+}

@@ -1,0 +1,117 @@
+#include "config/connector_config.hpp"
+#include "config/input_error.hpp"
+#include "config/json_input.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace klarna::config;
+
+namespace {
+
+connector_config parse(const std::string& text) {
+  return parse_connector_config(parse_json_text(text, "test config"));
+}
+
+// The error message of parsing `text`, or "" when it parses.
+std::string error_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const input_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+} // namespace
+
+TEST_CASE("a minimal config gets production defaults", "[config]") {
+  auto cfg = parse(R"({"region":"eu","username":"u","password":"p"})");
+  CHECK(cfg.api_base_url == "https://api.klarna.com/");
+  CHECK_FALSE(cfg.playground);
+  CHECK(cfg.page_size == 500);
+  CHECK(cfg.requests_per_second == 200);
+  CHECK_FALSE(cfg.start_date);
+}
+
+TEST_CASE("the playground defaults to a quarter of the budget and its own host", "[config]") {
+  auto cfg = parse(R"({"region":"na","playground":true,"username":"u","password":"p"})");
+  CHECK(cfg.api_base_url == "https://api-na.playground.klarna.com/");
+  CHECK(cfg.requests_per_second == 50);
+}
+
+TEST_CASE("explicit settings are taken", "[config]") {
+  auto cfg = parse(R"({"region":"oc","username":"u","password":"p","start_date":"2024-02-29",
+                       "base_url":"http://127.0.0.1:8099","page_size":20,"requests_per_second":12.5})");
+  CHECK(cfg.api_base_url == "http://127.0.0.1:8099/"); // trailing slash added
+  CHECK(cfg.page_size == 20);
+  CHECK(cfg.requests_per_second == 12.5);
+  CHECK(cfg.start_date == std::optional<std::string>("2024-02-29"));
+}
+
+TEST_CASE("each bad field is named with what was expected", "[config]") {
+  CHECK_THAT(error_of(R"([1])"), Catch::Contains("must be a JSON object"));
+  CHECK_THAT(error_of(R"({"username":"u","password":"p"})"),
+             Catch::Contains("'region' is required"));
+  CHECK_THAT(error_of(R"({"region":"xx","username":"u","password":"p"})"),
+             Catch::Contains("'region' must be one of") && Catch::Contains("\"xx\""));
+  CHECK_THAT(error_of(R"({"region":"eu","password":"p"})"),
+             Catch::Contains("'username' is required"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u"})"),
+             Catch::Contains("'password' is required"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","playground":"yes"})"),
+             Catch::Contains("'playground' must be true or false, got string"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":0})"),
+             Catch::Contains("'page_size' must be from 1 to 500, got 0"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":501})"),
+             Catch::Contains("'page_size' must be from 1 to 500"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":2.5})"),
+             Catch::Contains("'page_size' must be an integer"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","start_date":"yesterday"})"),
+             Catch::Contains("'start_date' must be an ISO-8601 date"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","requests_per_second":0})"),
+             Catch::Contains("'requests_per_second' must be a number above 0"));
+}
+
+TEST_CASE("a wrongly typed password is reported without its value", "[config]") {
+  auto message = error_of(R"({"region":"eu","username":"u","password":123456789})");
+  CHECK_THAT(message, Catch::Contains("'password' must be a string, got integer"));
+  CHECK_THAT(message, !Catch::Contains("123456789"));
+}
+
+TEST_CASE("plain http is refused for hosts other than loopback", "[config]") {
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"http://proxy.example.com/"})"),
+             Catch::Contains("plain http") && Catch::Contains("proxy.example.com"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"ftp://x/"})"),
+             Catch::Contains("http or https"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"https://a:b@x/"})"),
+             Catch::Contains("must not contain credentials"));
+  CHECK(parse(R"({"region":"eu","username":"u","password":"p","base_url":"https://proxy.example.com/k/"})")
+          .api_base_url == "https://proxy.example.com/k/");
+  CHECK(parse(R"({"region":"eu","username":"u","password":"p","base_url":"http://localhost:1/"})")
+          .api_base_url == "http://localhost:1/");
+}
+
+TEST_CASE("unknown fields are ignored and listed", "[config]") {
+  auto cfg = parse(R"({"region":"eu","username":"u","password":"p","colour":"blue"})");
+  REQUIRE(cfg.ignored_fields.size() == 1);
+  CHECK(cfg.ignored_fields[0] == "colour");
+}
+
+TEST_CASE("ISO-8601 dates are checked against the calendar", "[config]") {
+  CHECK(is_iso8601_date_or_datetime("2024-02-29"));
+  CHECK(is_iso8601_date_or_datetime("2024-01-31T23:59:59Z"));
+  CHECK(is_iso8601_date_or_datetime("2024-01-31T10:00:00.123+01:00"));
+  CHECK_FALSE(is_iso8601_date_or_datetime("2023-02-29"));
+  CHECK_FALSE(is_iso8601_date_or_datetime("2024-13-01"));
+  CHECK_FALSE(is_iso8601_date_or_datetime("2024-01-31T24:00:00Z"));
+  CHECK_FALSE(is_iso8601_date_or_datetime("2024-01-31T10:00:00")); // no zone
+  CHECK_FALSE(is_iso8601_date_or_datetime("31.01.2024"));
+}
+
+TEST_CASE("a config file that is missing or not JSON names the file", "[config]") {
+  CHECK_THROWS_WITH(read_connector_config("/nonexistent/config.json"),
+                    Catch::Contains("cannot read config file '/nonexistent/config.json'"));
+  CHECK_THROWS_WITH(parse_json_text("{\"region\": ", "config file 'x.json'"),
+                    Catch::Contains("config file 'x.json' is not valid JSON")
+                      && Catch::Contains("line 1"));
+}
