@@ -19,7 +19,8 @@ namespace {
 
 const char* const known_fields[] = {"region",    "playground", "username",
                                     "password",  "start_date", "base_url",
-                                    "page_size", "requests_per_second"};
+                                    "page_size", "requests_per_second",
+                                    "rate_window_seconds"};
 
 std::string field_path(const char* name) {
   return std::string("config field '") + name + "'";
@@ -178,6 +179,15 @@ connector_config parse_connector_config(const boost::json::value& json) {
       throw input_error(field_path("requests_per_second")
                         + " must be a number above 0 and at most 10000");
     cfg.requests_per_second = rate;
+  }
+
+  if (auto* value = optional_field(obj, "rate_window_seconds")) {
+    if (!value->is_number())
+      wrong_type("rate_window_seconds", "a number", *value);
+    double window = value->to_number<double>();
+    if (!(window >= 1) || !(window <= 3600))
+      throw input_error(field_path("rate_window_seconds") + " must be from 1 to 3600");
+    cfg.rate_window_seconds = window;
   }
 
   // Unknown fields are kept out of the way, not refused: Airbyte may pass fields

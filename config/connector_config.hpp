@@ -25,6 +25,8 @@ struct connector_config {
   int page_size = 500;
   /// The request budget, averaged over the governor's window.
   double requests_per_second = 200;
+  /// The window over which the budget is averaged (Klarna: 60 s).
+  double rate_window_seconds = 60;
   /// Fields of the config file that this connector does not know (ignored).
   std::vector<std::string> ignored_fields;
 };

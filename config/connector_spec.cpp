@@ -74,6 +74,15 @@ constexpr const char* specification_json = R"json({
         "exclusiveMinimum": 0,
         "maximum": 10000,
         "order": 7
+      },
+      "rate_window_seconds": {
+        "title": "Rate window (seconds)",
+        "description": "The window over which requests_per_second is averaged. Klarna measures over 60 seconds; change it only for a server that measures differently.",
+        "type": "number",
+        "minimum": 1,
+        "maximum": 3600,
+        "default": 60,
+        "order": 8
       }
     }
   }

@@ -50,6 +50,7 @@ read_summary run_read(const config::connector_config& config,
   auto emitter = actors::spawn_emitter(system, names, sink, self, std::chrono::seconds(5));
   actors::rate_window::settings budget;
   budget.requests_per_second = config.requests_per_second;
+  budget.window = std::chrono::milliseconds(static_cast<long>(config.rate_window_seconds * 1000));
   auto governor = actors::spawn_rate_governor(system, budget, streams.size(), emitter);
   auto parsers = actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
   actors::fetch_settings fetch;

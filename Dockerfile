@@ -1,0 +1,26 @@
+# Airbyte connector image of source-klarna (Debian bookworm, multi-stage).
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      build-essential cmake libcaf-dev libcurl4-openssl-dev libboost-json1.81-dev \
+      libboost-url1.81-dev libboost1.81-dev libcli11-dev catch2 \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
+ && cmake --build /build -j"$(nproc)" --target source-klarna
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      ca-certificates libcaf-core0.17 libcurl4 libboost-json1.81.0 libboost-url1.81.0 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 1000 airbyte \
+ && mkdir -p /airbyte && chown airbyte:airbyte /airbyte
+COPY --from=build /build/source-klarna /usr/local/bin/source-klarna
+USER airbyte
+WORKDIR /airbyte
+ENV AIRBYTE_ENTRYPOINT="/usr/local/bin/source-klarna"
+ENTRYPOINT ["/usr/local/bin/source-klarna"]
+LABEL io.airbyte.name=airbyte/source-klarna-cpp
+LABEL io.airbyte.version=0.1.0

@@ -1,0 +1,135 @@
+"""Shared helpers of the integration tests: start klarna-sandbox, run source-klarna,
+validate every output line against the Airbyte protocol schema."""
+
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+import jsonschema
+import yaml
+
+SOURCE = os.environ["SOURCE_KLARNA"]
+SANDBOX = os.environ["KLARNA_SANDBOX"]
+PROTOCOL_SCHEMA = os.environ["AIRBYTE_PROTOCOL_SCHEMA"]
+
+USERNAME = "it-user"
+# Recognizable, so that tests can assert it never appears in any output.
+PASSWORD = "Pw-7f3a9c-NEVER-PRINT"
+
+
+def _message_validator():
+    with open(PROTOCOL_SCHEMA) as f:
+        protocol = yaml.safe_load(f)
+    schema = {"$ref": "#/definitions/AirbyteMessage", "definitions": protocol["definitions"]}
+    return jsonschema.Draft7Validator(schema)
+
+
+VALIDATOR = _message_validator()
+
+
+class Sandbox:
+    """klarna-sandbox on a free loopback port, with its ground truth dumped."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.TemporaryDirectory(prefix="klarna-it-")
+        self.request_log = os.path.join(self.dir.name, "requests.log")
+        command = [SANDBOX, "--port", "0", "--username", USERNAME, "--password", PASSWORD,
+                   "--dump-truth", self.dir.name, "--request-log", self.request_log, *args]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        first_line = self.process.stdout.readline()
+        if "listening on" not in first_line:
+            self.process.kill()
+            raise RuntimeError("klarna-sandbox did not start: " + first_line)
+        self.url = first_line.split()[3]
+
+    def truth(self, stream):
+        with open(os.path.join(self.dir.name, stream + ".jsonl"), encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
+    def requests(self):
+        """(ms, status, target) of every request, after stop()."""
+        with open(self.request_log) as f:
+            return [(int(ms), int(status), target)
+                    for ms, status, target in (line.split(" ", 2) for line in f)]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        self.dir.cleanup()
+
+
+class ConnectorTestCase(unittest.TestCase):
+    maxDiff = 2000
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="klarna-run-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, name, content):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(content if isinstance(content, str) else json.dumps(content))
+        return path
+
+    def config(self, url, **fields):
+        config = {"region": "eu", "username": USERNAME, "password": PASSWORD, "base_url": url,
+                  "requests_per_second": 1000}
+        config.update(fields)
+        return {k: v for k, v in config.items() if v is not None}
+
+    @staticmethod
+    def catalog(*streams):
+        return {"streams": [{"stream": {"name": s, "json_schema": {},
+                                        "supported_sync_modes": ["full_refresh"]},
+                             "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}
+                            for s in streams]}
+
+    def run_connector(self, *args, timeout=300):
+        result = subprocess.run([SOURCE, *args], capture_output=True, text=True, timeout=timeout)
+        for stream_name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+            self.assertNotIn(PASSWORD, text, f"the password leaked to {stream_name}")
+        return result
+
+    def messages(self, stdout):
+        """Every stdout line parsed and validated as an AirbyteMessage."""
+        messages = []
+        for number, line in enumerate(stdout.splitlines(), 1):
+            message = json.loads(line)
+            errors = list(VALIDATOR.iter_errors(message))
+            self.assertEqual(errors, [], f"line {number} is not a valid AirbyteMessage: {line[:300]}")
+            messages.append(message)
+        return messages
+
+    def read(self, config, catalog, *extra):
+        return self.run_connector("read", "--config", self.write("config.json", config),
+                                  "--catalog", self.write("catalog.json", catalog), *extra)
+
+
+def records_of(messages, stream):
+    return [m["record"]["data"] for m in messages
+            if m["type"] == "RECORD" and m["record"]["stream"] == stream]
+
+
+def statuses_of(messages, stream):
+    return [m["trace"]["stream_status"]["status"] for m in messages
+            if m["type"] == "TRACE" and m["trace"]["type"] == "STREAM_STATUS"
+            and m["trace"]["stream_status"]["stream_descriptor"]["name"] == stream]
+
+
+def errors_of(messages):
+    return [m["trace"]["error"] for m in messages
+            if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+
+
+def states_of(messages, stream):
+    return [m["state"] for m in messages if m["type"] == "STATE"
+            and m["state"]["stream"]["stream_descriptor"]["name"] == stream]

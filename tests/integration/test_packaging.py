@@ -1,0 +1,60 @@
+"""The Airbyte image description: Dockerfile and metadata.yaml agree with each other,
+with Airbyte's conventions, and with the hosts the connector actually uses."""
+
+import os
+import re
+import unittest
+
+import yaml
+
+ROOT = os.environ["REPO_ROOT"]
+
+
+def dockerfile():
+    with open(os.path.join(ROOT, "Dockerfile")) as f:
+        return f.read()
+
+
+def final_stage(text):
+    return text.split("\nFROM ")[-1]
+
+
+class PackagingTest(unittest.TestCase):
+    def setUp(self):
+        with open(os.path.join(ROOT, "metadata.yaml")) as f:
+            self.metadata = yaml.safe_load(f)["data"]
+        self.stage = final_stage(dockerfile())
+
+    def test_labels_match_metadata(self):
+        labels = dict(re.findall(r"^LABEL (io\.airbyte\.\w+)=(\S+)$", self.stage, re.M))
+        self.assertEqual(labels.get("io.airbyte.name"), self.metadata["dockerRepository"])
+        self.assertEqual(labels.get("io.airbyte.version"), self.metadata["dockerImageTag"])
+
+    def test_entrypoint_is_absolute_and_matches_airbyte_entrypoint(self):
+        entrypoint = re.search(r'^ENTRYPOINT \["([^"]+)"\]$', self.stage, re.M).group(1)
+        env = re.search(r'^ENV AIRBYTE_ENTRYPOINT="([^"]+)"$', self.stage, re.M).group(1)
+        self.assertTrue(entrypoint.startswith("/"))
+        self.assertEqual(env, entrypoint)
+        self.assertIn("/build/source-klarna " + entrypoint, self.stage)
+
+    def test_runs_as_airbyte_with_writable_workdir(self):
+        self.assertRegex(self.stage, r"useradd [^\n]*airbyte")
+        self.assertRegex(self.stage, r"chown airbyte:airbyte /airbyte")
+        self.assertRegex(self.stage, r"\nUSER airbyte\n")
+        self.assertTrue(dockerfile().startswith("# ") and "FROM debian:bookworm" in dockerfile())
+
+    def test_metadata_is_a_source_with_the_klarna_hosts(self):
+        self.assertEqual(self.metadata["connectorType"], "source")
+        hosts = set(self.metadata["allowedHosts"]["hosts"])
+        for region in ("api", "api-na", "api-oc"):
+            self.assertIn(f"{region}.klarna.com", hosts)
+            self.assertIn(f"{region}.playground.klarna.com", hosts)
+        # The same hosts the connector derives from region and playground.
+        with open(os.path.join(ROOT, "config", "region_hosts.cpp")) as f:
+            source = f.read()
+        for fragment in ('"-na"', '"-oc"', '".playground.klarna.com"', '".klarna.com"'):
+            self.assertIn(fragment, source)
+
+
+if __name__ == "__main__":
+    unittest.main()
