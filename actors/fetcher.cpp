@@ -3,6 +3,8 @@
 #include "actors/klarna_error.hpp"
 #include "pipeline/messages.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <deque>
 #include <memory>
 #include <random>
@@ -32,17 +34,26 @@ struct fetcher_state {
   std::uint64_t next_ticket = 1;
   std::size_t awaiting_permit = 0;
   std::size_t in_flight = 0;
+  /// Exponentially weighted mean response time, seconds.
+  double latency_ewma = 0.05;
   fetch_stats stats;
   std::minstd_rand jitter{std::random_device{}()};
 };
 
 using fetcher_actor = caf::stateful_actor<fetcher_state>;
 
+// Requests worth keeping in flight: enough to spend the budget at the observed
+// latency (Little's law, with a quarter extra for jitter), within the cap.
+std::size_t in_flight_limit(const fetcher_state& state) {
+  auto wanted = std::ceil(state.settings.requests_per_second * state.latency_ewma * 1.25) + 1;
+  return std::clamp<std::size_t>(static_cast<std::size_t>(wanted), 2, state.settings.max_in_flight);
+}
+
 // Asks for permits while there is room in flight.
 void pump(fetcher_actor* self) {
   auto& state = self->state;
   while (!state.queued.empty()
-         && state.awaiting_permit + state.in_flight < state.settings.max_in_flight) {
+         && state.awaiting_permit + state.in_flight < in_flight_limit(state)) {
     auto ticket = state.next_ticket++;
     auto stream = state.queued.front().page.stream;
     state.jobs.emplace(ticket, std::move(state.queued.front()));
@@ -89,6 +100,8 @@ void on_response(fetcher_actor* self, http_response& response) {
   if (found == state.jobs.end())
     return;
   auto& job = found->second;
+  if (response.status != 0)
+    state.latency_ewma = 0.8 * state.latency_ewma + 0.2 * response.elapsed_seconds;
   if (response.status == 200) {
     auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
     self->send(parser, fetched_page{std::move(job.page), std::move(response.body)});

@@ -12,7 +12,10 @@ namespace klarna::actors {
 /// How the fetcher retries and how many requests it keeps in flight.
 struct fetch_settings {
   http_settings http;
-  std::size_t max_in_flight = 32;
+  /// The request budget: with the observed latency it sizes the requests in flight
+  /// (Little's law: in flight = rate x latency), between 2 and max_in_flight.
+  double requests_per_second = 200;
+  std::size_t max_in_flight = 64;
   /// Attempts per page for 5xx, 408 and transport errors (429s are not counted:
   /// they wait for the governor instead).
   int max_attempts = 5;
@@ -22,7 +25,8 @@ struct fetch_settings {
 
 /// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
 /// permit per request, performs the GETs on an http_client (libcurl multi on its own
-/// thread), retries what is worth retrying, and hands 200 bodies to `parsers`
+/// thread) with as many in flight as the budget and latency call for, retries what
+/// is worth retrying, and hands 200 bodies to `parsers`
 /// round robin. Pages that cannot be had go back to their planner as page_failed;
 /// retries are reported to `emitter` as log_notice.
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
