@@ -30,6 +30,8 @@ struct emitter_state {
   caf::actor sink;
   caf::actor on_done;
   std::chrono::milliseconds progress_interval{5000};
+  /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
+  std::int64_t announced_resume_ms = 0;
 };
 
 using emitter_actor = caf::stateful_actor<emitter_state>;
@@ -144,6 +146,10 @@ caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::
         self->send(stream.planner, page_credit{1});
     },
     [=](const rate_limited& notice) {
+      // Many requests in flight get 429 together; one status per pause is enough.
+      if (notice.resume_at_ms < self->state.announced_resume_ms + 1000)
+        return;
+      self->state.announced_resume_ms = notice.resume_at_ms;
       for (const auto& stream : self->state.streams)
         if (!stream.ended)
           self->send(self->state.sink, sink_stream_status{stream.name, stream_status::running,

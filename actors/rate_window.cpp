@@ -77,9 +77,12 @@ rate_window::duration rate_window::try_acquire(time_point now) {
 
 void rate_window::on_throttled(time_point now, time_point resume_at) {
   refill(now);
+  // Requests in flight when the first 429 came answer 429 too; they are one event,
+  // so the rate halves once per pause, not once per answer.
+  if (now >= paused_until_)
+    rate_ = std::max(std::min(pacing_ceiling_, settings_.requests_per_second * minimum_rate_share),
+                     rate_ / 2);
   paused_until_ = std::max(paused_until_, resume_at);
-  rate_ = std::max(std::min(pacing_ceiling_, settings_.requests_per_second * minimum_rate_share),
-                   rate_ / 2);
   tokens_ = std::min(tokens_, 1.0);
 }
 

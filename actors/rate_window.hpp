@@ -38,7 +38,8 @@ public:
   /// wait before asking again.
   duration try_acquire(time_point now);
 
-  /// A request was answered 429: pause every grant until `resume_at`, halve the rate.
+  /// A request was answered 429: pause every grant until `resume_at`; halve the rate
+  /// unless grants were already paused (429s of one burst count once).
   void on_throttled(time_point now, time_point resume_at);
 
   /// Grants allowed in any window.

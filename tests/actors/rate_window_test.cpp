@@ -89,6 +89,8 @@ TEST_CASE("a 429 pauses every grant, halves the rate, and the rate recovers", "[
   CHECK(window.try_acquire(start) == rate_window::duration::zero());
   window.on_throttled(start, start + seconds(2));
   CHECK(window.current_rate() == Approx((5880 - 25) / 60.0 / 2));
+  window.on_throttled(start + milliseconds(10), start + seconds(2)); // same burst of 429s
+  CHECK(window.current_rate() == Approx((5880 - 25) / 60.0 / 2));
   auto wait = window.try_acquire(start + seconds(1));
   CHECK(wait == seconds(1)); // still paused
   CHECK(window.try_acquire(start + seconds(2)) == rate_window::duration::zero());
