@@ -50,11 +50,6 @@ void rate_window::forget_before(time_point now) {
     grants_.pop_front();
 }
 
-std::size_t rate_window::grants_in_window(time_point now) {
-  forget_before(now);
-  return grants_.size();
-}
-
 rate_window::duration rate_window::try_acquire(time_point now) {
   if (now < paused_until_)
     return paused_until_ - now;

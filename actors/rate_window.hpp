@@ -48,9 +48,6 @@ public:
   /// The current pacing rate (requests per second), at most pacing_ceiling().
   double current_rate() const { return rate_; }
 
-  /// Grants within the window ending at `now`.
-  std::size_t grants_in_window(time_point now);
-
 private:
   void refill(time_point now);
   void forget_before(time_point now);

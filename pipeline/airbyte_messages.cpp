@@ -51,13 +51,6 @@ std::string record_line_suffix(std::int64_t emitted_at_ms) {
   return ",\"emitted_at\":" + std::to_string(emitted_at_ms) + "}}\n";
 }
 
-void append_record_line(std::string& out, const std::string& stream, const char* data_json,
-                        std::size_t data_size, std::int64_t emitted_at_ms) {
-  out += record_line_prefix(stream);
-  out.append(data_json, data_size);
-  out += record_line_suffix(emitted_at_ms);
-}
-
 std::string spec_line(const boost::json::value& specification) {
   return line_of({{"type", "SPEC"}, {"spec", specification}});
 }

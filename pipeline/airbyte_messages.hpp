@@ -13,11 +13,8 @@ namespace klarna::pipeline {
 /// Milliseconds since the Unix epoch, as Airbyte's emitted_at wants them.
 std::int64_t now_epoch_ms();
 
-/// Appends one RECORD message line (with '\n') whose data is `data_json`, a
-/// serialized JSON object copied verbatim.
-void append_record_line(std::string& out, const std::string& stream, const char* data_json,
-                        std::size_t data_size, std::int64_t emitted_at_ms);
-
+/// A RECORD line is prefix + serialized data + suffix, so that a page's records can
+/// be rendered straight into one buffer.
 /// The opening of a RECORD line up to the data ("{\"type\":\"RECORD\",...\"data\":").
 std::string record_line_prefix(const std::string& stream);
 

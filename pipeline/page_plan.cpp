@@ -53,8 +53,7 @@ std::optional<std::string> pagination_plan::on_page(std::uint64_t seq,
                                                     const page_pagination& pagination) {
   ++received_;
   if (seq == 0 && pagination.total) {
-    total_ = pagination.total;
-    for (std::int64_t offset = page_size_; offset < *total_; offset += page_size_)
+    for (std::int64_t offset = page_size_; offset < *pagination.total; offset += page_size_)
       pending_.push_back({pages_known_++, make_url_(offset)});
   }
   // Only the last known page may extend the plan: earlier pages' `next` links point

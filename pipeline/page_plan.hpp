@@ -52,14 +52,8 @@ public:
   /// True when every page was received and no page is left to follow.
   bool finished() const;
 
-  /// Pages requested and not yet received.
-  std::uint64_t outstanding() const { return handed_out_ - received_; }
-
   /// Pages known so far (planned or followed).
   std::uint64_t pages_known() const { return pages_known_; }
-
-  /// `total` reported by page 0, if any.
-  std::optional<std::int64_t> total() const { return total_; }
 
 private:
   url_for_offset make_url_;
@@ -69,7 +63,6 @@ private:
   std::uint64_t pages_known_ = 1;
   std::uint64_t handed_out_ = 0;
   std::uint64_t received_ = 0;
-  std::optional<std::int64_t> total_;
 };
 
 } // namespace klarna::pipeline

@@ -16,9 +16,8 @@ boost::json::object parse_line(const std::string& line) {
 } // namespace
 
 TEST_CASE("a RECORD line wraps the data verbatim", "[messages]") {
-  std::string out;
   std::string data = R"({"a":9007199254740993,"s":"é\u0000"})";
-  append_record_line(out, "payouts", data.data(), data.size(), 1700000000123);
+  auto out = record_line_prefix("payouts") + data + record_line_suffix(1700000000123);
   CHECK(out == R"({"type":"RECORD","record":{"stream":"payouts","data":{"a":9007199254740993,"s":"é\u0000"},"emitted_at":1700000000123}})" "\n");
 }
 
