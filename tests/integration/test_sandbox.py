@@ -1,0 +1,122 @@
+"""klarna-sandbox behaves like the Settlements API: endpoints, auth, errors,
+pagination, filters, and data that reconciles."""
+
+import base64
+import collections
+import json
+import unittest
+import urllib.error
+import urllib.request
+
+from harness import PASSWORD, USERNAME, Sandbox
+
+TOTAL_OF_TYPE = {"SALE": "sale_amount", "FEE": "fee_amount", "RETURN": "return_amount",
+                 "COMMISSION": "commission_amount", "TAX": "tax_amount",
+                 "REVERSAL": "reversal_amount", "REVERSAL_MERCHANT_PROTECTION": "reversal_amount",
+                 "CORRECTION": "fee_correction_amount", "CHARGE": "charge_amount",
+                 "CREDIT": "credit_amount", "HOLDBACK": "holdback_amount",
+                 "RELEASE": "release_amount", "FEE_REFUND": "fee_refund_amount"}
+
+
+class SandboxTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.sandbox = Sandbox("--payouts", "40", "--transactions-per-payout", "30",
+                              "--unpaid-transactions", "25")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sandbox.stop()
+        cls.sandbox.dir.cleanup()
+
+    def get(self, path, auth=(USERNAME, PASSWORD)):
+        request = urllib.request.Request(self.sandbox.url + "settlements/v1/" + path)
+        if auth:
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+            request.add_header("Authorization", "Basic " + token)
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def assert_error(self, status, body, expected_status):
+        self.assertEqual(status, expected_status)
+        self.assertEqual(set(body), {"error_code", "error_messages", "correlation_id"})
+
+    def test_auth_is_required(self):
+        self.assert_error(*self.get("payouts", auth=None), 401)
+        self.assert_error(*self.get("payouts", auth=(USERNAME, "wrong")), 401)
+        first = self.get("payouts", auth=None)[1]["correlation_id"]
+        self.assertNotEqual(first, self.get("payouts", auth=None)[1]["correlation_id"])
+
+    def test_pagination_defaults_and_links(self):
+        status, page = self.get("transactions")
+        self.assertEqual(status, 200)
+        self.assertEqual(page["pagination"]["count"], 20)
+        self.assertEqual(page["pagination"]["total"], 40 * 30 + 25)
+        self.assertNotIn("prev", page["pagination"])
+        nxt = page["pagination"]["next"]
+        self.assertTrue(nxt.startswith(self.sandbox.url + "settlements/v1/transactions?"))
+        status, last = self.get("transactions?offset=1220&size=500")
+        self.assertEqual(last["pagination"]["count"], 5)
+        self.assertNotIn("next", last["pagination"])
+        self.assertIn("prev", last["pagination"])
+        self.assertEqual(last["transactions"], self.sandbox.truth("transactions")[1220:])
+
+    def test_bad_parameters_are_400(self):
+        for path in ("payouts?size=501", "payouts?size=0", "payouts?size=abc",
+                     "transactions?offset=-1", "payouts?start_date=2024-13-01",
+                     "payouts/summary?start_date=2022-01-01"):
+            with self.subTest(path=path):
+                self.assert_error(*self.get(path), 400)
+
+    def test_unknown_paths_and_references_are_404(self):
+        self.assert_error(*self.get("payouts/NOPE"), 404)
+        self.assert_error(*self.get("refunds"), 404)
+
+    def test_single_payout_and_filters(self):
+        payouts = self.sandbox.truth("payouts")
+        reference = payouts[3]["payment_reference"]
+        self.assertEqual(self.get("payouts/" + reference), (200, payouts[3]))
+        start = payouts[10]["payout_date"]
+        _, page = self.get(f"payouts?size=500&start_date={start}&end_date={payouts[19]['payout_date']}")
+        self.assertEqual(page["payouts"], payouts[10:20])
+        currency = payouts[0]["currency_code"]
+        _, page = self.get(f"payouts?size=500&currency_code={currency}")
+        self.assertEqual(page["payouts"], [p for p in payouts if p["currency_code"] == currency])
+        _, page = self.get(f"payouts?size=500&start_date={start[:10]}")  # bare date = 00:00:00Z
+        self.assertEqual(page["payouts"], [p for p in payouts if p["payout_date"] >= start[:10]])
+
+    def test_payout_totals_reconcile_with_their_transactions(self):
+        transactions = self.sandbox.truth("transactions")
+        for payout in self.sandbox.truth("payouts"):
+            reference = payout["payment_reference"]
+            _, page = self.get(f"transactions?payment_reference={reference}&size=500")
+            mine = [t for t in transactions if t.get("payment_reference") == reference]
+            self.assertEqual(page["transactions"], mine)
+            sums = collections.Counter()
+            for t in mine:
+                sums[TOTAL_OF_TYPE[t["type"]]] += t["amount"]
+            for field, total in sums.items():
+                self.assertEqual(payout["totals"][field], total, f"{reference} {field}")
+            self.assertEqual(payout["totals"]["settlement_amount"], sum(t["amount"] for t in mine))
+        order = transactions[0]["order_id"]
+        _, page = self.get(f"transactions?order_id={order}&size=500")
+        self.assertEqual(page["transactions"], [t for t in transactions if t["order_id"] == order])
+
+    def test_summary_sums_payouts_per_currency(self):
+        payouts = self.sandbox.truth("payouts")
+        status, summaries = self.get("payouts/summary?start_date=2000-01-01&end_date=2100-01-01")
+        self.assertEqual(status, 200)
+        by_currency = {s["summary_settlement_currency"]: s for s in summaries}
+        self.assertEqual(set(by_currency), {p["currency_code"] for p in payouts})
+        for code, summary in by_currency.items():
+            mine = [p for p in payouts if p["currency_code"] == code]
+            self.assertEqual(summary["summary_total_sale_amount"], sum(p["totals"]["sale_amount"] for p in mine))
+            self.assertEqual(summary["summary_total_settlement_amount"],
+                             sum(p["totals"]["settlement_amount"] for p in mine))
+
+
+if __name__ == "__main__":
+    unittest.main()
