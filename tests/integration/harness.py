@@ -114,6 +114,21 @@ class ConnectorTestCase(unittest.TestCase):
                                   "--catalog", self.write("catalog.json", catalog), *extra)
 
 
+class SharedSandboxMixin:
+    """One sandbox for every test of a class, started with SANDBOX_ARGS."""
+
+    SANDBOX_ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sandbox = Sandbox(*cls.SANDBOX_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sandbox.stop()
+        cls.sandbox.dir.cleanup()
+
+
 def records_of(messages, stream):
     return [m["record"]["data"] for m in messages
             if m["type"] == "RECORD" and m["record"]["stream"] == stream]

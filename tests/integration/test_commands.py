@@ -5,19 +5,11 @@ import unittest
 
 import jsonschema
 
-from harness import ConnectorTestCase, Sandbox
+from harness import ConnectorTestCase, SharedSandboxMixin
 
 
-class CommandsTest(ConnectorTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.sandbox = Sandbox("--payouts", "60", "--transactions-per-payout", "50",
-                              "--unpaid-transactions", "100")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.stop()
-        cls.sandbox.dir.cleanup()
+class CommandsTest(SharedSandboxMixin, ConnectorTestCase):
+    SANDBOX_ARGS = ("--payouts", "60", "--transactions-per-payout", "50", "--unpaid-transactions", "100")
 
     def single(self, result, kind):
         self.assertEqual(result.returncode, 0, result.stderr)

@@ -4,25 +4,17 @@ import collections
 import json
 import unittest
 
-from harness import (ConnectorTestCase, Sandbox, errors_of, records_of, states_of,
-                     statuses_of)
+from harness import (ConnectorTestCase, Sandbox, SharedSandboxMixin, errors_of, records_of,
+                     states_of, statuses_of)
 
 
 def multiset(records):
     return collections.Counter(json.dumps(r, sort_keys=True) for r in records)
 
 
-class FullReadTest(ConnectorTestCase):
-    @classmethod
-    def setUpClass(cls):
-        # 101,000 transactions and 202 payouts: several pages of each stream.
-        cls.sandbox = Sandbox("--payouts", "202", "--transactions-per-payout", "495",
-                              "--unpaid-transactions", "1010", "--seed", "7")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.stop()
-        cls.sandbox.dir.cleanup()
+class FullReadTest(SharedSandboxMixin, ConnectorTestCase):
+    # 101,000 transactions and 202 payouts: several pages of each stream.
+    SANDBOX_ARGS = ("--payouts", "202", "--transactions-per-payout", "495", "--unpaid-transactions", "1010", "--seed", "7")
 
     def test_both_streams_equal_the_ground_truth_in_order(self):
         result = self.read(self.config(self.sandbox.url), self.catalog("payouts", "transactions"))

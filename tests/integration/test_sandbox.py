@@ -8,7 +8,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import PASSWORD, USERNAME, Sandbox
+from harness import PASSWORD, USERNAME, SharedSandboxMixin
 
 TOTAL_OF_TYPE = {"SALE": "sale_amount", "FEE": "fee_amount", "RETURN": "return_amount",
                  "COMMISSION": "commission_amount", "TAX": "tax_amount",
@@ -18,16 +18,8 @@ TOTAL_OF_TYPE = {"SALE": "sale_amount", "FEE": "fee_amount", "RETURN": "return_a
                  "RELEASE": "release_amount", "FEE_REFUND": "fee_refund_amount"}
 
 
-class SandboxTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.sandbox = Sandbox("--payouts", "40", "--transactions-per-payout", "30",
-                              "--unpaid-transactions", "25")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.stop()
-        cls.sandbox.dir.cleanup()
+class SandboxTest(SharedSandboxMixin, unittest.TestCase):
+    SANDBOX_ARGS = ("--payouts", "40", "--transactions-per-payout", "30", "--unpaid-transactions", "25")
 
     def get(self, path, auth=(USERNAME, PASSWORD)):
         request = urllib.request.Request(self.sandbox.url + "settlements/v1/" + path)
