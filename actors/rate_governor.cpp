@@ -77,8 +77,8 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
     [=](const throttled& report) {
       auto pause = std::chrono::duration_cast<rate_window::duration>(
         std::chrono::duration<double>(report.pause_seconds));
-      self->state.window->on_throttled(rate_window::clock::now(),
-                                       rate_window::clock::now() + pause);
+      auto now = rate_window::clock::now();
+      self->state.window->on_throttled(now, now + pause);
       self->send(self->state.emitter,
                  rate_limited{now_epoch_ms()
                               + static_cast<std::int64_t>(report.pause_seconds * 1000)});

@@ -23,18 +23,6 @@ namespace {
 // few enough that a stalled reader holds at most this many pages per stream.
 constexpr std::uint64_t credits_per_stream = 48;
 
-std::string summary_text(const read_summary& summary) {
-  std::string text = "read finished:";
-  for (std::size_t i = 0; i < summary.streams.size(); ++i)
-    text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
-  char figures[160];
-  std::snprintf(figures, sizeof figures,
-                " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s",
-                summary.requests, summary.throttled, summary.retries, summary.elapsed_seconds,
-                summary.elapsed_seconds > 0 ? summary.requests / summary.elapsed_seconds : 0.0);
-  return text + figures;
-}
-
 } // namespace
 
 read_summary run_read(const config::connector_config& config,
@@ -96,7 +84,7 @@ read_summary run_read(const config::connector_config& config,
       [](caf::error&) {});
   summary.elapsed_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  self->send(sink, sinks::sink_log{"INFO", summary_text(summary)});
+  self->send(sink, sinks::sink_log{"INFO", describe(summary)});
   self->request(sink, caf::infinite, sinks::sink_finish{})
     .receive(
       [&](const sinks::sink_finished& finished) {
@@ -118,7 +106,16 @@ read_summary run_read(const config::connector_config& config,
 }
 
 std::string describe(const read_summary& summary) {
-  return summary_text(summary);
+  std::string text = "read finished:";
+  for (std::size_t i = 0; i < summary.streams.size(); ++i)
+    text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
+  char figures[160];
+  std::snprintf(figures, sizeof figures,
+                " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s",
+                summary.requests, summary.throttled, summary.retries, summary.elapsed_seconds,
+                summary.elapsed_seconds > 0 ? summary.requests / summary.elapsed_seconds : 0.0);
+  return text + figures;
 }
+
 
 } // namespace klarna::pipeline
