@@ -1,6 +1,7 @@
 #include "config/connector_config.hpp"
 
 #include "config/input_error.hpp"
+#include "config/iso8601.hpp"
 #include "config/json_input.hpp"
 
 #include <boost/json/object.hpp>
@@ -11,7 +12,6 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
-#include <regex>
 
 namespace klarna::config {
 
@@ -62,40 +62,12 @@ std::optional<std::string> optional_string(const boost::json::object& obj,
   return std::string(value->get_string());
 }
 
-bool is_leap_year(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 bool is_loopback_host(const std::string& host) {
   return host == "localhost" || host == "[::1]" || host == "::1"
          || host.rfind("127.", 0) == 0;
 }
 
 } // namespace
-
-bool is_iso8601_date_or_datetime(const std::string& text) {
-  static const std::regex pattern(
-    R"(^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, pattern))
-    return false;
-  int year = std::stoi(m[1]);
-  int month = std::stoi(m[2]);
-  int day = std::stoi(m[3]);
-  static const int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1 || month < 1 || month > 12 || day < 1)
-    return false;
-  int max_day = days_in_month[month - 1] + (month == 2 && is_leap_year(year) ? 1 : 0);
-  if (day > max_day)
-    return false;
-  if (m[4].matched) {
-    if (std::stoi(m[5]) > 23 || std::stoi(m[6]) > 59)
-      return false;
-    if (m[8].matched && std::stoi(m[8]) > 59)
-      return false;
-  }
-  return true;
-}
 
 std::string validate_base_url(const std::string& text, const std::string& field) {
   auto parsed = boost::urls::parse_absolute_uri(text);
@@ -148,7 +120,7 @@ connector_config parse_connector_config(const boost::json::value& json) {
   cfg.password = required_string(obj, "password");
 
   if (auto start = optional_string(obj, "start_date"); start && !start->empty()) {
-    if (!is_iso8601_date_or_datetime(*start))
+    if (!parse_iso8601_epoch_seconds(*start))
       throw input_error(field_path("start_date")
                         + " must be an ISO-8601 date (2024-01-31) or date-time "
                           "(2024-01-31T00:00:00Z), got \"" + *start + "\"");

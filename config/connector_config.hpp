@@ -38,10 +38,6 @@ connector_config parse_connector_config(const boost::json::value& json);
 /// Reads and validates a config file (see parse_connector_config).
 connector_config read_connector_config(const std::string& path);
 
-/// True when `text` is an ISO-8601 date (2024-01-31) or date-time with a zone
-/// (2024-01-31T10:00:00Z, 2024-01-31T10:00:00.5+01:00) naming a real calendar day.
-bool is_iso8601_date_or_datetime(const std::string& text);
-
 /// Checks a user-supplied base URL: http(s), a host, no credentials, no query;
 /// plain http only for loopback hosts. Returns it normalized with a trailing '/'.
 /// Throws input_error naming `field` otherwise.

@@ -1,5 +1,7 @@
 #include "sandbox/request_router.hpp"
 
+#include "config/iso8601.hpp"
+
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -13,7 +15,6 @@
 #include <map>
 #include <optional>
 #include <random>
-#include <regex>
 
 namespace klarna::sandbox {
 
@@ -105,36 +106,6 @@ answer page_of(const std::string& records_key, std::size_t record_count, const r
 
 } // namespace
 
-bool parse_iso8601(const std::string& text, std::int64_t& epoch_seconds) {
-  static const std::regex pattern(
-    R"(^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2})))?$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, pattern))
-    return false;
-  std::tm parts{};
-  parts.tm_year = std::stoi(m[1]) - 1900;
-  parts.tm_mon = std::stoi(m[2]) - 1;
-  parts.tm_mday = std::stoi(m[3]);
-  if (parts.tm_mon > 11 || parts.tm_mday < 1 || parts.tm_mday > 31)
-    return false;
-  if (m[4].matched) {
-    parts.tm_hour = std::stoi(m[5]);
-    parts.tm_min = std::stoi(m[6]);
-    parts.tm_sec = m[8].matched ? std::stoi(m[8]) : 0;
-    if (parts.tm_hour > 23 || parts.tm_min > 59 || parts.tm_sec > 59)
-      return false;
-  }
-  std::tm normalized = parts;
-  epoch_seconds = timegm(&normalized);
-  if (normalized.tm_mday != parts.tm_mday) // 2023-02-30 rolled over
-    return false;
-  if (m[11].matched) {
-    int offset = std::stoi(m[12]) * 3600 + std::stoi(m[13]) * 60;
-    epoch_seconds -= (m[11] == "+" ? offset : -offset);
-  }
-  return true;
-}
-
 request_router::request_router(const dataset& data, std::string base_url,
                                const std::string& username, const std::string& password)
   : data_(data),
@@ -167,18 +138,18 @@ answer request_router::route(const std::string& method, const std::string& targe
   auto resource = path.substr(std::string(api_prefix).size());
   auto page_base = base_url_ + path.substr(1);
 
-  std::int64_t start = 0;
-  std::int64_t end = 0;
+  std::optional<std::int64_t> start;
+  std::optional<std::int64_t> end;
   bool has_start = query.count("start_date") != 0;
   bool has_end = query.count("end_date") != 0;
-  if (has_start && !parse_iso8601(query["start_date"], start))
+  if (has_start && !(start = config::parse_iso8601_epoch_seconds(query["start_date"])))
     return error(400, "BAD_VALUE", "start_date must be an ISO 8601 date or date-time");
-  if (has_end && !parse_iso8601(query["end_date"], end))
+  if (has_end && !(end = config::parse_iso8601_epoch_seconds(query["end_date"])))
     return error(400, "BAD_VALUE", "end_date must be an ISO 8601 date or date-time");
   auto payout_matches = [&](const payout_row& payout) {
-    if (has_start && payout.payout_epoch < start)
+    if (start && payout.payout_epoch < *start)
       return false;
-    if (has_end && payout.payout_epoch > end)
+    if (end && payout.payout_epoch > *end)
       return false;
     auto currency = query.find("currency_code");
     return currency == query.end() || currency->second == payout.currency_code;

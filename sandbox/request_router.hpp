@@ -33,8 +33,4 @@ private:
   std::string expected_authorization_;
 };
 
-/// Parses "2024-01-31" (00:00:00Z) or "2024-01-31T10:00:00Z" / "...+01:00" to epoch
-/// seconds; false when the text is not such a date.
-bool parse_iso8601(const std::string& text, std::int64_t& epoch_seconds);
-
 } // namespace klarna::sandbox

@@ -1,5 +1,6 @@
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
+#include "config/iso8601.hpp"
 #include "config/json_input.hpp"
 
 #include <catch2/catch.hpp>
@@ -98,14 +99,16 @@ TEST_CASE("unknown fields are ignored and listed", "[config]") {
 }
 
 TEST_CASE("ISO-8601 dates are checked against the calendar", "[config]") {
-  CHECK(is_iso8601_date_or_datetime("2024-02-29"));
-  CHECK(is_iso8601_date_or_datetime("2024-01-31T23:59:59Z"));
-  CHECK(is_iso8601_date_or_datetime("2024-01-31T10:00:00.123+01:00"));
-  CHECK_FALSE(is_iso8601_date_or_datetime("2023-02-29"));
-  CHECK_FALSE(is_iso8601_date_or_datetime("2024-13-01"));
-  CHECK_FALSE(is_iso8601_date_or_datetime("2024-01-31T24:00:00Z"));
-  CHECK_FALSE(is_iso8601_date_or_datetime("2024-01-31T10:00:00")); // no zone
-  CHECK_FALSE(is_iso8601_date_or_datetime("31.01.2024"));
+  CHECK(parse_iso8601_epoch_seconds("2024-02-29"));
+  CHECK(parse_iso8601_epoch_seconds("2024-01-31T23:59:59Z"));
+  CHECK(parse_iso8601_epoch_seconds("2024-01-31T10:00:00.123+01:00"));
+  CHECK(parse_iso8601_epoch_seconds("1970-01-02") == 86400);
+  CHECK(parse_iso8601_epoch_seconds("1970-01-01T01:00:00+01:00") == 0);
+  CHECK_FALSE(parse_iso8601_epoch_seconds("2023-02-29"));
+  CHECK_FALSE(parse_iso8601_epoch_seconds("2024-13-01"));
+  CHECK_FALSE(parse_iso8601_epoch_seconds("2024-01-31T24:00:00Z"));
+  CHECK_FALSE(parse_iso8601_epoch_seconds("2024-01-31T10:00:00")); // no zone
+  CHECK_FALSE(parse_iso8601_epoch_seconds("31.01.2024"));
 }
 
 TEST_CASE("a config file that is missing or not JSON names the file", "[config]") {
