@@ -30,6 +30,10 @@ struct emitter_state {
   caf::actor sink;
   caf::actor on_done;
   std::chrono::milliseconds progress_interval{5000};
+  caf::actor fetcher;
+  caf::actor governor;
+  /// Grants counted at the previous budget log, for the rate since then.
+  std::uint64_t grants_at_last_log = 0;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
   std::int64_t announced_resume_ms = 0;
 };
@@ -94,6 +98,23 @@ void log_progress(emitter_actor* self) {
   self->send(self->state.sink, sink_log{"INFO", text});
 }
 
+// Asks the governor and the fetcher for their figures and logs them in one line.
+void log_budget(emitter_actor* self) {
+  if (!self->state.governor || !self->state.fetcher)
+    return;
+  auto timeout = self->state.progress_interval;
+  self->request(self->state.governor, timeout, stats_atom::value)
+    .then([=](const budget_stats& budget) {
+      self->request(self->state.fetcher, timeout, stats_atom::value)
+        .then([=](const fetch_stats& fetch) {
+          auto seconds = std::chrono::duration<double>(self->state.progress_interval).count();
+          auto text = describe_budget(budget, fetch, self->state.grants_at_last_log, seconds);
+          self->state.grants_at_last_log = budget.grants;
+          self->send(self->state.sink, sink_log{"INFO", std::move(text)});
+        });
+    });
+}
+
 caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::actor sink,
                       caf::actor on_done, std::chrono::milliseconds progress_interval) {
   auto& state = self->state;
@@ -108,9 +129,12 @@ caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::
     self->send(state.sink, sink_stream_status{stream.name, stream_status::started, {}});
   self->delayed_send(self, progress_interval, tick_atom::value);
   return {
-    [=](const std::vector<caf::actor>& planners) {
-      for (std::size_t i = 0; i < planners.size() && i < self->state.streams.size(); ++i)
-        self->state.streams[i].planner = planners[i];
+    [=](const pipeline_actors& actors) {
+      auto& state = self->state;
+      for (std::size_t i = 0; i < actors.planners.size() && i < state.streams.size(); ++i)
+        state.streams[i].planner = actors.planners[i];
+      state.fetcher = actors.fetcher;
+      state.governor = actors.governor;
     },
     [=](page_records& page) {
       auto& stream = self->state.streams.at(page.stream);
@@ -160,6 +184,7 @@ caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::
     },
     [=](tick_atom) {
       log_progress(self);
+      log_budget(self);
       self->delayed_send(self, self->state.progress_interval, tick_atom::value);
     },
   };

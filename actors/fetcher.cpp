@@ -185,7 +185,13 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
       state.jobs.erase(found);
       pump(self);
     },
-    [=](stats_atom) { return self->state.stats; },
+    [=](stats_atom) {
+      auto figures = self->state.stats;
+      figures.in_flight = self->state.in_flight;
+      figures.in_flight_limit = in_flight_limit(self->state);
+      figures.latency_ms = self->state.latency_ewma * 1000;
+      return figures;
+    },
   };
 }
 

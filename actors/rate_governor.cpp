@@ -3,8 +3,10 @@
 #include "pipeline/airbyte_messages.hpp"
 #include "pipeline/messages.hpp"
 
-#include <deque>
-#include <vector>
+#include "actors/round_robin_queues.hpp"
+
+#include <optional>
+#include <utility>
 
 namespace klarna::actors {
 
@@ -14,36 +16,18 @@ using namespace klarna::pipeline;
 
 struct governor_state {
   std::optional<rate_window> window;
-  /// Waiting requests, one queue per stream, served round robin.
-  std::vector<std::deque<permit_request>> waiting;
-  std::size_t next_stream = 0;
+  /// Waiting requests with the time each arrived.
+  std::optional<round_robin_queues<std::pair<permit_request, rate_window::time_point>>> waiting;
   bool tick_scheduled = false;
   caf::actor emitter;
+  budget_stats stats;
 };
-
-bool anyone_waiting(const governor_state& state) {
-  for (const auto& queue : state.waiting)
-    if (!queue.empty())
-      return true;
-  return false;
-}
-
-// The next stream with a waiting request, starting after the last one served.
-std::deque<permit_request>& next_queue(governor_state& state) {
-  for (std::size_t i = 0; i < state.waiting.size(); ++i) {
-    auto index = (state.next_stream + i) % state.waiting.size();
-    if (!state.waiting[index].empty()) {
-      state.next_stream = (index + 1) % state.waiting.size();
-      return state.waiting[index];
-    }
-  }
-  return state.waiting.front();
-}
 
 void serve(caf::stateful_actor<governor_state>* self) {
   auto& state = self->state;
-  while (anyone_waiting(state)) {
-    auto wait = state.window->try_acquire(rate_window::clock::now());
+  while (!state.waiting->empty()) {
+    auto now = rate_window::clock::now();
+    auto wait = state.window->try_acquire(now);
     if (wait > rate_window::duration::zero()) {
       if (!state.tick_scheduled) {
         state.tick_scheduled = true;
@@ -51,9 +35,12 @@ void serve(caf::stateful_actor<governor_state>* self) {
       }
       return;
     }
-    auto& queue = next_queue(state);
-    auto request = std::move(queue.front());
-    queue.pop_front();
+    auto [request, arrived] = std::move(*state.waiting->pop());
+    ++state.stats.grants;
+    if (now - arrived > std::chrono::milliseconds(1)) {
+      ++state.stats.waited;
+      state.stats.wait_seconds += std::chrono::duration<double>(now - arrived).count();
+    }
     self->send(request.requester, permit_granted{request.ticket});
   }
 }
@@ -62,12 +49,13 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                             rate_window::settings settings, std::size_t stream_count,
                             caf::actor emitter) {
   self->state.window.emplace(settings, rate_window::clock::now());
-  self->state.waiting.resize(std::max<std::size_t>(1, stream_count));
+  self->state.waiting.emplace(stream_count);
+  self->state.stats.budget_rate = settings.requests_per_second;
   self->state.emitter = std::move(emitter);
   return {
     [=](permit_request& request) {
-      auto index = request.stream % self->state.waiting.size();
-      self->state.waiting[index].push_back(std::move(request));
+      auto stream = request.stream;
+      self->state.waiting->push(stream, {std::move(request), rate_window::clock::now()});
       serve(self);
     },
     [=](tick_atom) {
@@ -78,11 +66,18 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
       auto pause = std::chrono::duration_cast<rate_window::duration>(
         std::chrono::duration<double>(report.pause_seconds));
       auto now = rate_window::clock::now();
+      ++self->state.stats.throttled_reports;
       self->state.window->on_throttled(now, now + pause);
       self->send(self->state.emitter,
                  rate_limited{now_epoch_ms()
                               + static_cast<std::int64_t>(report.pause_seconds * 1000)});
       serve(self);
+    },
+    [=](stats_atom) {
+      auto figures = self->state.stats;
+      figures.current_rate = self->state.window->current_rate();
+      figures.waiting = self->state.waiting->size();
+      return figures;
     },
   };
 }

@@ -6,6 +6,7 @@
 #include "actors/http_client.hpp"
 #include "actors/page_parser.hpp"
 #include "config/input_error.hpp"
+#include "pipeline/run_figures.hpp"
 #include "pipeline/stream_catalog.hpp"
 
 #include <caf/actor.hpp>
@@ -117,11 +118,11 @@ struct log_notice {
   std::string message;
 };
 
-/// Figures of the fetcher, for the final summary.
-struct fetch_stats {
-  std::uint64_t requests = 0;
-  std::uint64_t throttled = 0;
-  std::uint64_t retries = 0;
+/// read pipeline -> emitter: the actors it reports on and returns credits to.
+struct pipeline_actors {
+  std::vector<caf::actor> planners;
+  caf::actor fetcher;
+  caf::actor governor;
 };
 
 } // namespace klarna::pipeline
@@ -141,4 +142,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::throttled)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::rate_limited)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::log_notice)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetch_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::budget_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::pipeline_actors)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::actors::http_response)

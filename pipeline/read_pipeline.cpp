@@ -11,7 +11,6 @@
 #include "sinks/sink.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
 namespace klarna::pipeline {
@@ -63,7 +62,7 @@ read_summary run_read(const config::connector_config& config,
     settings.credits = credits_per_stream;
     planners.push_back(actors::spawn_stream_planner(system, settings, fetcher, emitter));
   }
-  self->send(emitter, planners);
+  self->send(emitter, pipeline_actors{planners, fetcher, governor});
   for (auto& planner : planners)
     self->send(planner, start_atom::value);
 
@@ -75,13 +74,9 @@ read_summary run_read(const config::connector_config& config,
       summary.records.push_back(count);
   });
   self->request(fetcher, caf::infinite, stats_atom::value)
-    .receive(
-      [&](const fetch_stats& stats) {
-        summary.requests = stats.requests;
-        summary.throttled = stats.throttled;
-        summary.retries = stats.retries;
-      },
-      [](caf::error&) {});
+    .receive([&](const fetch_stats& stats) { summary.fetch = stats; }, [](caf::error&) {});
+  self->request(governor, caf::infinite, stats_atom::value)
+    .receive([&](const budget_stats& stats) { summary.budget = stats; }, [](caf::error&) {});
   summary.elapsed_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   self->send(sink, sinks::sink_log{"INFO", describe(summary)});
@@ -104,18 +99,5 @@ read_summary run_read(const config::connector_config& config,
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   return summary;
 }
-
-std::string describe(const read_summary& summary) {
-  std::string text = "read finished:";
-  for (std::size_t i = 0; i < summary.streams.size(); ++i)
-    text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
-  char figures[160];
-  std::snprintf(figures, sizeof figures,
-                " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s",
-                summary.requests, summary.throttled, summary.retries, summary.elapsed_seconds,
-                summary.elapsed_seconds > 0 ? summary.requests / summary.elapsed_seconds : 0.0);
-  return text + figures;
-}
-
 
 } // namespace klarna::pipeline

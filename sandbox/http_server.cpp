@@ -39,7 +39,8 @@ struct http_server::impl {
                 std::chrono::steady_clock::now() - started)
                 .count();
     std::lock_guard<std::mutex> guard(log_mutex);
-    request_log << ms << ' ' << status << ' ' << target << '\n';
+    // Flushed per line: tests watch the log grow while a sync runs.
+    request_log << ms << ' ' << status << ' ' << target << std::endl;
   }
 
   std::chrono::milliseconds delay() {

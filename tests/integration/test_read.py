@@ -2,10 +2,13 @@
 
 import collections
 import json
+import os
+import subprocess
+import time
 import unittest
 
-from harness import (ConnectorTestCase, Sandbox, SharedSandboxMixin, errors_of, records_of,
-                     states_of, statuses_of)
+from harness import (PASSWORD, SOURCE, ConnectorTestCase, Sandbox, SharedSandboxMixin, errors_of,
+                     records_of, states_of, statuses_of)
 
 
 def multiset(records):
@@ -123,6 +126,61 @@ class RateLimitedReadTest(ConnectorTestCase):
             self.assertTrue(any(m["type"] == "TRACE" and m["trace"]["type"] == "STREAM_STATUS"
                                 and m["trace"]["stream_status"].get("reasons")
                                 for m in messages), "no RATE_LIMITED status was emitted")
+
+
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc/{pid}/status")
+
+
+class BackpressureTest(ConnectorTestCase):
+    def test_a_stalled_reader_stops_fetching_and_memory_stays_bounded(self):
+        # 5,010 pages of 20 records; nobody reads stdout at first. Credits (pages in
+        # flight or buffered per stream) must stop the fetching after a bounded number
+        # of pages, and the output must still be exact once the reader comes back.
+        with Sandbox("--payouts", "200", "--transactions-per-payout", "500",
+                     "--unpaid-transactions", "0") as sandbox:
+            config = self.write("config.json", self.config(sandbox.url, page_size=20))
+            catalog = self.write("catalog.json", self.catalog("payouts", "transactions"))
+            with open(os.path.join(self.tmp.name, "stderr.txt"), "w+") as stderr:
+                process = subprocess.Popen([SOURCE, "read", "--config", config, "--catalog", catalog],
+                                           stdout=subprocess.PIPE, stderr=stderr)
+                try:
+                    stalled_at = self.wait_until_requests_stop(sandbox)
+                    stalled_rss = peak_rss_mib(process.pid)
+                    output, _ = process.communicate(timeout=300)
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+                        process.wait()
+                stderr.seek(0)
+                self.assertNotIn(PASSWORD, stderr.read())
+            self.assertEqual(process.returncode, 0)
+            # 48 credits per stream, the payouts' 10 pages, and the few pages that fit
+            # into the pipe before a write blocks: far below the 5,010 pages there are.
+            self.assertLess(stalled_at, 150, "fetching did not stop while stdout was blocked")
+            self.assertLess(stalled_rss, 128, "peak RSS while stdout was blocked (MiB)")
+            output = output.decode("utf-8")
+            self.assertNotIn(PASSWORD, output)
+            messages = self.messages(output)
+            for stream in ("payouts", "transactions"):
+                self.assertEqual(records_of(messages, stream), sandbox.truth(stream), stream)
+
+    def wait_until_requests_stop(self, sandbox):
+        """Requests the sandbox has logged once the count holds still for 2 s."""
+        count, since, deadline = -1, time.monotonic(), time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with open(sandbox.request_log) as f:
+                now_count = sum(1 for _ in f)
+            if now_count != count or now_count == 0:
+                count, since = now_count, time.monotonic()
+            elif time.monotonic() - since >= 2:
+                return count
+            time.sleep(0.2)
+        self.fail(f"requests never stopped while stdout was blocked ({count} so far)")
 
 
 if __name__ == "__main__":
