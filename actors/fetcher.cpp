@@ -18,7 +18,6 @@ using namespace klarna::pipeline;
 
 struct fetch_job {
   fetch_page page;
-  int attempts = 0;
   int throttled_attempts = 0;
 };
 
@@ -76,21 +75,47 @@ void fail_job(fetcher_actor* self, fetch_job& job, config::failure_type failure,
 // Exponential back-off with full jitter: uniform in [0, min(30 s, 1 s * 2^attempt)].
 std::chrono::milliseconds backoff(fetcher_state& state, int attempt) {
   long cap_ms = std::min(30'000L, 1000L << std::min(attempt, 5));
-  std::uniform_int_distribution<long> pick(cap_ms / 4, cap_ms);
+  std::uniform_int_distribution<long> pick(0, cap_ms);
   return std::chrono::milliseconds(pick(state.jitter));
 }
 
-void retry_later(fetcher_actor* self, std::uint64_t ticket, fetch_job& job,
-                 const std::string& reason) {
-  auto delay = backoff(self->state, job.attempts);
-  ++self->state.stats.retries;
-  self->send(self->state.emitter,
-             log_notice{"WARN", "retrying " + page_label(job.page) + " in "
-                                  + std::to_string(delay.count()) + " ms (attempt "
-                                  + std::to_string(job.attempts + 1) + " of "
-                                  + std::to_string(self->state.settings.max_attempts)
-                                  + "): " + reason});
-  self->delayed_send(self, delay, retry_atom::value, ticket);
+// A try of `job` failed for `reason`: retry it later while attempts and the page's
+// deadline allow, else fail the page. `retryable` is false for answers that a retry
+// cannot change (400, 401, 403, 404 ...), whose `status` picks the failure type.
+void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason,
+                   bool retryable, long status) {
+  auto& state = self->state;
+  auto& page = job.page;
+  ++page.failed_attempts;
+  auto delay = backoff(state, page.failed_attempts);
+  auto now = std::chrono::steady_clock::now();
+  bool in_time = now + delay - page.first_try.value_or(now) <= state.settings.page_deadline;
+  if (retryable && page.failed_attempts < state.settings.max_attempts && in_time) {
+    ++state.stats.retries;
+    self->send(state.emitter,
+               log_notice{"WARN", "retrying " + page_label(page) + " in "
+                                    + std::to_string(delay.count()) + " ms (attempt "
+                                    + std::to_string(page.failed_attempts + 1) + " of "
+                                    + std::to_string(state.settings.max_attempts)
+                                    + "): " + reason});
+    auto ticket = state.next_ticket++;
+    state.jobs.emplace(ticket, std::move(job));
+    self->delayed_send(self, delay, retry_atom::value, ticket);
+    return;
+  }
+  std::string message = "could not read " + page_label(page) + ": " + reason;
+  config::failure_type failure = config::failure_type::transient_error;
+  if (!retryable) {
+    failure = failure_for_status(status);
+    message += ". " + advice_for_status(status);
+  } else if (!in_time) {
+    message += " (gave up after " + std::to_string(page.failed_attempts)
+               + " attempts: the page's deadline of "
+               + std::to_string(state.settings.page_deadline.count() / 1000) + " s passed)";
+  } else {
+    message += " (gave up after " + std::to_string(page.failed_attempts) + " attempts)";
+  }
+  fail_job(self, job, failure, message, reason);
 }
 
 void on_response(fetcher_actor* self, http_response& response) {
@@ -99,13 +124,13 @@ void on_response(fetcher_actor* self, http_response& response) {
   auto found = state.jobs.find(response.id);
   if (found == state.jobs.end())
     return;
-  auto& job = found->second;
+  auto job = std::move(found->second);
+  state.jobs.erase(found);
   if (response.status != 0)
     state.latency_ewma = 0.8 * state.latency_ewma + 0.2 * response.elapsed_seconds;
   if (response.status == 200) {
     auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
     self->send(parser, fetched_page{std::move(job.page), std::move(response.body)});
-    state.jobs.erase(found);
   } else if (response.status == 429) {
     ++state.stats.throttled;
     if (++job.throttled_attempts > state.settings.max_throttled_attempts) {
@@ -114,34 +139,19 @@ void on_response(fetcher_actor* self, http_response& response) {
                  + "; other clients may be using this account's request budget. Lower "
                    "requests_per_second or try again later.",
                describe_error_response(response.status, response.body));
-      state.jobs.erase(found);
     } else {
       double pause = response.retry_after_seconds.value_or(
         std::min(30.0, static_cast<double>(1 << std::min(job.throttled_attempts - 1, 5))));
       self->send(state.governor, throttled{pause});
       state.queued.push_front(std::move(job));
-      state.jobs.erase(found);
     }
+  } else if (response.status == 0) {
+    retry_or_fail(self, std::move(job),
+                  describe_transport_error(response.transport_code, response.transport_error),
+                  true, 0);
   } else {
-    bool transport = response.status == 0;
-    std::string reason = transport
-                           ? describe_transport_error(response.transport_code,
-                                                      response.transport_error)
-                           : describe_error_response(response.status, response.body);
-    bool retryable = transport || is_retryable_status(response.status);
-    if (retryable && ++job.attempts < state.settings.max_attempts) {
-      retry_later(self, response.id, job, reason);
-    } else {
-      auto failure = retryable ? config::failure_type::transient_error
-                               : failure_for_status(response.status);
-      std::string message = "could not read " + page_label(job.page) + ": " + reason;
-      if (!transport && !retryable)
-        message += ". " + advice_for_status(response.status);
-      else
-        message += " (gave up after " + std::to_string(job.attempts) + " attempts)";
-      fail_job(self, job, failure, message, reason);
-      state.jobs.erase(found);
-    }
+    retry_or_fail(self, std::move(job), describe_error_response(response.status, response.body),
+                  is_retryable_status(response.status), response.status);
   }
   pump(self);
 }
@@ -173,9 +183,16 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
         return;
       ++state.in_flight;
       ++state.stats.requests;
-      state.http->submit({permit.ticket, found->second.page.url});
+      auto& page = found->second.page;
+      if (!page.first_try)
+        page.first_try = std::chrono::steady_clock::now();
+      state.http->submit({permit.ticket, page.url});
     },
     [=](http_response& response) { on_response(self, response); },
+    [=](unusable_page& unusable) {
+      retry_or_fail(self, fetch_job{std::move(unusable.page)}, unusable.reason, true, 200);
+      pump(self);
+    },
     [=](retry_atom, std::uint64_t ticket) {
       auto& state = self->state;
       auto found = state.jobs.find(ticket);

@@ -4,6 +4,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <vector>
 
@@ -16,9 +17,11 @@ struct fetch_settings {
   /// (Little's law: in flight = rate x latency), between 2 and max_in_flight.
   double requests_per_second = 200;
   std::size_t max_in_flight = 64;
-  /// Attempts per page for 5xx, 408 and transport errors (429s are not counted:
-  /// they wait for the governor instead).
+  /// Attempts per page for 5xx, 408, transport errors, timeouts and bodies that do
+  /// not parse (429s are not counted: they wait for the governor instead), and the
+  /// time from a page's first try after which it is not retried again.
   int max_attempts = 5;
+  std::chrono::milliseconds page_deadline{900'000};
   /// 429 answers tolerated for one page before it fails.
   int max_throttled_attempts = 30;
 };
@@ -26,9 +29,10 @@ struct fetch_settings {
 /// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
 /// permit per request, performs the GETs on an http_client (libcurl multi on its own
 /// thread) with as many in flight as the budget and latency call for, retries what
-/// is worth retrying, and hands 200 bodies to `parsers`
-/// round robin. Pages that cannot be had go back to their planner as page_failed;
-/// retries are reported to `emitter` as log_notice.
+/// is worth retrying (with exponential back-off and full jitter), and hands 200
+/// bodies to `parsers` round robin; a body the parser refuses comes back as
+/// unusable_page and is retried too. Pages that cannot be had go back to their
+/// planner as page_failed; retries are reported to `emitter` as log_notice.
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
                          const caf::actor& emitter);

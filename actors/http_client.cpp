@@ -1,5 +1,7 @@
 #include "actors/http_client.hpp"
 
+#include "config/connector_config.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -189,6 +191,16 @@ void http_client::submit(http_request request) {
     impl_->submitted.push_back(std::move(request));
   }
   curl_multi_wakeup(impl_->multi);
+}
+
+http_settings http_settings_for(const config::connector_config& config) {
+  http_settings settings;
+  settings.username = config.username;
+  settings.password = config.password;
+  settings.connect_timeout_ms = static_cast<long>(config.connect_timeout_seconds * 1000);
+  settings.total_timeout_ms = static_cast<long>(config.request_timeout_seconds * 1000);
+  settings.low_speed_time_s = static_cast<long>(config.low_speed_timeout_seconds);
+  return settings;
 }
 
 std::string describe_transport_error(int curl_code, const std::string& curl_text) {

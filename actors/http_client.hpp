@@ -6,6 +6,10 @@
 #include <optional>
 #include <string>
 
+namespace klarna::config {
+struct connector_config;
+}
+
 namespace klarna::actors {
 
 /// One GET to perform.
@@ -59,6 +63,9 @@ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+/// The credentials and timeouts of `config`.
+http_settings http_settings_for(const config::connector_config& config);
 
 /// A human text for a transport failure (unknown host, TLS, timeout ...).
 std::string describe_transport_error(int curl_code, const std::string& curl_text);

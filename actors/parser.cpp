@@ -18,12 +18,10 @@ caf::behavior parser(caf::event_based_actor* self) {
                                  page.definition->name, now_epoch_ms());
         self->send(page.planner, page_ready{page.seq, std::move(parsed)});
       } catch (const page_error& e) {
-        self->send(page.planner,
-                   page_failed{page.seq, config::failure_type::system_error,
-                               "Klarna sent a " + page.definition->name + " page (page "
-                                 + std::to_string(page.seq) + ") that is not a valid "
-                                 "collection: " + e.what(),
-                               page.url});
+        // Back to the fetcher (the sender), which retries the page.
+        self->send(caf::actor_cast<caf::actor>(self->current_sender()),
+                   unusable_page{std::move(fetched.page),
+                                 std::string("the body is not a valid collection: ") + e.what()});
       }
     },
   };

@@ -27,9 +27,13 @@ void schedule(planner_actor* self) {
     if (!page)
       break;
     --state.credits;
-    self->send(state.fetcher, fetch_page{state.settings.stream_index, page->seq,
-                                         std::move(page->url), state.settings.definition,
-                                         caf::actor{self}});
+    fetch_page fetch;
+    fetch.stream = state.settings.stream_index;
+    fetch.seq = page->seq;
+    fetch.url = std::move(page->url);
+    fetch.definition = state.settings.definition;
+    fetch.planner = caf::actor{self};
+    self->send(state.fetcher, std::move(fetch));
   }
 }
 

@@ -12,6 +12,7 @@
 #include "pipeline/read_pipeline.hpp"
 #include "pipeline/stream_catalog.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -52,10 +53,9 @@ std::vector<std::string> stream_names() {
 std::string probe_connection(const config::connector_config& cfg) {
   std::promise<actors::http_response> answered;
   auto response = answered.get_future();
-  actors::http_settings settings;
-  settings.username = cfg.username;
-  settings.password = cfg.password;
-  settings.total_timeout_ms = 30'000;
+  auto settings = actors::http_settings_for(cfg);
+  // check answers quickly; a sync may wait longer for a slow page.
+  settings.total_timeout_ms = std::min(settings.total_timeout_ms, 30'000L);
   {
     actors::http_client client(settings, [&answered](actors::http_response r) {
       answered.set_value(std::move(r));

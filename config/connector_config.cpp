@@ -17,10 +17,12 @@ namespace klarna::config {
 
 namespace {
 
-const char* const known_fields[] = {"region",    "playground", "username",
-                                    "password",  "start_date", "base_url",
-                                    "page_size", "requests_per_second",
-                                    "rate_window_seconds"};
+const char* const known_fields[] = {
+  "region",          "playground",          "username",
+  "password",        "start_date",          "base_url",
+  "page_size",       "requests_per_second", "rate_window_seconds",
+  "connect_timeout_seconds", "request_timeout_seconds", "low_speed_timeout_seconds",
+  "max_attempts",    "page_deadline_seconds"};
 
 std::string field_path(const char* name) {
   return std::string("config field '") + name + "'";
@@ -60,6 +62,40 @@ std::optional<std::string> optional_string(const boost::json::object& obj,
   if (!value->is_string())
     wrong_type(name, "a string", *value);
   return std::string(value->get_string());
+}
+
+// An optional number field within [min, max] (inclusive), or `fallback`.
+double number_in_range(const boost::json::object& obj, const char* name, double min,
+                       double max, double fallback) {
+  auto* value = optional_field(obj, name);
+  if (value == nullptr)
+    return fallback;
+  char range[96];
+  std::snprintf(range, sizeof range, "a number from %g to %g", min, max);
+  if (!value->is_number())
+    wrong_type(name, range, *value);
+  double number = value->to_number<double>();
+  if (!(number >= min) || !(number <= max)) {
+    char got[48];
+    std::snprintf(got, sizeof got, ", got %g", number);
+    throw input_error(field_path(name) + " must be " + range + got);
+  }
+  return number;
+}
+
+// An optional integer field within [min, max], or `fallback`.
+int integer_in_range(const boost::json::object& obj, const char* name, int min, int max,
+                     int fallback) {
+  auto* value = optional_field(obj, name);
+  if (value == nullptr)
+    return fallback;
+  auto range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!value->is_int64() && !value->is_uint64())
+    wrong_type(name, range.c_str(), *value);
+  if (!value->is_int64() || value->get_int64() < min || value->get_int64() > max)
+    throw input_error(field_path(name) + " must be " + range + ", got "
+                      + (value->is_int64() ? std::to_string(value->get_int64()) : "a larger number"));
+  return static_cast<int>(value->get_int64());
 }
 
 bool is_loopback_host(const std::string& host) {
@@ -132,35 +168,21 @@ connector_config parse_connector_config(const boost::json::value& json) {
   else
     cfg.api_base_url = klarna_base_url(cfg.region, cfg.playground);
 
-  if (auto* value = optional_field(obj, "page_size")) {
-    if (!value->is_int64() && !value->is_uint64())
-      wrong_type("page_size", "an integer from 1 to 500", *value);
-    auto size = value->is_int64() ? value->get_int64() : -1;
-    if (size < 1 || size > 500)
-      throw input_error(field_path("page_size") + " must be from 1 to 500, got "
-                        + (value->is_int64() ? std::to_string(size) : "a larger number"));
-    cfg.page_size = static_cast<int>(size);
-  }
-
-  cfg.requests_per_second = cfg.playground ? 50 : 200;
-  if (auto* value = optional_field(obj, "requests_per_second")) {
-    if (!value->is_number())
-      wrong_type("requests_per_second", "a number", *value);
-    double rate = value->to_number<double>();
-    if (!(rate > 0) || !std::isfinite(rate) || rate > 10000)
-      throw input_error(field_path("requests_per_second")
-                        + " must be a number above 0 and at most 10000");
-    cfg.requests_per_second = rate;
-  }
-
-  if (auto* value = optional_field(obj, "rate_window_seconds")) {
-    if (!value->is_number())
-      wrong_type("rate_window_seconds", "a number", *value);
-    double window = value->to_number<double>();
-    if (!(window >= 1) || !(window <= 3600))
-      throw input_error(field_path("rate_window_seconds") + " must be from 1 to 3600");
-    cfg.rate_window_seconds = window;
-  }
+  cfg.page_size = integer_in_range(obj, "page_size", 1, 500, cfg.page_size);
+  // The rate must be above 0; the smallest accepted is one request per 1000 s.
+  cfg.requests_per_second = number_in_range(obj, "requests_per_second", 0.001, 10000,
+                                            cfg.playground ? 50 : 200);
+  cfg.rate_window_seconds =
+    number_in_range(obj, "rate_window_seconds", 1, 3600, cfg.rate_window_seconds);
+  cfg.connect_timeout_seconds =
+    number_in_range(obj, "connect_timeout_seconds", 1, 300, cfg.connect_timeout_seconds);
+  cfg.request_timeout_seconds =
+    number_in_range(obj, "request_timeout_seconds", 1, 3600, cfg.request_timeout_seconds);
+  cfg.low_speed_timeout_seconds =
+    number_in_range(obj, "low_speed_timeout_seconds", 1, 3600, cfg.low_speed_timeout_seconds);
+  cfg.max_attempts = integer_in_range(obj, "max_attempts", 1, 20, cfg.max_attempts);
+  cfg.page_deadline_seconds =
+    number_in_range(obj, "page_deadline_seconds", 1, 86400, cfg.page_deadline_seconds);
 
   // Unknown fields are kept out of the way, not refused: Airbyte may pass fields
   // of other connector versions. Commands report them as a warning.

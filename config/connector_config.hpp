@@ -27,6 +27,15 @@ struct connector_config {
   double requests_per_second = 200;
   /// The window over which the budget is averaged (Klarna: 60 s).
   double rate_window_seconds = 60;
+  /// Per request: connecting, the whole transfer, and a transfer slower than
+  /// 1 KiB/s for this long.
+  double connect_timeout_seconds = 10;
+  double request_timeout_seconds = 120;
+  double low_speed_timeout_seconds = 30;
+  /// Tries of one page for retryable failures (5xx, 408, transport errors,
+  /// timeouts, truncated or malformed bodies), and the time they may take together.
+  int max_attempts = 5;
+  double page_deadline_seconds = 900;
   /// Fields of the config file that this connector does not know (ignored).
   std::vector<std::string> ignored_fields;
 };

@@ -71,7 +71,7 @@ constexpr const char* specification_json = R"json({
         "title": "Requests per second",
         "description": "Request budget averaged over 60 seconds, shared by all streams. Defaults to Klarna's limit: 200 in production, 50 in the playground. Lower it when other systems use the same credentials.",
         "type": "number",
-        "exclusiveMinimum": 0,
+        "minimum": 0.001,
         "maximum": 10000,
         "order": 7
       },
@@ -83,6 +83,51 @@ constexpr const char* specification_json = R"json({
         "maximum": 3600,
         "default": 60,
         "order": 8
+      },
+      "connect_timeout_seconds": {
+        "title": "Connect timeout (seconds)",
+        "description": "Time allowed to open a connection to Klarna.",
+        "type": "number",
+        "minimum": 1,
+        "maximum": 300,
+        "default": 10,
+        "order": 9
+      },
+      "request_timeout_seconds": {
+        "title": "Request timeout (seconds)",
+        "description": "Time allowed for one whole request; a request past it is retried.",
+        "type": "number",
+        "minimum": 1,
+        "maximum": 3600,
+        "default": 120,
+        "order": 10
+      },
+      "low_speed_timeout_seconds": {
+        "title": "Stalled transfer timeout (seconds)",
+        "description": "A response arriving slower than 1 KiB/s for this long is aborted and retried.",
+        "type": "number",
+        "minimum": 1,
+        "maximum": 3600,
+        "default": 30,
+        "order": 11
+      },
+      "max_attempts": {
+        "title": "Attempts per page",
+        "description": "Tries of one page after server errors, timeouts, broken connections or damaged bodies (429s wait for the rate budget instead and are not counted).",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 20,
+        "default": 5,
+        "order": 12
+      },
+      "page_deadline_seconds": {
+        "title": "Deadline per page (seconds)",
+        "description": "Time that the attempts of one page may take together before the sync gives up on it.",
+        "type": "number",
+        "minimum": 1,
+        "maximum": 86400,
+        "default": 900,
+        "order": 13
       }
     }
   }

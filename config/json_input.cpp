@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace klarna::config {
 
@@ -51,14 +50,18 @@ boost::json::value read_json_file(const std::string& path, const std::string& ro
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw input_error("cannot read " + what + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Read in chunks and stop past the limit, so a huge (or endless) file is refused
+  // without being read whole.
+  std::string text;
+  char chunk[64 * 1024];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_input_file_bytes)
+      throw input_error(what + " is larger than " + std::to_string(max_input_file_bytes)
+                        + " bytes");
+  }
   if (in.bad())
     throw input_error("cannot read " + what + ": read error");
-  std::string text = buffer.str();
-  if (text.size() > max_input_file_bytes)
-    throw input_error(what + " is larger than " + std::to_string(max_input_file_bytes)
-                      + " bytes");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw input_error(what + " is empty; expected a JSON object");
   return parse_json_text(text, what);

@@ -13,7 +13,9 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,12 +36,23 @@ struct fetch_page {
   std::string url;
   const stream_definition* definition = nullptr;
   caf::actor planner;
+  /// Failed tries so far (the fetcher counts; a retry travels with its page) and
+  /// when the first began, for the page's deadline.
+  int failed_attempts = 0;
+  std::optional<std::chrono::steady_clock::time_point> first_try;
 };
 
 /// fetcher -> parser: a 200 body to parse.
 struct fetched_page {
   fetch_page page;
   std::string body;
+};
+
+/// parser -> fetcher: a 200 body that is not a valid collection (truncated,
+/// malformed, wrong shape); the fetcher retries the page like a server error.
+struct unusable_page {
+  fetch_page page;
+  std::string reason;
 };
 
 /// parser -> planner: a page that parsed completely.
@@ -129,6 +142,7 @@ struct pipeline_actors {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetch_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetched_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::unusable_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_ready)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_failed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_records)

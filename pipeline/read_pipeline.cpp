@@ -46,9 +46,11 @@ read_summary run_read(const config::connector_config& config,
   auto governor = actors::spawn_rate_governor(system, budget, streams.size(), emitter);
   auto parsers = actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
   actors::fetch_settings fetch;
-  fetch.http.username = config.username;
-  fetch.http.password = config.password;
+  fetch.http = actors::http_settings_for(config);
   fetch.requests_per_second = config.requests_per_second;
+  fetch.max_attempts = config.max_attempts;
+  fetch.page_deadline =
+    std::chrono::milliseconds(static_cast<long>(config.page_deadline_seconds * 1000));
   auto fetcher = actors::spawn_fetcher(system, fetch, governor, parsers, emitter);
 
   std::vector<caf::actor> planners;

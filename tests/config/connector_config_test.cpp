@@ -62,15 +62,39 @@ TEST_CASE("each bad field is named with what was expected", "[config]") {
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","playground":"yes"})"),
              Catch::Contains("'playground' must be true or false, got string"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":0})"),
-             Catch::Contains("'page_size' must be from 1 to 500, got 0"));
+             Catch::Contains("'page_size' must be an integer from 1 to 500, got 0"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":501})"),
-             Catch::Contains("'page_size' must be from 1 to 500"));
+             Catch::Contains("'page_size' must be an integer from 1 to 500, got 501"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":2.5})"),
              Catch::Contains("'page_size' must be an integer"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","start_date":"yesterday"})"),
              Catch::Contains("'start_date' must be an ISO-8601 date"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","requests_per_second":0})"),
-             Catch::Contains("'requests_per_second' must be a number above 0"));
+             Catch::Contains("'requests_per_second' must be a number from 0.001 to 10000, got 0"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","request_timeout_seconds":"9"})"),
+             Catch::Contains("'request_timeout_seconds' must be a number from 1 to 3600, got string"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","max_attempts":0})"),
+             Catch::Contains("'max_attempts' must be an integer from 1 to 20, got 0"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","connect_timeout_seconds":1e9})"),
+             Catch::Contains("'connect_timeout_seconds' must be a number from 1 to 300, got 1e+09"));
+}
+
+TEST_CASE("timeouts, attempts and the page deadline have defaults and can be set", "[config]") {
+  auto defaults = parse(R"({"region":"eu","username":"u","password":"p"})");
+  CHECK(defaults.connect_timeout_seconds == 10);
+  CHECK(defaults.request_timeout_seconds == 120);
+  CHECK(defaults.low_speed_timeout_seconds == 30);
+  CHECK(defaults.max_attempts == 5);
+  CHECK(defaults.page_deadline_seconds == 900);
+  auto set = parse(R"({"region":"eu","username":"u","password":"p","connect_timeout_seconds":2,
+                       "request_timeout_seconds":1.5,"low_speed_timeout_seconds":3,
+                       "max_attempts":9,"page_deadline_seconds":60})");
+  CHECK(set.connect_timeout_seconds == 2);
+  CHECK(set.request_timeout_seconds == 1.5);
+  CHECK(set.low_speed_timeout_seconds == 3);
+  CHECK(set.max_attempts == 9);
+  CHECK(set.page_deadline_seconds == 60);
+  CHECK(set.ignored_fields.empty());
 }
 
 TEST_CASE("a wrongly typed password is reported without its value", "[config]") {
