@@ -110,8 +110,8 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason
     message += ". " + advice_for_status(status);
   } else if (!in_time) {
     message += " (gave up after " + std::to_string(page.failed_attempts)
-               + " attempts: the page's deadline of "
-               + std::to_string(state.settings.page_deadline.count() / 1000) + " s passed)";
+               + " attempts: another would start past the page's deadline of "
+               + std::to_string(state.settings.page_deadline.count() / 1000) + " s)";
   } else {
     message += " (gave up after " + std::to_string(page.failed_attempts) + " attempts)";
   }

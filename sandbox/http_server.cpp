@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include <random>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -22,12 +23,14 @@ struct http_server::impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   sliding_window_limiter limiter;
+  fault_injector faults;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::mutex log_mutex;
   std::ofstream request_log;
 
   explicit impl(server_options o)
-    : options(std::move(o)), limiter(options.rate_limit, options.rate_window) {
+    : options(std::move(o)), limiter(options.rate_limit, options.rate_window),
+      faults(options.faults) {
     if (!options.request_log_path.empty())
       request_log.open(options.request_log_path);
   }
@@ -83,7 +86,11 @@ private:
       if (server_.options.retry_after)
         retry_after_seconds = (wait.count() + 999) / 1000;
     }
-    server_.log_request(reply.status, target);
+    auto delay = server_.delay();
+    auto injected = reply.status == 200 ? server_.faults.draw() : fault::none;
+    spoil(reply, injected, delay);
+    bool broken = injected == fault::reset || injected == fault::truncated;
+    server_.log_request(broken ? 0 : reply.status, target);
     response_ = {};
     response_.version(request_.version());
     response_.keep_alive(request_.keep_alive());
@@ -94,11 +101,45 @@ private:
       response_.set(http::field::retry_after, std::to_string(*retry_after_seconds));
     response_.body() = std::move(reply.body);
     response_.prepare_payload();
-    auto delay = server_.delay();
+    if (injected == fault::reset)
+      return reset();
+    auto send = [self = shared_from_this(), injected] {
+      injected == fault::truncated ? self->write_half() : self->write();
+    };
     if (delay.count() == 0)
-      return write();
+      return send();
     timer_.expires_after(delay);
-    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->write(); });
+    timer_.async_wait([send](beast::error_code) { send(); });
+  }
+
+  // Turns a good answer into the injected fault (reset and truncated are decided
+  // on the wire).
+  void spoil(answer& reply, fault injected, std::chrono::milliseconds& delay) {
+    switch (injected) {
+      case fault::status_500:
+        reply = request_router::error(500, "INTERNAL_SERVER_ERROR", "Injected fault");
+        break;
+      case fault::status_502:
+        reply = request_router::error(502, "BAD_GATEWAY", "Injected fault");
+        break;
+      case fault::status_503:
+        reply = request_router::error(503, "SERVICE_UNAVAILABLE", "Injected fault");
+        break;
+      case fault::status_504:
+        reply = request_router::error(504, "GATEWAY_TIMEOUT", "Injected fault");
+        break;
+      case fault::malformed:
+        reply.body.resize(reply.body.size() / 2);
+        break;
+      case fault::wrong_shape:
+        reply.body = R"({"data":[],"note":"not the collection that was asked for"})";
+        break;
+      case fault::slow:
+        delay = server_.options.slow_delay;
+        break;
+      default:
+        break;
+    }
   }
 
   void write() {
@@ -108,6 +149,25 @@ private:
                           return self->close();
                         self->read();
                       });
+  }
+
+  // The header with the full Content-Length, half the body, then the connection ends.
+  void write_half() {
+    std::ostringstream header;
+    header << response_.base();
+    raw_ = header.str();
+    raw_.append(response_.body(), 0, response_.body().size() / 2);
+    asio::async_write(stream_.socket(), asio::buffer(raw_),
+                      [self = shared_from_this()](beast::error_code, std::size_t) {
+                        self->reset();
+                      });
+  }
+
+  // Ends the connection with a TCP reset instead of a response.
+  void reset() {
+    beast::error_code ignored;
+    stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    stream_.socket().close(ignored);
   }
 
   void close() {
@@ -120,6 +180,7 @@ private:
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
+  std::string raw_; // a truncated answer's bytes
   http_server::impl& server_;
   const request_router& router_;
 };

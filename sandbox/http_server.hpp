@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sandbox/fault_injector.hpp"
 #include "sandbox/request_router.hpp"
 #include "sandbox/sliding_window_limiter.hpp"
 
@@ -24,8 +25,13 @@ struct server_options {
   bool retry_after = false;
   std::chrono::milliseconds latency{0};
   std::chrono::milliseconds jitter{0};
-  /// When set, one line per request: "<ms since start> <status> <target>".
+  /// When set, one line per request: "<ms since start> <status> <target>"; status 0
+  /// for a connection reset or a truncated body.
   std::string request_log_path;
+  /// Faults injected into answers that would have succeeded.
+  fault_options faults;
+  /// How late a `slow` fault answers.
+  std::chrono::milliseconds slow_delay{10'000};
 };
 
 /// A keep-alive HTTP/1.1 server (Boost.Beast) in front of a request_router, adding

@@ -62,7 +62,28 @@ int main(int argc, char** argv) {
                  "write payouts.jsonl and transactions.jsonl (the records served) here");
   app.add_option("--request-log", server.request_log_path,
                  "write '<ms> <status> <target>' per request here");
+  std::vector<std::string> fault_kinds;
+  long slow_ms = 10'000;
+  app.add_option("--fault-rate", server.faults.rate,
+                 "share of successful answers replaced by a fault")
+    ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("--faults", fault_kinds,
+                 "fault kinds to draw from (default all): "
+                   + klarna::sandbox::fault_injector::names())
+    ->delimiter(',')
+    ->check([](const std::string& name) {
+      return klarna::sandbox::fault_injector::parse(name)
+               ? std::string()
+               : "unknown fault '" + name + "'; known: "
+                   + klarna::sandbox::fault_injector::names();
+    });
+  app.add_option("--fault-seed", server.faults.seed, "seed of the fault draws")
+    ->capture_default_str();
+  app.add_option("--slow-ms", slow_ms, "delay of a 'slow' fault")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  for (const auto& name : fault_kinds)
+    server.faults.kinds.push_back(*klarna::sandbox::fault_injector::parse(name));
+  server.slow_delay = std::chrono::milliseconds(slow_ms);
   server.rate_window = std::chrono::milliseconds(window_ms);
   server.latency = std::chrono::milliseconds(latency_ms);
   server.jitter = std::chrono::milliseconds(jitter_ms);
