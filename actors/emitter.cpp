@@ -3,6 +3,7 @@
 #include "pipeline/messages.hpp"
 #include "sinks/sink.hpp"
 
+#include <csignal>
 #include <map>
 
 namespace klarna::actors {
@@ -36,18 +37,23 @@ struct emitter_state {
   std::uint64_t grants_at_last_log = 0;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
   std::int64_t announced_resume_ms = 0;
+  int interrupted_by = 0;
+  bool reported = false; // sync_outcome goes out once
 };
 
 using emitter_actor = caf::stateful_actor<emitter_state>;
 
 void report_if_all_ended(emitter_actor* self) {
-  sync_outcome outcome{true, {}};
+  if (self->state.reported)
+    return;
+  sync_outcome outcome{true, {}, self->state.interrupted_by};
   for (const auto& stream : self->state.streams) {
     if (!stream.ended)
       return;
     outcome.all_complete = outcome.all_complete && stream.complete;
     outcome.records_per_stream.push_back(stream.records);
   }
+  self->state.reported = true;
   self->send(self->state.on_done, std::move(outcome));
 }
 
@@ -65,6 +71,19 @@ void complete_if_done(emitter_actor* self, stream_progress& stream) {
   stream.ended = true;
   stream.complete = true;
   report_if_all_ended(self);
+}
+
+// Ends a stream as INCOMPLETE with an error; pages it still buffers are dropped.
+void end_incomplete(emitter_actor* self, std::size_t index, std::string message,
+                    std::string internal, config::failure_type failure) {
+  auto& stream = self->state.streams.at(index);
+  if (stream.ended)
+    return;
+  stream.ended = true;
+  stream.waiting.clear();
+  auto& sink = self->state.sink;
+  self->send(sink, sink_error{std::move(message), std::move(internal), failure, stream.name});
+  self->send(sink, sink_stream_status{stream.name, stream_status::incomplete, {}});
 }
 
 // Sends every page that is next in order.
@@ -153,15 +172,31 @@ caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::
       complete_if_done(self, stream);
     },
     [=](stream_failed& failed) {
-      auto& stream = self->state.streams.at(failed.stream);
-      if (stream.ended)
-        return;
-      stream.ended = true;
-      stream.waiting.clear();
-      auto& sink = self->state.sink;
-      self->send(sink, sink_error{std::move(failed.message), std::move(failed.internal_message),
-                                  failed.failure, stream.name});
-      self->send(sink, sink_stream_status{stream.name, stream_status::incomplete, {}});
+      end_incomplete(self, failed.stream, std::move(failed.message),
+                     std::move(failed.internal_message), failed.failure);
+      report_if_all_ended(self);
+    },
+    [=](const interrupted& signal) {
+      self->state.interrupted_by = signal.signal;
+      auto name = signal.signal == SIGINT ? "SIGINT" : "SIGTERM";
+      for (std::size_t i = 0; i < self->state.streams.size(); ++i) {
+        const auto& stream = self->state.streams[i];
+        if (!stream.ended)
+          end_incomplete(self, i,
+                         std::string("the sync was stopped by ") + name + " before "
+                           + stream.name + " was read completely ("
+                           + std::to_string(stream.records) + " records were emitted)",
+                         name, config::failure_type::transient_error);
+      }
+      report_if_all_ended(self);
+    },
+    [=](const sink_failed&) {
+      // The output is gone: nothing more can be written, so every unfinished stream
+      // ends now (the read pipeline reports the sink's error).
+      for (auto& stream : self->state.streams) {
+        stream.ended = true;
+        stream.waiting.clear();
+      }
       report_if_all_ended(self);
     },
     [=](const sink_written& written) {

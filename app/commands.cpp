@@ -6,6 +6,7 @@
 #include "config/connector_config.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
+#include "config/secrets.hpp"
 #include "config/state_input.hpp"
 #include "pipeline/airbyte_messages.hpp"
 #include "pipeline/page_plan.hpp"
@@ -27,11 +28,16 @@ void emit(const std::string& line) {
   std::fflush(stdout);
 }
 
+// A line for people on stderr, with secrets redacted.
+void tell_user(const std::string& text) {
+  std::cerr << "source-klarna: " << config::redact_secrets(text) << '\n';
+}
+
 // A configuration problem ends spec/discover/read: a TRACE error for the platform,
 // a line for people on stderr, exit code 1.
 int fail_with_config_error(const std::string& message) {
   emit(pipeline::error_trace_line(message, {}, config::failure_type::config_error));
-  std::cerr << "source-klarna: " << message << '\n';
+  tell_user(message);
   return 1;
 }
 
@@ -119,10 +125,15 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
   }
   warn_about_ignored_fields(cfg);
   auto summary = pipeline::run_read(cfg, streams);
-  std::cerr << "source-klarna: " << pipeline::describe(summary) << '\n';
+  tell_user(pipeline::describe(summary));
   if (!summary.output_ok) {
-    std::cerr << "source-klarna: " << summary.output_error << '\n';
+    tell_user(summary.output_error);
     return 1;
+  }
+  if (summary.interrupted_by != 0) {
+    tell_user("stopped by signal " + std::to_string(summary.interrupted_by)
+              + "; unfinished streams are marked INCOMPLETE");
+    return 128 + summary.interrupted_by;
   }
   return summary.all_complete ? 0 : 1;
 }

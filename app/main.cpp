@@ -1,6 +1,7 @@
 // source-klarna: an Airbyte source for the Klarna Settlements API.
 
 #include "app/commands.hpp"
+#include "config/secrets.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -43,8 +44,9 @@ int main(int argc, char** argv) {
       return klarna::app::run_discover(config_path);
     return klarna::app::run_read(config_path, catalog_path, state_path);
   } catch (const std::exception& e) {
-    // Last resort: nothing here carries the password (it is never put in exceptions).
-    std::cerr << "source-klarna: internal error: " << e.what() << '\n';
+    // Last resort: the password is never put in exceptions; redacted all the same.
+    std::cerr << "source-klarna: internal error: " << klarna::config::redact_secrets(e.what())
+              << '\n';
     return 70;
   }
 }

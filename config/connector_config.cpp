@@ -2,6 +2,7 @@
 
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
+#include "config/secrets.hpp"
 #include "config/json_input.hpp"
 
 #include <boost/json/object.hpp>
@@ -154,6 +155,7 @@ connector_config parse_connector_config(const boost::json::value& json) {
 
   cfg.username = required_string(obj, "username");
   cfg.password = required_string(obj, "password");
+  register_secret(cfg.password);
 
   if (auto start = optional_string(obj, "start_date"); start && !start->empty()) {
     if (!parse_iso8601_epoch_seconds(*start))

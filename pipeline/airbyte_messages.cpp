@@ -1,5 +1,7 @@
 #include "pipeline/airbyte_messages.hpp"
 
+#include "config/secrets.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -11,7 +13,7 @@ namespace klarna::pipeline {
 namespace {
 
 std::string line_of(const boost::json::object& message) {
-  auto line = boost::json::serialize(message);
+  auto line = config::redact_secrets(boost::json::serialize(message));
   line += '\n';
   return line;
 }

@@ -101,6 +101,14 @@ struct page_credit {
 struct sync_outcome {
   bool all_complete = false;
   std::vector<std::uint64_t> records_per_stream;
+  /// The signal that stopped the sync, 0 if none did.
+  int interrupted_by = 0;
+};
+
+/// read pipeline -> emitter: SIGINT or SIGTERM arrived; end every unfinished stream
+/// as INCOMPLETE now.
+struct interrupted {
+  int signal = 0;
 };
 
 /// fetcher -> governor: ask for leave to send one request.
@@ -150,6 +158,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::stream_finished)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::stream_failed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::page_credit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::sync_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::interrupted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::permit_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::permit_granted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::throttled)

@@ -6,11 +6,13 @@
 #include "actors/rate_governor.hpp"
 #include "actors/stream_planner.hpp"
 #include "config/connector_config.hpp"
+#include "pipeline/interrupt_watch.hpp"
 #include "pipeline/messages.hpp"
 #include "sinks/airbyte_stdout_sink.hpp"
 #include "sinks/sink.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 namespace klarna::pipeline {
@@ -27,6 +29,18 @@ constexpr std::uint64_t credits_per_stream = 48;
 read_summary run_read(const config::connector_config& config,
                       const std::vector<const stream_definition*>& streams) {
   auto started = std::chrono::steady_clock::now();
+  // SIGINT/SIGTERM go to the emitter once it exists. The watch starts before the
+  // actor system so that no thread of CAF or curl ever takes these signals.
+  std::mutex interrupt_mutex;
+  caf::actor interrupt_target;
+  int pending_signal = 0;
+  pipeline::interrupt_watch watch([&](int signal) {
+    std::lock_guard<std::mutex> guard(interrupt_mutex);
+    if (interrupt_target)
+      caf::anon_send(interrupt_target, interrupted{signal});
+    else
+      pending_signal = signal;
+  });
   caf::actor_system_config system_config;
   // Work stealing spins its threads while they wait for messages, which costs a core
   // in a pipeline that mostly waits on the network; a shared queue sleeps instead.
@@ -40,6 +54,12 @@ read_summary run_read(const config::connector_config& config,
 
   auto sink = sinks::spawn_airbyte_stdout_sink(system, stdout);
   auto emitter = actors::spawn_emitter(system, names, sink, self, std::chrono::seconds(5));
+  {
+    std::lock_guard<std::mutex> guard(interrupt_mutex);
+    interrupt_target = emitter;
+    if (pending_signal != 0)
+      caf::anon_send(emitter, interrupted{pending_signal});
+  }
   actors::rate_window::settings budget;
   budget.requests_per_second = config.requests_per_second;
   budget.window = std::chrono::milliseconds(static_cast<long>(config.rate_window_seconds * 1000));
@@ -72,6 +92,7 @@ read_summary run_read(const config::connector_config& config,
   summary.streams = names;
   self->receive([&](sync_outcome& outcome) {
     summary.all_complete = outcome.all_complete;
+    summary.interrupted_by = outcome.interrupted_by;
     for (auto count : outcome.records_per_stream)
       summary.records.push_back(count);
   });
@@ -93,6 +114,11 @@ read_summary run_read(const config::connector_config& config,
         summary.output_error = "the output sink stopped";
       });
 
+  {
+    // No signal may reach the actors once the system is going away.
+    std::lock_guard<std::mutex> guard(interrupt_mutex);
+    interrupt_target = nullptr;
+  }
   for (auto& actor : planners)
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   for (auto& actor : parsers)

@@ -45,6 +45,8 @@ struct read_summary {
   double elapsed_seconds = 0;
   bool output_ok = true;
   std::string output_error;
+  /// The signal that stopped the read, 0 if none did.
+  int interrupted_by = 0;
 };
 
 /// One line on the budget since the previous report (`previous_grants` grants were

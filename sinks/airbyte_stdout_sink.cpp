@@ -22,8 +22,10 @@ void write_text(stdout_sink_actor* self, const std::string& text) {
   if (!state.write_error.empty())
     return;
   if (std::fwrite(text.data(), 1, text.size(), state.out) != text.size()
-      || std::fflush(state.out) != 0)
+      || std::fflush(state.out) != 0) {
     state.write_error = std::string("writing to stdout failed: ") + std::strerror(errno);
+    self->send(caf::actor_cast<caf::actor>(self->current_sender()), sink_failed{state.write_error});
+  }
 }
 
 caf::behavior airbyte_stdout_sink(stdout_sink_actor* self, std::FILE* out) {

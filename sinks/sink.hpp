@@ -70,6 +70,13 @@ struct sink_finished {
   std::string error;
 };
 
+/// Sent once by a sink, to the sender of the message it could not write, when its
+/// output fails (stdout closed, disk full ...). Nothing it is sent after that is
+/// written; the emitter ends the sync as incomplete.
+struct sink_failed {
+  std::string error;
+};
+
 } // namespace klarna::sinks
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_stream_status)
@@ -80,3 +87,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_log)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_error)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_finish)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_finished)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_failed)

@@ -1,6 +1,7 @@
 """Shared helpers of the integration tests: start klarna-sandbox, run source-klarna,
 validate every output line against the Airbyte protocol schema."""
 
+import base64
 import json
 import os
 import subprocess
@@ -15,8 +16,10 @@ SANDBOX = os.environ["KLARNA_SANDBOX"]
 PROTOCOL_SCHEMA = os.environ["AIRBYTE_PROTOCOL_SCHEMA"]
 
 USERNAME = "it-user"
-# Recognizable, so that tests can assert it never appears in any output.
+# Recognizable, so that tests can assert it never appears in any output, nor the
+# Basic authorization token made from it.
 PASSWORD = "Pw-7f3a9c-NEVER-PRINT"
+BASIC_TOKEN = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
 
 
 def _message_validator():
@@ -97,6 +100,7 @@ class ConnectorTestCase(unittest.TestCase):
         result = subprocess.run([SOURCE, *args], capture_output=True, text=True, timeout=timeout)
         for stream_name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
             self.assertNotIn(PASSWORD, text, f"the password leaked to {stream_name}")
+            self.assertNotIn(BASIC_TOKEN, text, f"the Authorization header leaked to {stream_name}")
         return result
 
     def messages(self, stdout):
