@@ -29,6 +29,8 @@ struct transfer {
   char error_text[CURL_ERROR_SIZE] = {0};
   std::chrono::steady_clock::time_point started;
   CURL* easy = nullptr;
+  std::size_t max_body_bytes = 0;
+  bool body_too_large = false;
 };
 
 // Reserving the announced length up front (bounded, the header could lie) saves the
@@ -38,6 +40,10 @@ constexpr curl_off_t max_body_reserve = 16 << 20;
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<transfer*>(user);
   auto& body = t->response.body;
+  if (body.size() + size * count > t->max_body_bytes) {
+    t->body_too_large = true;
+    return 0; // aborts the transfer
+  }
   if (body.empty()) {
     curl_off_t length = -1;
     if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK
@@ -81,6 +87,7 @@ struct http_client::impl {
   CURL* make_easy(transfer& t) {
     CURL* easy = curl_easy_init();
     t.easy = easy;
+    t.max_body_bytes = settings.max_body_bytes;
     curl_easy_setopt(easy, CURLOPT_URL, t.request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(easy, CURLOPT_USERNAME, settings.username.c_str());
@@ -138,9 +145,11 @@ struct http_client::impl {
         response.status = 0;
         response.body.clear();
         response.transport_code = message->data.result;
-        response.transport_error = t.error_text[0] != '\0'
-                                     ? t.error_text
-                                     : curl_easy_strerror(message->data.result);
+        response.transport_error =
+          t.body_too_large ? "the response body is larger than "
+                               + std::to_string(settings.max_body_bytes >> 20) + " MiB"
+          : t.error_text[0] != '\0' ? t.error_text
+                                    : curl_easy_strerror(message->data.result);
       }
       response.elapsed_seconds = std::chrono::duration<double>(
                                    std::chrono::steady_clock::now() - t.started)

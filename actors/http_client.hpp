@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,6 +42,8 @@ struct http_settings {
   long low_speed_time_s = 30;
   long total_timeout_ms = 120'000;
   long max_connections = 64;
+  /// A response body beyond this is aborted (a page of 500 records is well under 1 MiB).
+  std::size_t max_body_bytes = 64 << 20;
 };
 
 /// GETs over one libcurl multi handle driven by its own I/O thread
