@@ -9,7 +9,7 @@ namespace {
 
 using namespace klarna::pipeline;
 
-caf::behavior parser(caf::event_based_actor* self) {
+caf::behavior parse_pages(caf::event_based_actor* self) {
   return {
     [=](fetched_page& fetched) {
       const auto& page = fetched.page;
@@ -27,12 +27,21 @@ caf::behavior parser(caf::event_based_actor* self) {
   };
 }
 
+// A class, not a function: CAF 0.17 spawns argument-less function actors through a
+// null shared_ptr dereference that UndefinedBehaviorSanitizer rightly reports.
+class parser : public caf::event_based_actor {
+public:
+  using caf::event_based_actor::event_based_actor;
+
+  caf::behavior make_behavior() override { return parse_pages(this); }
+};
+
 } // namespace
 
 std::vector<caf::actor> spawn_parsers(caf::actor_system& system, std::size_t count) {
   std::vector<caf::actor> parsers;
   for (std::size_t i = 0; i < count; ++i)
-    parsers.push_back(system.spawn(parser));
+    parsers.push_back(system.spawn<parser>());
   return parsers;
 }
 

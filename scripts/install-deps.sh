@@ -7,6 +7,7 @@ packages=(
   libboost-json1.81-dev libboost-url1.81-dev libboost1.81-dev
   libcli11-dev catch2
   python3 python3-jsonschema python3-yaml
+  clang-14 libclang-rt-14-dev
 )
 missing=()
 for package in "${packages[@]}"; do
