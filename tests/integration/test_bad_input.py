@@ -83,6 +83,18 @@ class BadInputTest(ConnectorTestCase):
         self.assert_config_error(self.read_with(config, None, "--state", self.write("s.json", '[{"type": "X"}]')),
                                  "state[0].type")
 
+    def test_inputs_beyond_the_size_and_depth_limits(self):
+        config = self.config_file()
+        huge = self.write("huge.json", '{"streams": [' + " " * (16 * 1024 * 1024) + "]}")
+        self.assert_config_error(self.read_with(huge), "config file", "huge.json",
+                                 "larger than 16777216 bytes")
+        self.assert_config_error(
+            self.run_connector("read", "--config", config, "--catalog", huge),
+            "catalog file", "larger than 16777216 bytes")
+        deep = self.write("deep.json", "[" * 100 + "]" * 100)
+        self.assert_config_error(self.read_with(config, None, "--state", deep),
+                                 "state file", "not valid JSON", "too deep")
+
     def test_unknown_command_or_flag(self):
         for args in (["sync-everything"], ["read", "--config"], ["spec", "--verbose"], []):
             with self.subTest(args=args):
