@@ -11,12 +11,12 @@ KINDS = ("500", "502", "503", "504", "reset", "truncated", "malformed", "wrong_s
 
 
 class FaultMatrixTest(ConnectorTestCase):
-    def read_through_faults(self, kinds, rate):
+    def read_through_faults(self, kinds, rate, max_attempts=8):
         with Sandbox(*DATA, "--fault-rate", str(rate), "--faults", ",".join(kinds),
                      "--fault-seed", "11", "--slow-ms", "3000") as sandbox:
             # 1 s request timeout so that 'slow' answers time out quickly.
             config = self.config(sandbox.url, page_size=20, request_timeout_seconds=1,
-                                 max_attempts=8)
+                                 max_attempts=max_attempts)
             result = self.read(config, self.catalog("payouts", "transactions"))
             self.assertEqual(result.returncode, 0, result.stderr[-2000:])
             messages = self.messages(result.stdout)
@@ -40,7 +40,9 @@ class FaultMatrixTest(ConnectorTestCase):
                 self.read_through_faults([kind], 0.05)
 
     def test_all_fault_kinds_mixed(self):
-        retries = self.read_through_faults(KINDS, 0.3)
+        # 30% of answers fail, of all nine kinds; 12 attempts make a page that fails
+        # every time (0.3^12) practically impossible.
+        retries = self.read_through_faults(KINDS, 0.3, max_attempts=12)
         reasons = " ".join(m["log"]["message"] for m in retries)
         self.assertIn("500", reasons)
         self.assertIn("not a valid collection", reasons)
