@@ -3,6 +3,8 @@
 #include "pipeline/messages.hpp"
 #include "sinks/sink.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <csignal>
 #include <map>
 
@@ -15,6 +17,7 @@ using namespace klarna::sinks;
 
 struct stream_progress {
   std::string name;
+  const stream_definition* definition = nullptr;
   caf::actor planner;
   std::uint64_t next_seq = 0;
   std::map<std::uint64_t, page_records> waiting; // arrived ahead of next_seq
@@ -33,6 +36,8 @@ struct emitter_state {
   std::chrono::milliseconds progress_interval{5000};
   caf::actor fetcher;
   caf::actor governor;
+  caf::actor observer; // gets a progress_snapshot every interval, when set
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Grants counted at the previous budget log, for the rate since then.
   std::uint64_t grants_at_last_log = 0;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
@@ -64,7 +69,7 @@ void complete_if_done(emitter_actor* self, stream_progress& stream) {
   if (!stream.running)
     self->send(sink, sink_stream_status{stream.name, stream_status::running, {}});
   self->send(sink, sink_checkpoint{stream.name, stream.records});
-  self->send(sink, sink_stream_status{stream.name, stream_status::complete, {}});
+  self->send(sink, sink_close_stream{stream.name, true});
   self->send(sink, sink_log{"INFO", stream.name + ": complete, "
                                       + std::to_string(stream.records) + " records in "
                                       + std::to_string(*stream.page_count) + " pages"});
@@ -83,7 +88,7 @@ void end_incomplete(emitter_actor* self, std::size_t index, std::string message,
   stream.waiting.clear();
   auto& sink = self->state.sink;
   self->send(sink, sink_error{std::move(message), std::move(internal), failure, stream.name});
-  self->send(sink, sink_stream_status{stream.name, stream_status::incomplete, {}});
+  self->send(sink, sink_close_stream{stream.name, false});
 }
 
 // Sends every page that is next in order.
@@ -106,46 +111,60 @@ void flush_in_order(emitter_actor* self, std::size_t index) {
   complete_if_done(self, stream);
 }
 
-void log_progress(emitter_actor* self) {
-  std::string text = "progress:";
-  for (const auto& stream : self->state.streams)
-    text += " " + stream.name + " " + std::to_string(stream.records) + " records ("
-            + std::to_string(stream.next_seq) + "/" + std::to_string(stream.pages_known)
-            + " pages" + (stream.ended ? (stream.complete ? ", complete" : ", failed") : "")
-            + ");";
-  text.pop_back();
-  self->send(self->state.sink, sink_log{"INFO", text});
+std::vector<stream_figures> figures_of(const emitter_state& state) {
+  std::vector<stream_figures> figures;
+  for (const auto& stream : state.streams)
+    figures.push_back({stream.name, stream.records, stream.next_seq, stream.pages_known,
+                       stream.ended, stream.complete});
+  return figures;
 }
 
-// Asks the governor and the fetcher for their figures and logs them in one line.
-void log_budget(emitter_actor* self) {
-  if (!self->state.governor || !self->state.fetcher)
+// Every interval: a progress LOG, then the governor's and fetcher's figures as a
+// budget LOG and, for an observer, all of it as one snapshot.
+void report_progress(emitter_actor* self) {
+  auto& state = self->state;
+  self->send(state.sink, sink_log{"INFO", describe_progress(figures_of(state))});
+  if (!state.governor || !state.fetcher)
     return;
-  auto timeout = self->state.progress_interval;
-  self->request(self->state.governor, timeout, stats_atom::value)
+  auto timeout = state.progress_interval;
+  self->request(state.governor, timeout, stats_atom::value)
     .then([=](const budget_stats& budget) {
       self->request(self->state.fetcher, timeout, stats_atom::value)
         .then([=](const fetch_stats& fetch) {
-          auto seconds = std::chrono::duration<double>(self->state.progress_interval).count();
-          auto text = describe_budget(budget, fetch, self->state.grants_at_last_log, seconds);
-          self->state.grants_at_last_log = budget.grants;
-          self->send(self->state.sink, sink_log{"INFO", std::move(text)});
+          auto& state = self->state;
+          auto seconds = std::chrono::duration<double>(state.progress_interval).count();
+          auto text = describe_budget(budget, fetch, state.grants_at_last_log, seconds);
+          state.grants_at_last_log = budget.grants;
+          self->send(state.sink, sink_log{"INFO", std::move(text)});
+          if (state.observer) {
+            auto elapsed = std::chrono::steady_clock::now() - state.started;
+            self->send(state.observer,
+                       progress_snapshot{figures_of(state), budget, fetch,
+                                         std::chrono::duration<double>(elapsed).count()});
+          }
         });
     });
 }
 
-caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::actor sink,
-                      caf::actor on_done, std::chrono::milliseconds progress_interval) {
+caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*> streams,
+                      caf::actor sink, caf::actor on_done, caf::actor observer,
+                      std::chrono::milliseconds progress_interval) {
   auto& state = self->state;
   state.sink = std::move(sink);
   state.on_done = std::move(on_done);
+  state.observer = std::move(observer);
   state.progress_interval = progress_interval;
-  for (auto& name : names) {
+  for (std::size_t i = 0; i < streams.size(); ++i) {
     state.streams.push_back({});
-    state.streams.back().name = std::move(name);
+    state.streams.back().name = streams[i]->name;
+    state.streams.back().definition = streams[i];
+    std::vector<std::string> key;
+    for (const auto& path : streams[i]->primary_key)
+      key.push_back(path.front()); // the API's keys are top-level fields
+    self->send(state.sink, sink_open_stream{i, streams[i]->name,
+                                            boost::json::serialize(stream_json_schema(*streams[i])),
+                                            std::move(key), "full_refresh"});
   }
-  for (const auto& stream : state.streams)
-    self->send(state.sink, sink_stream_status{stream.name, stream_status::started, {}});
   self->delayed_send(self, progress_interval, tick_atom::value);
   return {
     [=](const pipeline_actors& actors) {
@@ -218,8 +237,7 @@ caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::
       self->send(self->state.sink, sink_log{std::move(notice.level), std::move(notice.message)});
     },
     [=](tick_atom) {
-      log_progress(self);
-      log_budget(self);
+      report_progress(self);
       self->delayed_send(self, self->state.progress_interval, tick_atom::value);
     },
   };
@@ -227,10 +245,13 @@ caf::behavior emitter(emitter_actor* self, std::vector<std::string> names, caf::
 
 } // namespace
 
-caf::actor spawn_emitter(caf::actor_system& system, std::vector<std::string> stream_names,
+caf::actor spawn_emitter(caf::actor_system& system,
+                         std::vector<const pipeline::stream_definition*> streams,
                          const caf::actor& sink, const caf::actor& on_done,
+                         const caf::actor& progress_observer,
                          std::chrono::milliseconds progress_interval) {
-  return system.spawn(emitter, std::move(stream_names), sink, on_done, progress_interval);
+  return system.spawn(emitter, std::move(streams), sink, on_done, progress_observer,
+                      progress_interval);
 }
 
 } // namespace klarna::actors

@@ -19,6 +19,8 @@
 #include <future>
 #include <iostream>
 
+#include <unistd.h>
+
 namespace klarna::app {
 
 namespace {
@@ -110,8 +112,27 @@ int run_discover(const std::string& config_path) {
   return 0;
 }
 
+namespace {
+
+// The exit code of a finished read, with its summary for people on stderr.
+int exit_code_of(const pipeline::read_summary& summary) {
+  tell_user(pipeline::describe(summary));
+  if (!summary.output_ok) {
+    tell_user(summary.output_error);
+    return 1;
+  }
+  if (summary.interrupted_by != 0) {
+    tell_user("stopped by signal " + std::to_string(summary.interrupted_by)
+              + "; unfinished streams are marked INCOMPLETE");
+    return 128 + summary.interrupted_by;
+  }
+  return summary.all_complete ? 0 : 1;
+}
+
+} // namespace
+
 int run_read(const std::string& config_path, const std::string& catalog_path,
-             const std::string& state_path) {
+             const std::string& state_path, const std::string& sink_uri) {
   config::connector_config cfg;
   std::vector<const pipeline::stream_definition*> streams;
   try {
@@ -124,18 +145,44 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
     return fail_with_config_error(e.what());
   }
   warn_about_ignored_fields(cfg);
-  auto summary = pipeline::run_read(cfg, streams);
-  tell_user(pipeline::describe(summary));
-  if (!summary.output_ok) {
-    tell_user(summary.output_error);
+  pipeline::read_options options;
+  options.sink_uri = sink_uri;
+  try {
+    return exit_code_of(pipeline::run_read(cfg, streams, options));
+  } catch (const config::input_error& e) {
+    return fail_with_config_error(e.what());
+  }
+}
+
+int run_sync(const std::string& config_path, const std::string& catalog_path,
+             const std::string& sink_uri) {
+  config::connector_config cfg;
+  std::vector<const pipeline::stream_definition*> streams;
+  try {
+    cfg = config::read_connector_config(config_path);
+    if (catalog_path.empty()) {
+      for (const auto& stream : pipeline::all_streams())
+        streams.push_back(&stream);
+    } else {
+      for (const auto& selected : config::read_configured_catalog(catalog_path, stream_names()))
+        streams.push_back(pipeline::find_stream(selected.name));
+    }
+  } catch (const config::input_error& e) {
+    tell_user(e.what());
     return 1;
   }
-  if (summary.interrupted_by != 0) {
-    tell_user("stopped by signal " + std::to_string(summary.interrupted_by)
-              + "; unfinished streams are marked INCOMPLETE");
-    return 128 + summary.interrupted_by;
+  for (const auto& field : cfg.ignored_fields)
+    tell_user("config field '" + field + "' is not known to this connector and is ignored");
+  pipeline::read_options options;
+  options.sink_uri = sink_uri;
+  options.progress = isatty(STDERR_FILENO) ? pipeline::read_options::progress_display::terminal
+                                           : pipeline::read_options::progress_display::plain;
+  try {
+    return exit_code_of(pipeline::run_read(cfg, streams, options));
+  } catch (const config::input_error& e) {
+    tell_user(e.what());
+    return 1;
   }
-  return summary.all_complete ? 0 : 1;
 }
 
 } // namespace klarna::app

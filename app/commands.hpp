@@ -10,6 +10,11 @@ int run_spec();
 int run_check(const std::string& config_path);
 int run_discover(const std::string& config_path);
 int run_read(const std::string& config_path, const std::string& catalog_path,
-             const std::string& state_path);
+             const std::string& state_path, const std::string& sink_uri);
+
+/// A whole sync without Airbyte: every stream (or the catalog's), into `sink_uri`,
+/// with progress on stderr. Errors go to stderr only; stdout stays free.
+int run_sync(const std::string& config_path, const std::string& catalog_path,
+             const std::string& sink_uri);
 
 } // namespace klarna::app

@@ -2,6 +2,7 @@
 
 #include "app/commands.hpp"
 #include "config/secrets.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +29,14 @@ int main(int argc, char** argv) {
   read->add_option("--config", config_path, "config JSON file")->required();
   read->add_option("--catalog", catalog_path, "configured catalog JSON file")->required();
   read->add_option("--state", state_path, "state JSON file (optional)");
+  std::string sink_uri = "airbyte:";
+  read->add_option("--sink", sink_uri, "where records go: " + klarna::sinks::sink_usages())
+    ->capture_default_str();
+  auto* sync = app.add_subcommand("sync", "run a whole sync into a sink, without Airbyte");
+  sync->add_option("--config", config_path, "config JSON file")->required();
+  sync->add_option("--catalog", catalog_path, "configured catalog JSON file (default: all streams)");
+  sync->add_option("--sink", sink_uri, "where records go: " + klarna::sinks::sink_usages())
+    ->required();
 
   try {
     app.parse(argc, argv);
@@ -42,7 +51,9 @@ int main(int argc, char** argv) {
       return klarna::app::run_check(config_path);
     if (app.got_subcommand(discover))
       return klarna::app::run_discover(config_path);
-    return klarna::app::run_read(config_path, catalog_path, state_path);
+    if (app.got_subcommand(sync))
+      return klarna::app::run_sync(config_path, catalog_path, sink_uri);
+    return klarna::app::run_read(config_path, catalog_path, state_path, sink_uri);
   } catch (const std::exception& e) {
     // Last resort: the password is never put in exceptions; redacted all the same.
     std::cerr << "source-klarna: internal error: " << klarna::config::redact_secrets(e.what())

@@ -89,7 +89,7 @@ std::string stream_status_line(const std::string& stream, stream_status status,
                     {"stream_status", std::move(body)}}}});
 }
 
-std::string stream_state_line(const std::string& stream, std::uint64_t record_count) {
+std::string stream_state_json(const std::string& stream, std::uint64_t record_count) {
   boost::json::object state{
     {"type", "STREAM"},
     {"stream",
@@ -100,7 +100,11 @@ std::string stream_state_line(const std::string& stream, std::uint64_t record_co
   auto line = boost::json::serialize(state);
   line.pop_back();
   line += ",\"sourceStats\":{\"recordCount\":" + std::to_string(record_count) + ".0}}";
-  return "{\"type\":\"STATE\",\"state\":" + line + "}\n";
+  return line;
+}
+
+std::string stream_state_line(const std::string& stream, std::uint64_t record_count) {
+  return "{\"type\":\"STATE\",\"state\":" + stream_state_json(stream, record_count) + "}\n";
 }
 
 std::string error_trace_line(const std::string& message, const std::string& internal_message,

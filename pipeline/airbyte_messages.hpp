@@ -37,6 +37,9 @@ std::string stream_status_line(const std::string& stream, stream_status status,
 
 /// A per-stream STATE line for a full refresh stream (no cursor), carrying the
 /// number of records emitted since the stream's previous STATE.
+/// The AirbyteStateMessage (type STREAM) that a completed full-refresh stream leaves.
+std::string stream_state_json(const std::string& stream, std::uint64_t record_count);
+
 std::string stream_state_line(const std::string& stream, std::uint64_t record_count);
 
 /// A TRACE ERROR line; `stream` empty when the error is not about one stream.

@@ -8,8 +8,9 @@
 #include "config/connector_config.hpp"
 #include "pipeline/interrupt_watch.hpp"
 #include "pipeline/messages.hpp"
-#include "sinks/airbyte_stdout_sink.hpp"
+#include "pipeline/progress_display.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <chrono>
 #include <mutex>
@@ -27,7 +28,8 @@ constexpr std::uint64_t credits_per_stream = 48;
 } // namespace
 
 read_summary run_read(const config::connector_config& config,
-                      const std::vector<const stream_definition*>& streams) {
+                      const std::vector<const stream_definition*>& streams,
+                      const read_options& options) {
   auto started = std::chrono::steady_clock::now();
   // SIGINT/SIGTERM go to the emitter once it exists. The watch starts before the
   // actor system so that no thread of CAF or curl ever takes these signals.
@@ -52,8 +54,14 @@ read_summary run_read(const config::connector_config& config,
   for (auto* stream : streams)
     names.push_back(stream->name);
 
-  auto sink = sinks::spawn_airbyte_stdout_sink(system, stdout);
-  auto emitter = actors::spawn_emitter(system, names, sink, self, std::chrono::seconds(5));
+  auto sink = sinks::spawn_sink(system, options.sink_uri);
+  using display = read_options::progress_display;
+  caf::actor observer;
+  if (options.progress != display::none)
+    observer = spawn_progress_display(system, stderr, options.progress == display::terminal);
+  // A terminal is redrawn every second; logs get a line (and LOG messages) every 5 s.
+  auto interval = std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
+  auto emitter = actors::spawn_emitter(system, streams, sink, self, observer, interval);
   {
     std::lock_guard<std::mutex> guard(interrupt_mutex);
     interrupt_target = emitter;
@@ -123,8 +131,9 @@ read_summary run_read(const config::connector_config& config,
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   for (auto& actor : parsers)
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  for (const auto& actor : {fetcher, governor, emitter, sink})
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (const auto& actor : {fetcher, governor, emitter, sink, observer})
+    if (actor)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   return summary;
 }
 

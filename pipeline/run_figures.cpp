@@ -30,6 +30,17 @@ std::string describe_budget(const budget_stats& budget, const fetch_stats& fetch
   return text;
 }
 
+std::string describe_progress(const std::vector<stream_figures>& streams) {
+  std::string text = "progress:";
+  for (const auto& stream : streams)
+    text += " " + stream.name + " " + std::to_string(stream.records) + " records ("
+            + std::to_string(stream.pages_done) + "/" + std::to_string(stream.pages_known)
+            + " pages" + (stream.ended ? (stream.complete ? ", complete" : ", failed") : "")
+            + ");";
+  text.pop_back();
+  return text;
+}
+
 std::string describe(const read_summary& summary) {
   std::string text = "read finished:";
   for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)

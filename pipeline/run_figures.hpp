@@ -35,6 +35,28 @@ struct budget_stats {
   std::size_t waiting = 0;
 };
 
+/// Where one stream stands.
+struct stream_figures {
+  std::string name;
+  std::uint64_t records = 0;
+  std::uint64_t pages_done = 0;
+  /// Pages known so far (from pagination.total, or following next links).
+  std::uint64_t pages_known = 1;
+  bool ended = false;
+  bool complete = false;
+};
+
+/// Where the whole read stands, sent to a progress observer every interval.
+struct progress_snapshot {
+  std::vector<stream_figures> streams;
+  budget_stats budget;
+  fetch_stats fetch;
+  double elapsed_seconds = 0;
+};
+
+/// "progress: payouts 100 records (2/2 pages, complete); transactions ..."
+std::string describe_progress(const std::vector<stream_figures>& streams);
+
 /// Figures of a finished read.
 struct read_summary {
   bool all_complete = false;

@@ -36,6 +36,16 @@ caf::behavior airbyte_stdout_sink(stdout_sink_actor* self, std::FILE* out) {
       self->send(caf::actor_cast<caf::actor>(self->current_sender()),
                  sink_written{batch.stream_index});
     },
+    [=](const sink_open_stream& open) {
+      write_text(self, pipeline::stream_status_line(open.stream, pipeline::stream_status::started, {}));
+    },
+    [=](const sink_close_stream& close) {
+      write_text(self, pipeline::stream_status_line(close.stream,
+                                                    close.complete
+                                                      ? pipeline::stream_status::complete
+                                                      : pipeline::stream_status::incomplete,
+                                                    {}));
+    },
     [=](const sink_stream_status& status) {
       write_text(self, pipeline::stream_status_line(status.stream, status.status,
                                                     status.rate_limited_until_ms));

@@ -2,11 +2,15 @@
 
 // The sink contract: the messages a sink actor receives from the emitter, and the
 // acknowledgements it sends back. A sink writes; it decides nothing about order or
-// completeness (the emitter does). Every sink_write_records is acknowledged with one
-// sink_written once its records are written: that acknowledgement is the credit
-// that lets one more page be fetched, so a slow sink slows the whole read and memory
-// stays bounded. sink_finish is answered with sink_finished after everything before
-// it is written and flushed.
+// completeness (the emitter does). Per stream a sink sees, in this order:
+//   sink_open_stream, then sink_write_records (each acknowledged with one
+//   sink_written once durable), sink_stream_status RUNNING, sink_checkpoint when the
+//   stream is complete, and sink_close_stream (complete or not).
+// The acknowledgement is the credit that lets one more page be fetched, so a slow
+// sink slows the whole read and memory stays bounded. A sink whose output fails
+// sends sink_failed once and writes nothing more. sink_finish is answered with
+// sink_finished after everything before it is written and flushed. docs/SINKS.md
+// explains how to write one.
 
 #include "config/input_error.hpp"
 #include "pipeline/airbyte_messages.hpp"
@@ -16,18 +20,41 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace klarna::sinks {
 
-/// A stream's status changed (STARTED, RUNNING, COMPLETE, INCOMPLETE); a RUNNING
-/// status may carry the time requests resume after a rate limit.
+/// A stream begins: what its records look like and how they are keyed.
+struct sink_open_stream {
+  std::size_t stream_index = 0;
+  std::string stream;
+  /// The records' JSON schema (serialized), as discover describes them.
+  std::string json_schema;
+  /// Top-level fields that identify a record; empty when none does.
+  std::vector<std::string> primary_key;
+  /// "full_refresh": every sync reads the whole collection.
+  std::string sync_mode = "full_refresh";
+};
+
+/// A stream ends: `complete` when every record was written and checkpointed, else
+/// the sync failed or stopped before (a sink must then not present the stream's
+/// records of this sync as a finished result).
+struct sink_close_stream {
+  std::string stream;
+  bool complete = false;
+};
+
+/// A stream's status while it runs (RUNNING), possibly with the time requests
+/// resume after a rate limit. STARTED, COMPLETE and INCOMPLETE follow from
+/// sink_open_stream and sink_close_stream.
 struct sink_stream_status {
   std::string stream;
   pipeline::stream_status status = pipeline::stream_status::started;
   std::optional<std::int64_t> rate_limited_until_ms;
 };
 
-/// Records of one page, in order: Airbyte RECORD lines, one per record.
+/// Records of one page, in order: Airbyte RECORD lines, one per record
+/// (sinks/record_lines.hpp gets each record's data out of them).
 struct sink_write_records {
   std::size_t stream_index = 0;
   std::string stream;
@@ -79,6 +106,8 @@ struct sink_failed {
 
 } // namespace klarna::sinks
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_open_stream)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_close_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_stream_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_write_records)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::sinks::sink_written)

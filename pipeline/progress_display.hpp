@@ -1,0 +1,14 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <cstdio>
+
+namespace klarna::pipeline {
+
+/// Spawns the progress display of `sync`: it receives progress_snapshot messages
+/// and writes them to `out` (stderr) — redrawn in place on a terminal, as a plain
+/// line each otherwise.
+caf::actor spawn_progress_display(caf::actor_system& system, std::FILE* out, bool terminal);
+
+} // namespace klarna::pipeline

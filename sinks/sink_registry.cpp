@@ -1,0 +1,60 @@
+#include "sinks/sink_registry.hpp"
+
+#include "config/input_error.hpp"
+#include "sinks/airbyte_stdout_sink.hpp"
+#include "sinks/count_sink.hpp"
+#include "sinks/jsonl_sink.hpp"
+#include "sinks/sqlite_sink.hpp"
+
+#include <caf/actor.hpp>
+
+#include <cstdio>
+
+namespace klarna::sinks {
+
+namespace {
+
+caf::actor make_airbyte_sink(caf::actor_system& system, const std::string& target) {
+  if (!target.empty())
+    throw config::input_error("--sink airbyte: takes no target (it writes to stdout), got 'airbyte:"
+                              + target + "'");
+  return spawn_airbyte_stdout_sink(system, stdout);
+}
+
+} // namespace
+
+const std::vector<sink_kind>& sink_kinds() {
+  static const std::vector<sink_kind> kinds = {
+    {"airbyte", "airbyte:", "Airbyte protocol messages on stdout (read's default)",
+     make_airbyte_sink},
+    {"jsonl", "jsonl:DIR", "one JSON-lines file per stream and state.json in DIR",
+     spawn_jsonl_sink},
+    {"sqlite", "sqlite:FILE", "a table per stream in an SQLite database", spawn_sqlite_sink},
+    {"count", "count:FILE", "the example sink of docs/SINKS.md: records per stream into FILE",
+     spawn_count_sink},
+  };
+  return kinds;
+}
+
+std::string sink_usages() {
+  std::string text;
+  for (const auto& kind : sink_kinds())
+    text += (text.empty() ? "" : ", ") + std::string(kind.usage);
+  return text;
+}
+
+caf::actor spawn_sink(caf::actor_system& system, const std::string& uri) {
+  auto colon = uri.find(':');
+  auto scheme = uri.substr(0, colon);
+  for (const auto& kind : sink_kinds()) {
+    if (colon == std::string::npos || scheme != kind.scheme)
+      continue;
+    auto target = uri.substr(colon + 1);
+    if (target.empty() && std::string(kind.usage).back() != ':')
+      throw config::input_error("--sink " + uri + " names no target; expected " + kind.usage);
+    return kind.make(system, target);
+  }
+  throw config::input_error("--sink must be one of " + sink_usages() + ", got '" + uri + "'");
+}
+
+} // namespace klarna::sinks

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace klarna::sinks {
+
+/// Makes a sink actor for the part of a --sink URI after "scheme:" (a directory, a
+/// file, a connection string). Opens what it needs before returning, so that a
+/// target that cannot be used fails before any request is made: it throws
+/// config::input_error naming the target and what is wrong.
+using sink_factory = caf::actor (*)(caf::actor_system& system, const std::string& target);
+
+/// One kind of sink that --sink can name.
+struct sink_kind {
+  const char* scheme;
+  const char* usage; // "sqlite:FILE", for help and error texts
+  const char* description;
+  sink_factory make;
+};
+
+/// Every kind of sink, in the order help lists them. A new sink is registered by
+/// adding its entry to the table in sinks/sink_registry.cpp (docs/SINKS.md).
+const std::vector<sink_kind>& sink_kinds();
+
+/// Spawns the sink that `uri` names ("sqlite:klarna.db", "airbyte:"). Throws
+/// config::input_error for an unknown scheme, a missing target or an unusable one.
+caf::actor spawn_sink(caf::actor_system& system, const std::string& uri);
+
+/// "airbyte:, jsonl:DIR, sqlite:FILE, ..." for help texts.
+std::string sink_usages();
+
+} // namespace klarna::sinks

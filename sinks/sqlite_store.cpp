@@ -1,0 +1,201 @@
+#include "sinks/sqlite_store.hpp"
+
+#include "sinks/record_lines.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <sqlite3.h>
+
+#include <memory>
+
+namespace klarna::sinks {
+
+namespace {
+
+std::string quoted(const std::string& name) {
+  std::string text = "\"";
+  for (char c : name)
+    text += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return text + "\"";
+}
+
+std::string staging_table(const std::string& table) { return quoted("_klarna_staging_" + table); }
+
+const char* sql_type(table_column::type kind) {
+  switch (kind) {
+    case table_column::type::integer:
+    case table_column::type::boolean:
+      return "INTEGER";
+    case table_column::type::real:
+      return "REAL";
+    case table_column::type::text:
+      return "TEXT";
+  }
+  return "TEXT";
+}
+
+// "a", "b", "_record"
+std::string column_list(const table_layout& layout) {
+  std::string text;
+  for (const auto& column : layout.columns)
+    text += quoted(column.name) + ", ";
+  return text + "\"_record\"";
+}
+
+struct statement_deleter {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_deleter>;
+
+void bind_value(sqlite3_stmt* statement, int index, const boost::json::value* value) {
+  if (value == nullptr)
+    sqlite3_bind_null(statement, index);
+  else if (value->is_int64())
+    sqlite3_bind_int64(statement, index, value->get_int64());
+  else if (value->is_uint64()) // beyond int64: kept exact as text
+    sqlite3_bind_text(statement, index, std::to_string(value->get_uint64()).c_str(), -1,
+                      SQLITE_TRANSIENT);
+  else if (value->is_double())
+    sqlite3_bind_double(statement, index, value->get_double());
+  else if (value->is_bool())
+    sqlite3_bind_int(statement, index, value->get_bool() ? 1 : 0);
+  else if (value->is_string())
+    sqlite3_bind_text(statement, index, value->get_string().data(),
+                      static_cast<int>(value->get_string().size()), SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(statement, index); // an object or array where a scalar belongs
+}
+
+} // namespace
+
+sqlite_store::sqlite_store(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+      != SQLITE_OK)
+    fail("cannot open the database");
+  sqlite3_busy_timeout(db_, 10'000);
+  execute("PRAGMA journal_mode=WAL");
+  execute("PRAGMA synchronous=NORMAL");
+  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
+          "NULL, completed_at TEXT NOT NULL)");
+}
+
+sqlite_store::~sqlite_store() { sqlite3_close(db_); }
+
+void sqlite_store::fail(const std::string& what) {
+  std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+  throw store_error("SQLite database '" + path_ + "': " + what + ": " + reason);
+}
+
+void sqlite_store::execute(const std::string& sql) {
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail("'" + sql.substr(0, 80) + "' failed");
+}
+
+void sqlite_store::open_stream(const table_layout& layout) {
+  std::string columns;
+  for (const auto& column : layout.columns)
+    columns += quoted(column.name) + " " + sql_type(column.kind) + ", ";
+  std::string key;
+  for (const auto& name : layout.primary_key)
+    key += (key.empty() ? "" : ", ") + quoted(name);
+  execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " (" + columns
+          + "\"_record\" TEXT NOT NULL" + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")")
+          + ")");
+  execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
+  execute("CREATE TABLE " + staging_table(layout.table) + " (" + columns
+          + "\"_record\" TEXT NOT NULL)");
+  layouts_[layout.table] = layout;
+}
+
+void sqlite_store::write_batch(const std::string& stream, std::string_view lines) {
+  const auto& layout = layouts_.at(stream);
+  std::string placeholders;
+  for (std::size_t i = 0; i <= layout.columns.size(); ++i)
+    placeholders += i == 0 ? "?" : ", ?";
+  auto sql = "INSERT INTO " + staging_table(stream) + " (" + column_list(layout) + ") VALUES ("
+             + placeholders + ")";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    fail("cannot prepare the insert into " + stream);
+  statement_ptr insert(raw);
+  execute("BEGIN");
+  try {
+    for_each_record_data(lines, [&](std::string_view data) {
+      auto record = boost::json::parse(data);
+      const auto& object = record.as_object();
+      int index = 1;
+      for (const auto& column : layout.columns)
+        bind_value(insert.get(), index++, column_value(object, column));
+      sqlite3_bind_text(insert.get(), index, data.data(), static_cast<int>(data.size()),
+                        SQLITE_TRANSIENT);
+      if (sqlite3_step(insert.get()) != SQLITE_DONE)
+        fail("cannot insert a record into the staging table of " + stream);
+      sqlite3_reset(insert.get());
+    });
+    execute("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void sqlite_store::complete_stream(const std::string& stream, const std::string& state_json) {
+  const auto& layout = layouts_.at(stream);
+  auto columns = column_list(layout);
+  execute("BEGIN");
+  try {
+    if (layout.primary_key.empty()) {
+      execute("DELETE FROM " + quoted(stream));
+      execute("INSERT INTO " + quoted(stream) + " (" + columns + ") SELECT " + columns
+              + " FROM " + staging_table(stream) + " ORDER BY rowid");
+    } else {
+      std::string key;
+      for (const auto& name : layout.primary_key)
+        key += (key.empty() ? "" : ", ") + quoted(name);
+      std::string updates;
+      for (const auto& column : layout.columns)
+        updates += quoted(column.name) + " = excluded." + quoted(column.name) + ", ";
+      // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+      execute("INSERT INTO " + quoted(stream) + " (" + columns + ") SELECT " + columns + " FROM "
+              + staging_table(stream) + " WHERE true ORDER BY rowid ON CONFLICT (" + key
+              + ") DO UPDATE SET " + updates + "\"_record\" = excluded.\"_record\"");
+    }
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_,
+                           "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
+                           "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                           -1, &raw, nullptr)
+        != SQLITE_OK)
+      fail("cannot prepare the state update");
+    statement_ptr save(raw);
+    sqlite3_bind_text(save.get(), 1, stream.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(save.get(), 2, state_json.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(save.get()) != SQLITE_DONE)
+      fail("cannot store the state of " + stream);
+    execute("DROP TABLE " + staging_table(stream));
+    execute("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void sqlite_store::abandon_stream(const std::string& stream) {
+  execute("DROP TABLE IF EXISTS " + staging_table(stream));
+}
+
+std::optional<std::string> sqlite_store::state_of(const std::string& stream) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT state FROM _klarna_state WHERE stream = ?", -1, &raw,
+                         nullptr)
+      != SQLITE_OK)
+    fail("cannot read the state");
+  statement_ptr select(raw);
+  sqlite3_bind_text(select.get(), 1, stream.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(select.get()) != SQLITE_ROW)
+    return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)));
+}
+
+} // namespace klarna::sinks
