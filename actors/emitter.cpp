@@ -87,7 +87,10 @@ void end_incomplete(emitter_actor* self, std::size_t index, std::string message,
   stream.ended = true;
   stream.waiting.clear();
   auto& sink = self->state.sink;
-  self->send(sink, sink_error{std::move(message), std::move(internal), failure, stream.name});
+  sink_error error{std::move(message), std::move(internal), failure, stream.name};
+  if (self->state.observer)
+    self->send(self->state.observer, error);
+  self->send(sink, std::move(error));
   self->send(sink, sink_close_stream{stream.name, false});
 }
 
@@ -234,7 +237,10 @@ caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*>
                                                           notice.resume_at_ms});
     },
     [=](log_notice& notice) {
-      self->send(self->state.sink, sink_log{std::move(notice.level), std::move(notice.message)});
+      sink_log log{std::move(notice.level), std::move(notice.message)};
+      if (self->state.observer && log.level != "INFO")
+        self->send(self->state.observer, log);
+      self->send(self->state.sink, std::move(log));
     },
     [=](tick_atom) {
       report_progress(self);

@@ -2,6 +2,9 @@
 
 #include "pipeline/messages.hpp"
 #include "pipeline/progress_text.hpp"
+#include "sinks/sink.hpp"
+
+#include "config/secrets.hpp"
 
 namespace klarna::pipeline {
 
@@ -10,6 +13,16 @@ namespace {
 struct display_state {
   std::size_t lines_drawn = 0;
 };
+
+// A message line: on a terminal it replaces the live display, which is drawn again
+// below it with the next snapshot.
+void say(caf::stateful_actor<display_state>* self, std::FILE* out, const std::string& text) {
+  if (self->state.lines_drawn > 0)
+    std::fprintf(out, "\x1b[%zuA\r\x1b[J", self->state.lines_drawn);
+  std::fprintf(out, "%s\n", config::redact_secrets(text).c_str());
+  self->state.lines_drawn = 0;
+  std::fflush(out);
+}
 
 caf::behavior progress_display(caf::stateful_actor<display_state>* self, std::FILE* out,
                                bool terminal) {
@@ -30,6 +43,10 @@ caf::behavior progress_display(caf::stateful_actor<display_state>* self, std::FI
       drawn = lines.size();
       std::fflush(out);
     },
+    [=](const sinks::sink_error& error) {
+      say(self, out, "source-klarna: error: " + error.message);
+    },
+    [=](const sinks::sink_log& log) { say(self, out, "source-klarna: " + log.level + ": " + log.message); },
   };
 }
 

@@ -8,7 +8,8 @@ namespace klarna::pipeline {
 
 /// Spawns the progress display of `sync`: it receives progress_snapshot messages
 /// and writes them to `out` (stderr) — redrawn in place on a terminal, as a plain
-/// line each otherwise.
+/// line each otherwise — and the errors (sinks::sink_error) and warnings
+/// (sinks::sink_log) the emitter passes on, as lines of their own.
 caf::actor spawn_progress_display(caf::actor_system& system, std::FILE* out, bool terminal);
 
 } // namespace klarna::pipeline

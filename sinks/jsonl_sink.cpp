@@ -107,7 +107,14 @@ caf::behavior jsonl_sink(jsonl_sink_actor* self, fs::path directory) {
       write_states(self);
     },
     [=](sink_finish) {
-      return sink_finished{self->state.write_error.empty(), self->state.write_error};
+      // Streams never closed (the sync stopped early) leave no part file behind.
+      auto& state = self->state;
+      for (auto& [stream, file] : state.open_files) {
+        file.reset();
+        std::remove(part_path(state, stream).c_str());
+      }
+      state.open_files.clear();
+      return sink_finished{state.write_error.empty(), state.write_error};
     },
     [=](const sink_stream_status&) {},
     [=](const sink_log&) {},

@@ -61,6 +61,7 @@ class Sandbox:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        self.process.stdout.close()
 
     def __enter__(self):
         return self

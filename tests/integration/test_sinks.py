@@ -1,0 +1,163 @@
+"""`sync` into each sink: the stored records equal the sandbox's ground truth
+(unicode, amounts beyond double precision, absent optional fields), interrupted or
+failing syncs leave no half-written result and rerun to an exact one."""
+
+import json
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import time
+import unittest
+
+from harness import PASSWORD, SOURCE, ConnectorTestCase, SharedSandboxMixin, Sandbox
+
+
+def canonical(records):
+    return [json.dumps(r, sort_keys=True) for r in records]
+
+
+class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
+    SANDBOX_ARGS = ("--payouts", "30", "--transactions-per-payout", "200",
+                    "--unpaid-transactions", "150", "--seed", "3")
+
+    def sync(self, sink, *extra, config=None):
+        config_path = self.write("config.json", config or self.config(self.sandbox.url, page_size=50))
+        return self.run_connector("sync", "--config", config_path, "--sink", sink, *extra)
+
+    def test_sqlite_rows_equal_the_ground_truth(self):
+        path = os.path.join(self.tmp.name, "klarna.db")
+        result = self.sync("sqlite:" + path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "", "sync keeps stdout free")
+        db = sqlite3.connect(path)
+        self.addCleanup(db.close)
+        db.row_factory = sqlite3.Row
+        for stream, order in (("payouts", "payment_reference"), ("transactions", "rowid")):
+            truth = self.sandbox.truth(stream)
+            rows = db.execute(f"SELECT * FROM {stream} ORDER BY {order}").fetchall()
+            stored = [json.loads(row["_record"]) for row in rows]
+            if stream == "payouts":
+                truth = sorted(truth, key=lambda p: p["payment_reference"])
+            self.assertEqual(canonical(stored), canonical(truth), stream)
+            # Typed columns carry the same values, NULL where a field is absent.
+            for row, record in zip(rows, truth):
+                for column in row.keys():
+                    if column == "_record":
+                        continue
+                    if column.startswith("totals_"):
+                        expected = record["totals"].get(column[len("totals_"):])
+                    else:
+                        expected = record.get(column)
+                    self.assertEqual(row[column], expected, f"{stream}.{column}")
+        amounts = {row[0] for row in db.execute("SELECT amount FROM transactions")}
+        self.assertIn(9007199254740993, amounts)
+        self.assertTrue(db.execute("SELECT count(*) FROM transactions WHERE payment_reference IS NULL").fetchone()[0])
+        states = dict(db.execute("SELECT stream, state FROM _klarna_state").fetchall())
+        self.assertEqual(json.loads(states["transactions"])["sourceStats"]["recordCount"],
+                         len(self.sandbox.truth("transactions")))
+        self.assertFalse(db.execute("SELECT name FROM sqlite_master WHERE name LIKE '_klarna_staging_%'").fetchall())
+
+    def test_sqlite_rerun_does_not_double_anything(self):
+        path = os.path.join(self.tmp.name, "klarna.db")
+        for _ in range(2):
+            self.assertEqual(self.sync("sqlite:" + path).returncode, 0)
+        db = sqlite3.connect(path)
+        self.addCleanup(db.close)
+        for stream in ("payouts", "transactions"):
+            count = db.execute(f"SELECT count(*) FROM {stream}").fetchone()[0]
+            self.assertEqual(count, len(self.sandbox.truth(stream)), stream)
+
+    def test_jsonl_files_equal_the_ground_truth(self):
+        directory = os.path.join(self.tmp.name, "out")
+        result = self.sync("jsonl:" + directory)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for stream in ("payouts", "transactions"):
+            with open(os.path.join(directory, stream + ".jsonl"), encoding="utf-8") as f:
+                stored = [json.loads(line) for line in f]
+            self.assertEqual(stored, self.sandbox.truth(stream), stream)
+        with open(os.path.join(directory, "state.json")) as f:
+            self.assertEqual({s["stream"]["stream_descriptor"]["name"] for s in json.load(f)},
+                             {"payouts", "transactions"})
+        self.assertEqual(sorted(os.listdir(directory)), ["payouts.jsonl", "state.json", "transactions.jsonl"])
+
+    def test_the_example_count_sink(self):
+        path = os.path.join(self.tmp.name, "counts.txt")
+        result = self.sync("count:" + path, "--catalog", self.write("catalog.json", self.catalog("transactions")))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(path) as f:
+            self.assertEqual(f.read(), f"transactions {len(self.sandbox.truth('transactions'))} complete\n")
+
+    def test_airbyte_sink_through_read_is_the_default(self):
+        result = self.read(self.config(self.sandbox.url), self.catalog("payouts"), "--sink", "airbyte:")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len([m for m in self.messages(result.stdout) if m["type"] == "RECORD"]),
+                         len(self.sandbox.truth("payouts")))
+
+    def requests_so_far(self):
+        with open(self.sandbox.request_log) as f:
+            return sum(1 for _ in f)
+
+    def test_bad_sink_uris_are_clear_errors(self):
+        before = self.requests_so_far()
+        cases = [("parquet:/tmp/x", "--sink must be one of airbyte:, jsonl:DIR, sqlite:FILE"),
+                 ("sqlite:", "names no target; expected sqlite:FILE"),
+                 ("sqlite:/nonexistent-dir/x.db", "cannot open the database"),
+                 ("jsonl:/proc/no-such/dir", "cannot create directory"),
+                 ("airbyte:somewhere", "takes no target")]
+        for uri, expected in cases:
+            with self.subTest(uri=uri):
+                result = self.sync(uri)
+                self.assertEqual(result.returncode, 1)
+                self.assertIn(expected, result.stderr)
+        self.assertEqual(self.requests_so_far(), before, "a bad sink fails before any request")
+
+
+class InterruptedSyncTest(ConnectorTestCase):
+    def test_sigterm_leaves_the_last_complete_sync_and_a_rerun_is_exact(self):
+        with Sandbox("--payouts", "40", "--transactions-per-payout", "500",
+                     "--unpaid-transactions", "0", "--latency-ms", "5") as sandbox:
+            path = os.path.join(self.tmp.name, "klarna.db")
+            fast = self.write("fast.json", self.config(sandbox.url, page_size=100))
+            slow = self.write("slow.json", self.config(sandbox.url, page_size=10, requests_per_second=100))
+            # A complete sync, then one stopped half way through transactions.
+            self.assertEqual(self.run_connector("sync", "--config", fast, "--sink", "sqlite:" + path).returncode, 0)
+            process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "sqlite:" + path],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            time.sleep(3)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+            self.assertNotIn(PASSWORD, stderr)
+            self.assertEqual(process.returncode, 128 + signal.SIGTERM, stderr)
+            db = sqlite3.connect(path)
+            self.addCleanup(db.close)
+            # The interrupted sync's batches are not visible: the table is the last complete sync.
+            stored = [json.loads(r[0]) for r in db.execute("SELECT _record FROM transactions ORDER BY rowid")]
+            self.assertEqual(stored, sandbox.truth("transactions"))
+            # And a rerun is exact.
+            self.assertEqual(self.run_connector("sync", "--config", fast, "--sink", "sqlite:" + path).returncode, 0)
+            stored = [json.loads(r[0]) for r in db.execute("SELECT _record FROM transactions ORDER BY rowid")]
+            self.assertEqual(stored, sandbox.truth("transactions"))
+
+    def test_a_sink_write_error_stops_the_sync_without_a_partial_file(self):
+        with Sandbox("--payouts", "20", "--transactions-per-payout", "500", "--unpaid-transactions", "0") as sandbox:
+            directory = os.path.join(self.tmp.name, "out")
+            config = self.write("config.json", self.config(sandbox.url, page_size=100))
+
+            def small_files():
+                # Files may not grow past 1 MiB: the transactions file fails (EFBIG).
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+            result = subprocess.run([SOURCE, "sync", "--config", config, "--sink", "jsonl:" + directory],
+                                    capture_output=True, text=True, timeout=120, preexec_fn=small_files)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn("cannot write", result.stderr)
+            self.assertIn("transactions.jsonl.part", result.stderr)
+            self.assertNotIn("transactions.jsonl", [n for n in os.listdir(directory)])
+            self.assertNotIn("transactions.jsonl.part", os.listdir(directory))
+
+
+if __name__ == "__main__":
+    unittest.main()
