@@ -161,3 +161,78 @@ class InterruptedSyncTest(ConnectorTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SlowSinkTest(ConnectorTestCase):
+    """A sink that cannot keep up holds back fetching: requests stop within the
+    credits and memory stays bounded, then the sync finishes exact."""
+
+    SANDBOX = ("--payouts", "100", "--transactions-per-payout", "500", "--unpaid-transactions", "0")
+
+    def requests_when_stalled(self, sandbox, process):
+        count, since, deadline = -1, time.monotonic(), time.monotonic() + 60
+        while time.monotonic() < deadline:
+            self.assertIsNone(process.poll(), "the sync ended although its sink was stalled")
+            with open(sandbox.request_log) as f:
+                now = sum(1 for _ in f)
+            if now != count or now == 0:
+                count, since = now, time.monotonic()
+            elif time.monotonic() - since >= 2:
+                return count
+            time.sleep(0.2)
+        self.fail("requests never stopped while the sink was stalled")
+
+    def peak_rss_mib(self, pid):
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(l.split()[1]) / 1024 for l in f if l.startswith("VmHWM:"))
+
+    def test_a_locked_sqlite_database_holds_back_fetching(self):
+        with Sandbox(*self.SANDBOX) as sandbox:
+            path = os.path.join(self.tmp.name, "klarna.db")
+            config = self.write("config.json", self.config(sandbox.url, page_size=20))
+            catalog = self.write("catalog.json", self.catalog("transactions"))
+            # Create the tables, then hold the database's write lock from here.
+            self.assertEqual(self.run_connector("sync", "--config", config, "--catalog", catalog,
+                                                "--sink", "sqlite:" + path).returncode, 0)
+            before = sum(1 for _ in open(sandbox.request_log))
+            blocker = sqlite3.connect(path, isolation_level=None)
+            self.addCleanup(blocker.close)
+            blocker.execute("BEGIN IMMEDIATE")
+            process = subprocess.Popen([SOURCE, "sync", "--config", config, "--catalog", catalog,
+                                        "--sink", "sqlite:" + path],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            try:
+                stalled = self.requests_when_stalled(sandbox, process) - before
+                rss = self.peak_rss_mib(process.pid)
+            finally:
+                blocker.execute("ROLLBACK")
+            _, stderr = process.communicate(timeout=120)
+            self.assertEqual(process.returncode, 0, stderr)
+            self.assertLess(stalled, 100, "of 2,500 pages")
+            self.assertLess(rss, 128)
+            db = sqlite3.connect(path)
+            self.addCleanup(db.close)
+            stored = [json.loads(r[0]) for r in db.execute("SELECT _record FROM transactions ORDER BY rowid")]
+            self.assertEqual(stored, sandbox.truth("transactions"))
+
+    def test_a_slowly_drained_jsonl_file_holds_back_fetching(self):
+        with Sandbox(*self.SANDBOX) as sandbox:
+            directory = os.path.join(self.tmp.name, "out")
+            os.makedirs(directory)
+            # The part file is a FIFO that this test drains only after the stall.
+            fifo = os.path.join(directory, "transactions.jsonl.part")
+            os.mkfifo(fifo)
+            config = self.write("config.json", self.config(sandbox.url, page_size=20))
+            catalog = self.write("catalog.json", self.catalog("transactions"))
+            process = subprocess.Popen([SOURCE, "sync", "--config", config, "--catalog", catalog,
+                                        "--sink", "jsonl:" + directory],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            with open(fifo, "rb") as drain:
+                stalled = self.requests_when_stalled(sandbox, process)
+                rss = self.peak_rss_mib(process.pid)
+                lines = drain.read().decode("utf-8").splitlines()
+            _, stderr = process.communicate(timeout=120)
+            self.assertEqual(process.returncode, 0, stderr)
+            self.assertLess(stalled, 100, "of 2,500 pages")
+            self.assertLess(rss, 128)
+            self.assertEqual([json.loads(l) for l in lines], sandbox.truth("transactions"))
