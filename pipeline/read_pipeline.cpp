@@ -121,6 +121,10 @@ read_summary run_read(const config::connector_config& config,
         summary.output_ok = false;
         summary.output_error = "the output sink stopped";
       });
+  // The sink may still have been committing (a database): the summary for people
+  // counts until everything is written.
+  summary.elapsed_seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   {
     // No signal may reach the actors once the system is going away.
