@@ -1,6 +1,7 @@
 #include "sinks/sqlite_store.hpp"
 
 #include "sinks/record_lines.hpp"
+#include "sinks/sql_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -13,15 +14,6 @@ namespace klarna::sinks {
 
 namespace {
 
-std::string quoted(const std::string& name) {
-  std::string text = "\"";
-  for (char c : name)
-    text += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return text + "\"";
-}
-
-std::string staging_table(const std::string& table) { return quoted("_klarna_staging_" + table); }
-
 const char* sql_type(table_column::type kind) {
   switch (kind) {
     case table_column::type::integer:
@@ -33,14 +25,6 @@ const char* sql_type(table_column::type kind) {
       return "TEXT";
   }
   return "TEXT";
-}
-
-// "a", "b", "_record"
-std::string column_list(const table_layout& layout) {
-  std::string text;
-  for (const auto& column : layout.columns)
-    text += quoted(column.name) + ", ";
-  return text + "\"_record\"";
 }
 
 struct statement_deleter {
@@ -93,18 +77,14 @@ void sqlite_store::execute(const std::string& sql) {
 }
 
 void sqlite_store::open_stream(const table_layout& layout) {
-  std::string columns;
-  for (const auto& column : layout.columns)
-    columns += quoted(column.name) + " " + sql_type(column.kind) + ", ";
-  std::string key;
-  for (const auto& name : layout.primary_key)
-    key += (key.empty() ? "" : ", ") + quoted(name);
+  auto columns = column_definitions(layout, sql_type);
+  auto key = key_list(layout);
   execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " (" + columns
-          + "\"_record\" TEXT NOT NULL" + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")")
+          + ", \"_record\" TEXT NOT NULL" + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")")
           + ")");
   execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
   execute("CREATE TABLE " + staging_table(layout.table) + " (" + columns
-          + "\"_record\" TEXT NOT NULL)");
+          + ", \"_record\" TEXT NOT NULL)");
   layouts_[layout.table] = layout;
 }
 
@@ -142,25 +122,11 @@ void sqlite_store::write_batch(const std::string& stream, std::string_view lines
 
 void sqlite_store::complete_stream(const std::string& stream, const std::string& state_json) {
   const auto& layout = layouts_.at(stream);
-  auto columns = column_list(layout);
   execute("BEGIN");
   try {
-    if (layout.primary_key.empty()) {
+    if (layout.primary_key.empty())
       execute("DELETE FROM " + quoted(stream));
-      execute("INSERT INTO " + quoted(stream) + " (" + columns + ") SELECT " + columns
-              + " FROM " + staging_table(stream) + " ORDER BY rowid");
-    } else {
-      std::string key;
-      for (const auto& name : layout.primary_key)
-        key += (key.empty() ? "" : ", ") + quoted(name);
-      std::string updates;
-      for (const auto& column : layout.columns)
-        updates += quoted(column.name) + " = excluded." + quoted(column.name) + ", ";
-      // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-      execute("INSERT INTO " + quoted(stream) + " (" + columns + ") SELECT " + columns + " FROM "
-              + staging_table(stream) + " WHERE true ORDER BY rowid ON CONFLICT (" + key
-              + ") DO UPDATE SET " + updates + "\"_record\" = excluded.\"_record\"");
-    }
+    execute(merge_from_staging(layout, "rowid"));
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_,
                            "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
