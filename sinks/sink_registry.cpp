@@ -3,8 +3,8 @@
 #include "config/input_error.hpp"
 #include "sinks/airbyte_stdout_sink.hpp"
 #include "sinks/count_sink.hpp"
+#include "sinks/database_sink.hpp"
 #include "sinks/jsonl_sink.hpp"
-#include "sinks/sqlite_sink.hpp"
 
 #include <caf/actor.hpp>
 
@@ -30,6 +30,8 @@ const std::vector<sink_kind>& sink_kinds() {
     {"jsonl", "jsonl:DIR", "one JSON-lines file per stream and state.json in DIR",
      spawn_jsonl_sink},
     {"sqlite", "sqlite:FILE", "a table per stream in an SQLite database", spawn_sqlite_sink},
+    {"postgres", "postgres:CONNINFO", "a table per stream in a PostgreSQL database",
+     spawn_postgres_sink},
     {"count", "count:FILE", "the example sink of docs/SINKS.md: records per stream into FILE",
      spawn_count_sink},
   };

@@ -151,17 +151,4 @@ void sqlite_store::abandon_stream(const std::string& stream) {
   execute("DROP TABLE IF EXISTS " + staging_table(stream));
 }
 
-std::optional<std::string> sqlite_store::state_of(const std::string& stream) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT state FROM _klarna_state WHERE stream = ?", -1, &raw,
-                         nullptr)
-      != SQLITE_OK)
-    fail("cannot read the state");
-  statement_ptr select(raw);
-  sqlite3_bind_text(select.get(), 1, stream.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(select.get()) != SQLITE_ROW)
-    return std::nullopt;
-  return std::string(reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)));
-}
-
 } // namespace klarna::sinks

@@ -2,8 +2,11 @@
 validate every output line against the Airbyte protocol schema."""
 
 import base64
+import glob
 import json
 import os
+import shutil
+import socket
 import subprocess
 import tempfile
 import unittest
@@ -69,6 +72,47 @@ class Sandbox:
     def __exit__(self, *exc):
         self.stop()
         self.dir.cleanup()
+
+
+class Postgres:
+    """A throwaway PostgreSQL server (Debian's postgresql package) on a free loopback
+    port, its data in a temporary directory. As root, the server runs as the
+    `postgres` user, since PostgreSQL refuses to run as root."""
+
+    def __init__(self):
+        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        if not binaries:
+            raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
+        self.bin = binaries[-1]
+        self.dir = tempfile.mkdtemp(prefix="klarna-pg-")
+        self.as_server_user = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+            self.as_server_user = ["runuser", "-u", "postgres", "--"]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        data = os.path.join(self.dir, "data")
+        self.server(["initdb", "-D", data, "-A", "trust", "-U", "klarna", "--no-sync", "-E", "UTF8"])
+        self.server(["pg_ctl", "-D", data, "-l", os.path.join(self.dir, "log"), "-w", "-o",
+                     f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+                     "start"])
+        self.conninfo = f"host=127.0.0.1 port={self.port} user=klarna dbname=postgres"
+
+    def server(self, command):
+        subprocess.run(self.as_server_user + [os.path.join(self.bin, command[0]), *command[1:]],
+                       check=True, capture_output=True)
+
+    def query(self, sql):
+        """Rows of `sql` as lists of strings (None for NULL)."""
+        result = subprocess.run(["psql", self.conninfo, "-X", "-A", "-t", "-F", "\t", "-P", "null=\\N",
+                                 "-c", sql], check=True, capture_output=True, text=True)
+        return [[None if field == "\\N" else field for field in line.split("\t")]
+                for line in result.stdout.splitlines()]
+
+    def stop(self):
+        self.server(["pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "immediate", "stop"])
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class ConnectorTestCase(unittest.TestCase):

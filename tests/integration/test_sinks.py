@@ -11,7 +11,7 @@ import subprocess
 import time
 import unittest
 
-from harness import PASSWORD, SOURCE, ConnectorTestCase, SharedSandboxMixin, Sandbox
+from harness import PASSWORD, SOURCE, ConnectorTestCase, Postgres, SharedSandboxMixin, Sandbox
 
 
 def canonical(records):
@@ -161,6 +161,71 @@ class InterruptedSyncTest(ConnectorTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PostgresSinkTest(SharedSandboxMixin, ConnectorTestCase):
+    """The same promises against a real PostgreSQL server started for the test."""
+
+    SANDBOX_ARGS = SinkRoundTripTest.SANDBOX_ARGS
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.postgres = Postgres()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.postgres.stop()
+        super().tearDownClass()
+
+    def sync(self, config):
+        return self.run_connector("sync", "--config", self.write("config.json", config),
+                                  "--sink", "postgres:" + self.postgres.conninfo)
+
+    def stored(self, stream, order):
+        return [json.loads(row[0]) for row in
+                self.postgres.query(f"SELECT _record FROM {stream} ORDER BY {order}")]
+
+    def test_rows_equal_the_ground_truth_and_reruns_do_not_double(self):
+        for _ in range(2):
+            result = self.sync(self.config(self.sandbox.url, page_size=50))
+            self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.stored("transactions", "_row"), self.sandbox.truth("transactions"))
+        self.assertEqual(canonical(self.stored("payouts", "payment_reference")),
+                         canonical(sorted(self.sandbox.truth("payouts"), key=lambda p: p["payment_reference"])))
+        # Typed columns: exact big amounts, NULL where a field is absent.
+        rows = self.postgres.query("SELECT amount, vat_amount, _record FROM transactions ORDER BY _row")
+        for amount, vat, record in rows:
+            record = json.loads(record)
+            self.assertEqual(int(amount), record["amount"])
+            self.assertEqual(None if vat is None else int(vat), record.get("vat_amount"))
+        self.assertIn(["9007199254740993"], self.postgres.query("SELECT amount FROM transactions"))
+        for sale, record in self.postgres.query("SELECT totals_sale_amount, _record FROM payouts"):
+            self.assertEqual(int(sale), json.loads(record)["totals"]["sale_amount"])
+        states = dict(self.postgres.query("SELECT stream, state FROM _klarna_state"))
+        self.assertEqual(json.loads(states["transactions"])["sourceStats"]["recordCount"],
+                         len(self.sandbox.truth("transactions")))
+        self.assertEqual(self.postgres.query("SELECT tablename FROM pg_tables WHERE tablename LIKE '_klarna_staging%'"), [])
+
+    def test_an_interrupted_sync_leaves_the_last_complete_one(self):
+        self.assertEqual(self.sync(self.config(self.sandbox.url, page_size=50)).returncode, 0)
+        slow = self.write("slow.json", self.config(self.sandbox.url, page_size=1, requests_per_second=50))
+        process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "postgres:" + self.postgres.conninfo],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 128 + signal.SIGTERM, stderr)
+        self.assertEqual(self.stored("transactions", "_row"), self.sandbox.truth("transactions"))
+        self.assertEqual(self.sync(self.config(self.sandbox.url, page_size=50)).returncode, 0)
+        self.assertEqual(self.stored("transactions", "_row"), self.sandbox.truth("transactions"))
+
+    def test_a_server_that_cannot_be_reached_is_a_clear_error_without_its_password(self):
+        result = self.run_connector("sync", "--config", self.write("c.json", self.config(self.sandbox.url)),
+                                    "--sink", "postgres:host=127.0.0.1 port=1 user=x password=Db-Secret-123")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("--sink postgres:...: PostgreSQL: cannot connect", result.stderr)
+        self.assertNotIn("Db-Secret-123", result.stderr + result.stdout)
 
 
 class SlowSinkTest(ConnectorTestCase):

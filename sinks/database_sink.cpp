@@ -1,8 +1,9 @@
-#include "sinks/sqlite_sink.hpp"
+#include "sinks/database_sink.hpp"
 
 #include "config/input_error.hpp"
 #include "pipeline/airbyte_messages.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/postgres_store.hpp"
 #include "sinks/sqlite_store.hpp"
 
 #include <boost/json/parse.hpp>
@@ -16,17 +17,17 @@ namespace klarna::sinks {
 
 namespace {
 
-struct sqlite_sink_state {
-  std::shared_ptr<sqlite_store> store;
+struct database_sink_state {
+  std::shared_ptr<table_store> store;
   std::map<std::string, std::string> checkpoints; // stream -> state to commit with it
   std::string error;
 };
 
-using sqlite_sink_actor = caf::stateful_actor<sqlite_sink_state>;
+using database_sink_actor = caf::stateful_actor<database_sink_state>;
 
 // Runs a store operation; the first failure is reported once and stops all writing.
 template <class Operation>
-void guarded(sqlite_sink_actor* self, Operation&& operation) {
+void guarded(database_sink_actor* self, Operation&& operation) {
   auto& state = self->state;
   if (!state.error.empty())
     return;
@@ -38,17 +39,17 @@ void guarded(sqlite_sink_actor* self, Operation&& operation) {
   }
 }
 
-caf::behavior sqlite_sink(sqlite_sink_actor* self, std::shared_ptr<sqlite_store> store) {
+caf::behavior database_sink(database_sink_actor* self, std::shared_ptr<table_store> store) {
   self->state.store = std::move(store);
   return {
     [=](const sink_open_stream& open) {
-      guarded(self, [&](sqlite_store& db) {
+      guarded(self, [&](table_store& db) {
         db.open_stream(layout_for(open.stream, boost::json::parse(open.json_schema),
                                   open.primary_key));
       });
     },
     [=](const sink_write_records& batch) {
-      guarded(self, [&](sqlite_store& db) { db.write_batch(batch.stream, batch.lines); });
+      guarded(self, [&](table_store& db) { db.write_batch(batch.stream, batch.lines); });
       self->send(caf::actor_cast<caf::actor>(self->current_sender()),
                  sink_written{batch.stream_index});
     },
@@ -58,7 +59,7 @@ caf::behavior sqlite_sink(sqlite_sink_actor* self, std::shared_ptr<sqlite_store>
     },
     [=](const sink_close_stream& close) {
       auto& checkpoints = self->state.checkpoints;
-      guarded(self, [&](sqlite_store& db) {
+      guarded(self, [&](table_store& db) {
         if (close.complete && checkpoints.count(close.stream))
           db.complete_stream(close.stream, checkpoints[close.stream]);
         else
@@ -72,16 +73,29 @@ caf::behavior sqlite_sink(sqlite_sink_actor* self, std::shared_ptr<sqlite_store>
   };
 }
 
+// Opens the store before the sync starts, so a database that cannot be used fails
+// before any request is made.
+template <class Store>
+caf::actor spawn_with(caf::actor_system& system, const std::string& target,
+                      const std::string& uri_for_errors) {
+  std::shared_ptr<table_store> store;
+  try {
+    store = std::make_shared<Store>(target);
+  } catch (const store_error& e) {
+    throw config::input_error("--sink " + uri_for_errors + ": " + e.what());
+  }
+  return system.spawn<caf::detached>(database_sink, std::move(store));
+}
+
 } // namespace
 
 caf::actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path) {
-  std::shared_ptr<sqlite_store> store;
-  try {
-    store = std::make_shared<sqlite_store>(path);
-  } catch (const store_error& e) {
-    throw config::input_error("--sink sqlite:" + path + ": " + e.what());
-  }
-  return system.spawn<caf::detached>(sqlite_sink, std::move(store));
+  return spawn_with<sqlite_store>(system, path, "sqlite:" + path);
+}
+
+caf::actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo) {
+  // The connection string may hold a password: errors never repeat it.
+  return spawn_with<postgres_store>(system, conninfo, "postgres:...");
 }
 
 } // namespace klarna::sinks

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <string>
+
+namespace klarna::sinks {
+
+/// Spawns the SQLite sink (`--sink sqlite:FILE`), the embedded default of `sync`.
+caf::actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path);
+
+/// Spawns the PostgreSQL sink (`--sink postgres:CONNINFO`, a libpq connection string
+/// or URI).
+caf::actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo);
+
+// Both are one actor over a table_store (sinks/table_store.hpp): a table per stream
+// (sinks/table_layout.hpp), each batch acknowledged once its transaction committed.
+// They run detached: databases block.
+
+} // namespace klarna::sinks
