@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 import jsonschema
@@ -176,6 +177,29 @@ class SharedSandboxMixin:
     def tearDownClass(cls):
         cls.sandbox.stop()
         cls.sandbox.dir.cleanup()
+
+
+def peak_rss_mib(pid):
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+
+
+def requests_once_stalled(sandbox, process, timeout=60):
+    """How many requests `sandbox` has logged once the count holds still for 2 s
+    while `process` keeps running (its output or sink is blocked)."""
+    count, since, deadline = -1, time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError("the sync ended although its output was blocked")
+        with open(sandbox.request_log) as f:
+            now = sum(1 for _ in f)
+        if now != count or now == 0:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= 2:
+            return count
+        time.sleep(0.2)
+    raise AssertionError(f"requests never stopped while the output was blocked ({count} so far)")
 
 
 def records_of(messages, stream):

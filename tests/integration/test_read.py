@@ -4,11 +4,10 @@ import collections
 import json
 import os
 import subprocess
-import time
 import unittest
 
 from harness import (PASSWORD, SOURCE, ConnectorTestCase, Sandbox, SharedSandboxMixin, errors_of,
-                     records_of, states_of, statuses_of)
+                     peak_rss_mib, records_of, requests_once_stalled, states_of, statuses_of)
 
 
 def multiset(records):
@@ -128,14 +127,6 @@ class RateLimitedReadTest(ConnectorTestCase):
                                 for m in messages), "no RATE_LIMITED status was emitted")
 
 
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM in /proc/{pid}/status")
-
-
 class BackpressureTest(ConnectorTestCase):
     def test_a_stalled_reader_stops_fetching_and_memory_stays_bounded(self):
         # 5,010 pages of 20 records; nobody reads stdout at first. Credits (pages in
@@ -149,7 +140,7 @@ class BackpressureTest(ConnectorTestCase):
                 process = subprocess.Popen([SOURCE, "read", "--config", config, "--catalog", catalog],
                                            stdout=subprocess.PIPE, stderr=stderr)
                 try:
-                    stalled_at = self.wait_until_requests_stop(sandbox)
+                    stalled_at = requests_once_stalled(sandbox, process)
                     stalled_rss = peak_rss_mib(process.pid)
                     output, _ = process.communicate(timeout=300)
                 finally:
@@ -168,19 +159,6 @@ class BackpressureTest(ConnectorTestCase):
             messages = self.messages(output)
             for stream in ("payouts", "transactions"):
                 self.assertEqual(records_of(messages, stream), sandbox.truth(stream), stream)
-
-    def wait_until_requests_stop(self, sandbox):
-        """Requests the sandbox has logged once the count holds still for 2 s."""
-        count, since, deadline = -1, time.monotonic(), time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with open(sandbox.request_log) as f:
-                now_count = sum(1 for _ in f)
-            if now_count != count or now_count == 0:
-                count, since = now_count, time.monotonic()
-            elif time.monotonic() - since >= 2:
-                return count
-            time.sleep(0.2)
-        self.fail(f"requests never stopped while stdout was blocked ({count} so far)")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import subprocess
 import time
 import unittest
 
-from harness import PASSWORD, SOURCE, ConnectorTestCase, Postgres, SharedSandboxMixin, Sandbox
+from harness import (PASSWORD, SOURCE, ConnectorTestCase, Postgres, SharedSandboxMixin, Sandbox,
+                     peak_rss_mib, requests_once_stalled)
 
 
 def canonical(records):
@@ -234,23 +235,6 @@ class SlowSinkTest(ConnectorTestCase):
 
     SANDBOX = ("--payouts", "100", "--transactions-per-payout", "500", "--unpaid-transactions", "0")
 
-    def requests_when_stalled(self, sandbox, process):
-        count, since, deadline = -1, time.monotonic(), time.monotonic() + 60
-        while time.monotonic() < deadline:
-            self.assertIsNone(process.poll(), "the sync ended although its sink was stalled")
-            with open(sandbox.request_log) as f:
-                now = sum(1 for _ in f)
-            if now != count or now == 0:
-                count, since = now, time.monotonic()
-            elif time.monotonic() - since >= 2:
-                return count
-            time.sleep(0.2)
-        self.fail("requests never stopped while the sink was stalled")
-
-    def peak_rss_mib(self, pid):
-        with open(f"/proc/{pid}/status") as f:
-            return next(int(l.split()[1]) / 1024 for l in f if l.startswith("VmHWM:"))
-
     def test_a_locked_sqlite_database_holds_back_fetching(self):
         with Sandbox(*self.SANDBOX) as sandbox:
             path = os.path.join(self.tmp.name, "klarna.db")
@@ -267,8 +251,8 @@ class SlowSinkTest(ConnectorTestCase):
                                         "--sink", "sqlite:" + path],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             try:
-                stalled = self.requests_when_stalled(sandbox, process) - before
-                rss = self.peak_rss_mib(process.pid)
+                stalled = requests_once_stalled(sandbox, process) - before
+                rss = peak_rss_mib(process.pid)
             finally:
                 blocker.execute("ROLLBACK")
             _, stderr = process.communicate(timeout=120)
@@ -293,11 +277,45 @@ class SlowSinkTest(ConnectorTestCase):
                                         "--sink", "jsonl:" + directory],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             with open(fifo, "rb") as drain:
-                stalled = self.requests_when_stalled(sandbox, process)
-                rss = self.peak_rss_mib(process.pid)
+                stalled = requests_once_stalled(sandbox, process)
+                rss = peak_rss_mib(process.pid)
                 lines = drain.read().decode("utf-8").splitlines()
             _, stderr = process.communicate(timeout=120)
             self.assertEqual(process.returncode, 0, stderr)
             self.assertLess(stalled, 100, "of 2,500 pages")
             self.assertLess(rss, 128)
             self.assertEqual([json.loads(l) for l in lines], sandbox.truth("transactions"))
+
+
+class SlowPostgresTest(ConnectorTestCase):
+    def test_a_stalled_postgres_server_holds_back_fetching(self):
+        postgres = Postgres()
+        self.addCleanup(postgres.stop)
+        with Sandbox(*SlowSinkTest.SANDBOX) as sandbox:
+            config = self.write("config.json", self.config(sandbox.url, page_size=20))
+            catalog = self.write("catalog.json", self.catalog("transactions"))
+            process = subprocess.Popen([SOURCE, "sync", "--config", config, "--catalog", catalog,
+                                        "--sink", "postgres:" + postgres.conninfo],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            while sum(1 for _ in open(sandbox.request_log)) < 10:
+                time.sleep(0.05)
+            # The database server stops answering (SIGSTOP) until the stall is seen.
+            with open(os.path.join(postgres.dir, "data", "postmaster.pid")) as f:
+                postmaster = int(f.readline())
+            children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True,
+                                      text=True).stdout.split()
+            server = [postmaster, *map(int, children)]
+            for pid in server:
+                os.kill(pid, signal.SIGSTOP)
+            try:
+                stalled = requests_once_stalled(sandbox, process)
+                rss = peak_rss_mib(process.pid)
+            finally:
+                for pid in server:
+                    os.kill(pid, signal.SIGCONT)
+            _, stderr = process.communicate(timeout=120)
+            self.assertEqual(process.returncode, 0, stderr)
+            self.assertLess(stalled, 150, "of 2,500 pages")
+            self.assertLess(rss, 128)
+            stored = [json.loads(r[0]) for r in postgres.query("SELECT _record FROM transactions ORDER BY _row")]
+            self.assertEqual(stored, sandbox.truth("transactions"))
