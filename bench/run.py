@@ -200,9 +200,34 @@ def cpu_and_memory(full):
         return [fast, slow]
 
 
+def sink_scenario(full):
+    """`sync` into each file/database sink: records per second and per CPU-second of
+    the connector, peak RSS. (PostgreSQL needs a server: not benchmarked here.)"""
+    records = 2_000_000 if full else 500_000
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        sandbox = Sandbox(work, "--payouts", str(records // 500), "--transactions-per-payout", "500",
+                          "--unpaid-transactions", "0", "--threads", "1")
+        config = os.path.join(work, "config.json")
+        write_inputs(work, sandbox.url, ["transactions"], requests_per_second=10000)
+        for uri in ("jsonl:" + os.path.join(work, "out"), "sqlite:" + os.path.join(work, "k.db"),
+                    "airbyte:"):
+            args = ["sync", "--config", config, "--catalog", os.path.join(work, "catalog.json"),
+                    "--sink", uri]
+            with open(os.devnull, "w") as null:
+                seconds, usage, _, code, peak = run_connector(args, null)
+            cpu = usage.ru_utime + usage.ru_stime
+            results.append({"scenario": "sink_" + uri.split(":")[0], "records": records, "exit": code,
+                            "wall_seconds": round(seconds, 2), "records_per_second": round(records / seconds),
+                            "cpu_seconds": round(cpu, 2), "records_per_cpu_second": round(records / cpu),
+                            "peak_rss_mib": peak})
+        sandbox.stop()
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenarios", nargs="*", default=["budget", "latency", "contention", "cpu"])
+    parser.add_argument("scenarios", nargs="*", default=["budget", "latency", "contention", "cpu", "sinks"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -217,6 +242,8 @@ def main():
             results = [budget_scenario("contention", options.full, 50, sandbox_rate=140)]
         elif scenario == "cpu":
             results = cpu_and_memory(options.full)
+        elif scenario == "sinks":
+            results = sink_scenario(options.full)
         else:
             sys.exit(f"unknown scenario {scenario}")
         for result in results:

@@ -63,12 +63,18 @@ void append_copy_value(std::string& out, const boost::json::value* value) {
 } // namespace
 
 postgres_store::postgres_store(const std::string& conninfo) {
+  // A constructor that throws runs no destructor: close the connection on the way out.
   connection_ = PQconnectdb(conninfo.c_str());
-  if (PQstatus(connection_) != CONNECTION_OK)
-    fail("cannot connect");
-  execute("SET client_min_messages = warning");
-  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state JSON NOT "
-          "NULL, completed_at TIMESTAMPTZ NOT NULL)");
+  try {
+    if (PQstatus(connection_) != CONNECTION_OK)
+      fail("cannot connect");
+    execute("SET client_min_messages = warning");
+    execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state JSON NOT "
+            "NULL, completed_at TIMESTAMPTZ NOT NULL)");
+  } catch (...) {
+    PQfinish(connection_);
+    throw;
+  }
 }
 
 postgres_store::~postgres_store() { PQfinish(connection_); }

@@ -54,14 +54,20 @@ void bind_value(sqlite3_stmt* statement, int index, const boost::json::value* va
 } // namespace
 
 sqlite_store::sqlite_store(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
-      != SQLITE_OK)
-    fail("cannot open the database");
-  sqlite3_busy_timeout(db_, 60'000); // another writer (a report, a backup) may hold the lock a while
-  execute("PRAGMA journal_mode=WAL");
-  execute("PRAGMA synchronous=NORMAL");
-  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
-          "NULL, completed_at TEXT NOT NULL)");
+  // A constructor that throws runs no destructor: close the handle on the way out.
+  try {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+        != SQLITE_OK)
+      fail("cannot open the database");
+    sqlite3_busy_timeout(db_, 60'000); // another writer (a report, a backup) may hold the lock a while
+    execute("PRAGMA journal_mode=WAL");
+    execute("PRAGMA synchronous=NORMAL");
+    execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
+            "NULL, completed_at TEXT NOT NULL)");
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
 }
 
 sqlite_store::~sqlite_store() { sqlite3_close(db_); }

@@ -55,6 +55,11 @@ class Sandbox:
         with open(os.path.join(self.dir.name, stream + ".jsonl"), encoding="utf-8") as f:
             return [json.loads(line) for line in f]
 
+    def request_count(self):
+        """Requests logged so far (the log is written as they happen)."""
+        with open(self.request_log) as f:
+            return sum(1 for _ in f)
+
     def requests(self):
         """(ms, status, target) of every request, after stop()."""
         with open(self.request_log) as f:
@@ -192,8 +197,7 @@ def requests_once_stalled(sandbox, process, timeout=60):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError("the sync ended although its output was blocked")
-        with open(sandbox.request_log) as f:
-            now = sum(1 for _ in f)
+        now = sandbox.request_count()
         if now != count or now == 0:
             count, since = now, time.monotonic()
         elif time.monotonic() - since >= 2:

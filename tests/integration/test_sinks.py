@@ -96,12 +96,8 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertEqual(len([m for m in self.messages(result.stdout) if m["type"] == "RECORD"]),
                          len(self.sandbox.truth("payouts")))
 
-    def requests_so_far(self):
-        with open(self.sandbox.request_log) as f:
-            return sum(1 for _ in f)
-
     def test_bad_sink_uris_are_clear_errors(self):
-        before = self.requests_so_far()
+        before = self.sandbox.request_count()
         cases = [("parquet:/tmp/x", "--sink must be one of airbyte:, jsonl:DIR, sqlite:FILE"),
                  ("sqlite:", "names no target; expected sqlite:FILE"),
                  ("sqlite:/nonexistent-dir/x.db", "cannot open the database"),
@@ -112,7 +108,7 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
                 result = self.sync(uri)
                 self.assertEqual(result.returncode, 1)
                 self.assertIn(expected, result.stderr)
-        self.assertEqual(self.requests_so_far(), before, "a bad sink fails before any request")
+        self.assertEqual(self.sandbox.request_count(), before, "a bad sink fails before any request")
 
 
 class InterruptedSyncTest(ConnectorTestCase):
@@ -243,7 +239,7 @@ class SlowSinkTest(ConnectorTestCase):
             # Create the tables, then hold the database's write lock from here.
             self.assertEqual(self.run_connector("sync", "--config", config, "--catalog", catalog,
                                                 "--sink", "sqlite:" + path).returncode, 0)
-            before = sum(1 for _ in open(sandbox.request_log))
+            before = sandbox.request_count()
             blocker = sqlite3.connect(path, isolation_level=None)
             self.addCleanup(blocker.close)
             blocker.execute("BEGIN IMMEDIATE")
@@ -297,7 +293,7 @@ class SlowPostgresTest(ConnectorTestCase):
             process = subprocess.Popen([SOURCE, "sync", "--config", config, "--catalog", catalog,
                                         "--sink", "postgres:" + postgres.conninfo],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            while sum(1 for _ in open(sandbox.request_log)) < 10:
+            while sandbox.request_count() < 10:
                 time.sleep(0.05)
             # The database server stops answering (SIGSTOP) until the stall is seen.
             with open(os.path.join(postgres.dir, "data", "postmaster.pid")) as f:
