@@ -17,7 +17,6 @@ using namespace klarna::sinks;
 
 struct stream_progress {
   std::string name;
-  const stream_definition* definition = nullptr;
   caf::actor planner;
   std::uint64_t next_seq = 0;
   std::map<std::uint64_t, page_records> waiting; // arrived ahead of next_seq
@@ -160,7 +159,6 @@ caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*>
   for (std::size_t i = 0; i < streams.size(); ++i) {
     state.streams.push_back({});
     state.streams.back().name = streams[i]->name;
-    state.streams.back().definition = streams[i];
     std::vector<std::string> key;
     for (const auto& path : streams[i]->primary_key)
       key.push_back(path.front()); // the API's keys are top-level fields
