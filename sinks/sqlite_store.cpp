@@ -88,9 +88,12 @@ void sqlite_store::open_stream(const table_layout& layout) {
   execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " (" + columns
           + ", \"_record\" TEXT NOT NULL" + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")")
           + ")");
+  // A keyed stream is merged into its table at the end, so its staging table can be
+  // TEMP (never logged). One without a key replaces its table: its staging table
+  // has the table's shape and simply takes the table's place, with no copy.
   execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
-  execute("CREATE TABLE " + staging_table(layout.table) + " (" + columns
-          + ", \"_record\" TEXT NOT NULL)");
+  execute(std::string(key.empty() ? "CREATE TABLE " : "CREATE TEMP TABLE ")
+          + staging_table(layout.table) + " (" + columns + ", \"_record\" TEXT NOT NULL)");
   layouts_[layout.table] = layout;
 }
 
@@ -130,9 +133,13 @@ void sqlite_store::complete_stream(const std::string& stream, const std::string&
   const auto& layout = layouts_.at(stream);
   execute("BEGIN");
   try {
-    if (layout.primary_key.empty())
-      execute("DELETE FROM " + quoted(stream));
-    execute(merge_from_staging(layout, "rowid"));
+    if (layout.primary_key.empty()) {
+      execute("DROP TABLE " + quoted(stream));
+      execute("ALTER TABLE " + staging_table(stream) + " RENAME TO " + quoted(stream));
+    } else {
+      execute(merge_from_staging(layout, "rowid"));
+      execute("DROP TABLE " + staging_table(stream));
+    }
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_,
                            "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
@@ -145,7 +152,6 @@ void sqlite_store::complete_stream(const std::string& stream, const std::string&
     sqlite3_bind_text(save.get(), 2, state_json.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(save.get()) != SQLITE_DONE)
       fail("cannot store the state of " + stream);
-    execute("DROP TABLE " + staging_table(stream));
     execute("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
