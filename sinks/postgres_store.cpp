@@ -145,9 +145,14 @@ void postgres_store::complete_stream(const std::string& stream, const std::strin
   const auto& layout = layouts_.at(stream);
   execute("BEGIN");
   try {
-    if (layout.primary_key.empty())
-      execute("DELETE FROM " + quoted(stream));
-    execute(merge_from_staging(layout, "\"_row\""));
+    // As in SQLite: a stream without a key takes its staging table as its table.
+    if (layout.primary_key.empty()) {
+      execute("DROP TABLE " + quoted(stream));
+      execute("ALTER TABLE " + staging_table(stream) + " RENAME TO " + quoted(stream));
+    } else {
+      execute(merge_from_staging(layout, "\"_row\""));
+      execute("DROP TABLE " + staging_table(stream));
+    }
     const char* values[] = {stream.c_str(), state_json.c_str()};
     result_ptr saved(PQexecParams(
       connection_,
@@ -156,7 +161,6 @@ void postgres_store::complete_stream(const std::string& stream, const std::strin
       2, nullptr, values, nullptr, nullptr, 0));
     if (PQresultStatus(saved.get()) != PGRES_COMMAND_OK)
       fail("cannot store the state of " + stream);
-    execute("DROP TABLE " + staging_table(stream));
     execute("COMMIT");
   } catch (...) {
     result_ptr(PQexec(connection_, "ROLLBACK"));

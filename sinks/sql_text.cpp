@@ -38,8 +38,6 @@ std::string merge_from_staging(const table_layout& layout, const std::string& or
   // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
   auto sql = "INSERT INTO " + quoted(layout.table) + " (" + columns + ") SELECT " + columns
              + " FROM " + staging_table(layout.table) + " WHERE true ORDER BY " + order_column;
-  if (layout.primary_key.empty())
-    return sql;
   std::string updates;
   for (const auto& column : layout.columns)
     updates += quoted(column.name) + " = excluded." + quoted(column.name) + ", ";

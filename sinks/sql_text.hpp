@@ -25,9 +25,8 @@ std::string column_definitions(const table_layout& layout,
 /// "k1", "k2": the primary key columns.
 std::string key_list(const table_layout& layout);
 
-/// The statement that moves a completed stream from staging into its table, in API
-/// order (`order_column` of the staging table): an upsert on the primary key, or,
-/// for a stream without one, the caller empties the table first and this inserts.
+/// The statement that moves a completed keyed stream from staging into its table, in
+/// API order (`order_column` of the staging table): an upsert on the primary key.
 std::string merge_from_staging(const table_layout& layout, const std::string& order_column);
 
 } // namespace klarna::sinks
