@@ -3,7 +3,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake libcaf-dev libcurl4-openssl-dev libboost-json1.81-dev \
-      libboost-url1.81-dev libboost1.81-dev libcli11-dev catch2 \
+      libboost-url1.81-dev libboost1.81-dev libcli11-dev catch2 libsqlite3-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -14,6 +14,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libcaf-core0.17 libcurl4 libboost-json1.81.0 libboost-url1.81.0 \
+      libsqlite3-0 libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 1000 airbyte \
  && mkdir -p /airbyte && chown airbyte:airbyte /airbyte

@@ -3,6 +3,7 @@ with Airbyte's conventions, and with the hosts the connector actually uses."""
 
 import os
 import re
+import subprocess
 import unittest
 
 import yaml
@@ -54,6 +55,25 @@ class PackagingTest(unittest.TestCase):
             source = f.read()
         for fragment in ('"-na"', '"-oc"', '".playground.klarna.com"', '".klarna.com"'):
             self.assertIn(fragment, source)
+
+    def test_runtime_stage_installs_every_library_the_binary_links(self):
+        # Each shared library of the built binary, by the Debian package that ships it.
+        linked = subprocess.run(["ldd", os.environ["SOURCE_KLARNA"]], capture_output=True,
+                                text=True, check=True).stdout
+        packages = set()
+        for path in re.findall(r"=> (/\S+)", linked):
+            for candidate in (path, os.path.realpath(path), "/usr" + path):
+                owner = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+                if owner.returncode == 0:
+                    packages.add(owner.stdout.split(":")[0])
+                    break
+        # Whatever the base image has, the stage need not install.
+        base = {"libc6", "libstdc++6", "libgcc-s1"}
+        direct = {p for p in packages - base
+                  if p.startswith(("libcaf", "libcurl", "libboost", "libsqlite3", "libpq"))}
+        self.assertTrue(direct, linked)
+        for package in direct:
+            self.assertIn(package, self.stage, f"the runtime stage does not install {package}")
 
 
 if __name__ == "__main__":
