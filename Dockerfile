@@ -14,7 +14,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libcaf-core0.17 libcurl4 libboost-json1.81.0 libboost-url1.81.0 \
-      libsqlite3-0 libpq5 \
+      libboost-container1.81.0 libsqlite3-0 libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 1000 airbyte \
  && mkdir -p /airbyte && chown airbyte:airbyte /airbyte
