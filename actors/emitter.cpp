@@ -47,15 +47,22 @@ struct emitter_state {
 
 using emitter_actor = caf::stateful_actor<emitter_state>;
 
+std::vector<stream_figures> figures_of(const emitter_state& state) {
+  std::vector<stream_figures> figures;
+  for (const auto& stream : state.streams)
+    figures.push_back({stream.name, stream.records, stream.next_seq, stream.pages_known,
+                       stream.ended, stream.complete});
+  return figures;
+}
+
 void report_if_all_ended(emitter_actor* self) {
   if (self->state.reported)
     return;
-  sync_outcome outcome{true, {}, self->state.interrupted_by};
+  sync_outcome outcome{true, figures_of(self->state), self->state.interrupted_by};
   for (const auto& stream : self->state.streams) {
     if (!stream.ended)
       return;
     outcome.all_complete = outcome.all_complete && stream.complete;
-    outcome.records_per_stream.push_back(stream.records);
   }
   self->state.reported = true;
   self->send(self->state.on_done, std::move(outcome));
@@ -111,14 +118,6 @@ void flush_in_order(emitter_actor* self, std::size_t index) {
     ++stream.next_seq;
   }
   complete_if_done(self, stream);
-}
-
-std::vector<stream_figures> figures_of(const emitter_state& state) {
-  std::vector<stream_figures> figures;
-  for (const auto& stream : state.streams)
-    figures.push_back({stream.name, stream.records, stream.next_seq, stream.pages_known,
-                       stream.ended, stream.complete});
-  return figures;
 }
 
 // Every interval: a progress LOG, then the governor's and fetcher's figures as a

@@ -100,7 +100,8 @@ struct page_credit {
 /// emitter -> read pipeline: every stream ended.
 struct sync_outcome {
   bool all_complete = false;
-  std::vector<std::uint64_t> records_per_stream;
+  /// Where each stream ended (its records, pages, complete or not).
+  std::vector<stream_figures> streams;
   /// The signal that stopped the sync, 0 if none did.
   int interrupted_by = 0;
 };

@@ -98,11 +98,13 @@ read_summary run_read(const config::connector_config& config,
 
   read_summary summary;
   summary.streams = names;
+  std::vector<stream_figures> final_figures;
   self->receive([&](sync_outcome& outcome) {
     summary.all_complete = outcome.all_complete;
     summary.interrupted_by = outcome.interrupted_by;
-    for (auto count : outcome.records_per_stream)
-      summary.records.push_back(count);
+    for (const auto& stream : outcome.streams)
+      summary.records.push_back(stream.records);
+    final_figures = std::move(outcome.streams);
   });
   self->request(fetcher, caf::infinite, stats_atom::value)
     .receive([&](const fetch_stats& stats) { summary.fetch = stats; }, [](caf::error&) {});
@@ -110,6 +112,11 @@ read_summary run_read(const config::connector_config& config,
     .receive([&](const budget_stats& stats) { summary.budget = stats; }, [](caf::error&) {});
   summary.elapsed_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (observer) // the display's last frame shows where every stream ended
+    self->request(observer, caf::infinite,
+                  progress_snapshot{std::move(final_figures), summary.budget, summary.fetch,
+                                    summary.elapsed_seconds})
+      .receive([] {}, [](caf::error&) {});
   self->send(sink, sinks::sink_log{"INFO", describe(summary)});
   self->request(sink, caf::infinite, sinks::sink_finish{})
     .receive(
