@@ -32,7 +32,9 @@ struct fetch_settings {
 /// is worth retrying (with exponential back-off and full jitter), and hands 200
 /// bodies to `parsers` round robin; a body the parser refuses comes back as
 /// unusable_page and is retried too. Pages that cannot be had go back to their
-/// planner as page_failed; retries are reported to `emitter` as log_notice.
+/// planner as page_failed; retries are reported to `emitter` as log_notice. It
+/// answers stats_atom with its fetch_stats (requests, 429s, retries, in flight,
+/// latency).
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
                          const caf::actor& emitter);
