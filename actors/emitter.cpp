@@ -58,12 +58,13 @@ std::vector<stream_figures> figures_of(const emitter_state& state) {
 void report_if_all_ended(emitter_actor* self) {
   if (self->state.reported)
     return;
-  sync_outcome outcome{true, figures_of(self->state), self->state.interrupted_by};
+  bool all_complete = true;
   for (const auto& stream : self->state.streams) {
     if (!stream.ended)
       return;
-    outcome.all_complete = outcome.all_complete && stream.complete;
+    all_complete = all_complete && stream.complete;
   }
+  sync_outcome outcome{all_complete, figures_of(self->state), self->state.interrupted_by};
   self->state.reported = true;
   self->send(self->state.on_done, std::move(outcome));
 }

@@ -86,6 +86,8 @@ void postgres_store::fail(const std::string& what) {
   throw store_error("PostgreSQL: " + what + ": " + reason);
 }
 
+void postgres_store::rollback() noexcept { PQclear(PQexec(connection_, "ROLLBACK")); }
+
 void postgres_store::execute(const std::string& sql) {
   result_ptr result(PQexec(connection_, sql.c_str()));
   auto status = PQresultStatus(result.get());
@@ -119,8 +121,7 @@ void postgres_store::write_batch(const std::string& stream, std::string_view lin
     append_copy_text(rows, data);
     rows += '\n';
   });
-  execute("BEGIN");
-  try {
+  in_transaction([&] {
     result_ptr started(PQexec(connection_, ("COPY " + staging_table(stream) + " ("
                                             + column_list(layout) + ") FROM STDIN")
                                              .c_str()));
@@ -134,25 +135,14 @@ void postgres_store::write_batch(const std::string& stream, std::string_view lin
       fail("COPY into the staging table of " + stream + " failed");
     while (result_ptr(PQgetResult(connection_)))
       ;
-    execute("COMMIT");
-  } catch (...) {
-    result_ptr(PQexec(connection_, "ROLLBACK"));
-    throw;
-  }
+  });
 }
 
 void postgres_store::complete_stream(const std::string& stream, const std::string& state_json) {
   const auto& layout = layouts_.at(stream);
-  execute("BEGIN");
-  try {
-    // As in SQLite: a stream without a key takes its staging table as its table.
-    if (layout.primary_key.empty()) {
-      execute("DROP TABLE " + quoted(stream));
-      execute("ALTER TABLE " + staging_table(stream) + " RENAME TO " + quoted(stream));
-    } else {
-      execute(merge_from_staging(layout, "\"_row\""));
-      execute("DROP TABLE " + staging_table(stream));
-    }
+  in_transaction([&] {
+    for (const auto& sql : statements_completing(layout, "\"_row\""))
+      execute(sql);
     const char* values[] = {stream.c_str(), state_json.c_str()};
     result_ptr saved(PQexecParams(
       connection_,
@@ -161,11 +151,7 @@ void postgres_store::complete_stream(const std::string& stream, const std::strin
       2, nullptr, values, nullptr, nullptr, 0));
     if (PQresultStatus(saved.get()) != PGRES_COMMAND_OK)
       fail("cannot store the state of " + stream);
-    execute("COMMIT");
-  } catch (...) {
-    result_ptr(PQexec(connection_, "ROLLBACK"));
-    throw;
-  }
+  });
 }
 
 void postgres_store::abandon_stream(const std::string& stream) {

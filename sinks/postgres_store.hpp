@@ -29,8 +29,11 @@ public:
   void complete_stream(const std::string& stream, const std::string& state_json) override;
   void abandon_stream(const std::string& stream) override;
 
+protected:
+  void execute(const std::string& sql) override;
+  void rollback() noexcept override;
+
 private:
-  void execute(const std::string& sql);
   [[noreturn]] void fail(const std::string& what);
 
   pg_conn* connection_ = nullptr;

@@ -33,16 +33,21 @@ std::string key_list(const table_layout& layout) {
   return text;
 }
 
-std::string merge_from_staging(const table_layout& layout, const std::string& order_column) {
+std::vector<std::string> statements_completing(const table_layout& layout,
+                                               const std::string& order_column) {
+  auto table = quoted(layout.table);
+  auto staging = staging_table(layout.table);
+  if (layout.primary_key.empty())
+    return {"DROP TABLE " + table, "ALTER TABLE " + staging + " RENAME TO " + table};
   auto columns = column_list(layout);
-  // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-  auto sql = "INSERT INTO " + quoted(layout.table) + " (" + columns + ") SELECT " + columns
-             + " FROM " + staging_table(layout.table) + " WHERE true ORDER BY " + order_column;
   std::string updates;
   for (const auto& column : layout.columns)
     updates += quoted(column.name) + " = excluded." + quoted(column.name) + ", ";
-  return sql + " ON CONFLICT (" + key_list(layout) + ") DO UPDATE SET " + updates
-         + "\"_record\" = excluded.\"_record\"";
+  // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+  return {"INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + staging
+            + " WHERE true ORDER BY " + order_column + " ON CONFLICT (" + key_list(layout)
+            + ") DO UPDATE SET " + updates + "\"_record\" = excluded.\"_record\"",
+          "DROP TABLE " + staging};
 }
 
 } // namespace klarna::sinks

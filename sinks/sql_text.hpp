@@ -3,6 +3,7 @@
 #include "sinks/table_layout.hpp"
 
 #include <string>
+#include <vector>
 
 namespace klarna::sinks {
 
@@ -25,8 +26,11 @@ std::string column_definitions(const table_layout& layout,
 /// "k1", "k2": the primary key columns.
 std::string key_list(const table_layout& layout);
 
-/// The statement that moves a completed keyed stream from staging into its table, in
-/// API order (`order_column` of the staging table): an upsert on the primary key.
-std::string merge_from_staging(const table_layout& layout, const std::string& order_column);
+/// The statements that move a completed stream from staging into its table. A keyed
+/// stream is upserted on its primary key, in API order (`order_column` of the
+/// staging table), and the staging table dropped; a stream without a key (a full
+/// refresh) drops its table and the staging table takes its place, with no copy.
+std::vector<std::string> statements_completing(const table_layout& layout,
+                                               const std::string& order_column);
 
 } // namespace klarna::sinks

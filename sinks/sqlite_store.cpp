@@ -77,6 +77,10 @@ void sqlite_store::fail(const std::string& what) {
   throw store_error("SQLite database '" + path_ + "': " + what + ": " + reason);
 }
 
+void sqlite_store::rollback() noexcept {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 void sqlite_store::execute(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     fail("'" + sql.substr(0, 80) + "' failed");
@@ -90,7 +94,7 @@ void sqlite_store::open_stream(const table_layout& layout) {
           + ")");
   // A keyed stream is merged into its table at the end, so its staging table can be
   // TEMP (never logged). One without a key replaces its table: its staging table
-  // has the table's shape and simply takes the table's place, with no copy.
+  // has the table's shape and takes the table's place (statements_completing).
   execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
   execute(std::string(key.empty() ? "CREATE TABLE " : "CREATE TEMP TABLE ")
           + staging_table(layout.table) + " (" + columns + ", \"_record\" TEXT NOT NULL)");
@@ -108,8 +112,7 @@ void sqlite_store::write_batch(const std::string& stream, std::string_view lines
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     fail("cannot prepare the insert into " + stream);
   statement_ptr insert(raw);
-  execute("BEGIN");
-  try {
+  in_transaction([&] {
     for_each_record_data(lines, [&](std::string_view data) {
       auto record = boost::json::parse(data);
       const auto& object = record.as_object();
@@ -122,24 +125,14 @@ void sqlite_store::write_batch(const std::string& stream, std::string_view lines
         fail("cannot insert a record into the staging table of " + stream);
       sqlite3_reset(insert.get());
     });
-    execute("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 void sqlite_store::complete_stream(const std::string& stream, const std::string& state_json) {
   const auto& layout = layouts_.at(stream);
-  execute("BEGIN");
-  try {
-    if (layout.primary_key.empty()) {
-      execute("DROP TABLE " + quoted(stream));
-      execute("ALTER TABLE " + staging_table(stream) + " RENAME TO " + quoted(stream));
-    } else {
-      execute(merge_from_staging(layout, "rowid"));
-      execute("DROP TABLE " + staging_table(stream));
-    }
+  in_transaction([&] {
+    for (const auto& sql : statements_completing(layout, "rowid"))
+      execute(sql);
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_,
                            "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
@@ -152,11 +145,7 @@ void sqlite_store::complete_stream(const std::string& stream, const std::string&
     sqlite3_bind_text(save.get(), 2, state_json.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(save.get()) != SQLITE_DONE)
       fail("cannot store the state of " + stream);
-    execute("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 void sqlite_store::abandon_stream(const std::string& stream) {

@@ -2,6 +2,7 @@
 
 #include "sinks/table_layout.hpp"
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,6 +39,14 @@ public:
 
   /// Drops what was staged; the table keeps its last complete sync.
   virtual void abandon_stream(const std::string& stream) = 0;
+
+protected:
+  /// Runs one SQL statement; throws store_error.
+  virtual void execute(const std::string& sql) = 0;
+  /// Ends the open transaction without its changes; never throws.
+  virtual void rollback() noexcept = 0;
+  /// Runs `work` between BEGIN and COMMIT; rolls back and rethrows if anything throws.
+  void in_transaction(const std::function<void()>& work);
 };
 
 } // namespace klarna::sinks
