@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <deque>
 #include <memory>
 #include <random>
@@ -37,6 +38,10 @@ struct fetcher_state {
   double latency_ewma = 0.05;
   fetch_stats stats;
   std::minstd_rand jitter{std::random_device{}()};
+  /// The quota the server announced last (passed on to the governor when it changes).
+  std::optional<announced_quota> announced;
+  /// Until when a long wait was last announced in a WARN (one WARN per wait).
+  std::chrono::steady_clock::time_point warned_until;
 };
 
 using fetcher_actor = caf::stateful_actor<fetcher_state>;
@@ -72,6 +77,76 @@ void fail_job(fetcher_actor* self, fetch_job& job, config::failure_type failure,
              page_failed{job.page.seq, failure, std::move(message), std::move(internal)});
 }
 
+// Waits the server asks for beyond this are announced as a WARN.
+constexpr double long_wait_seconds = 5;
+
+// "HH:MM:SS UTC" of the wall clock `seconds` from now.
+std::string utc_time_after(double seconds) {
+  std::time_t at = std::time(nullptr) + static_cast<std::time_t>(std::ceil(seconds));
+  std::tm parts{};
+  gmtime_r(&at, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%H:%M:%S UTC", &parts);
+  return text;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f s", std::ceil(seconds));
+  return text;
+}
+
+// A wait the server asked for is longer than max_retry_wait: the reason to give up,
+// quoting the server; nullopt when the wait is acceptable.
+std::optional<std::string> refused_wait(const fetcher_state& state, const retry_after& wait) {
+  auto cap = std::chrono::duration<double>(state.settings.max_retry_wait).count();
+  if (wait.seconds <= cap)
+    return std::nullopt;
+  return "the server asked to wait before retrying (Retry-After: " + wait.text
+         + "), longer than max_retry_wait_seconds (" + seconds_text(cap)
+         + "); try again later, or raise max_retry_wait_seconds to wait it out";
+}
+
+// Whether a retry of `page` after `seconds` would start past the page's deadline.
+bool past_deadline(const fetcher_state& state, const fetch_page& page, double seconds) {
+  auto now = std::chrono::steady_clock::now();
+  auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+    std::chrono::duration<double>(seconds));
+  return now + wait - page.first_try.value_or(now) > state.settings.page_deadline;
+}
+
+// One WARN per long wait, saying until when every request of `page_text` waits.
+void warn_of_long_wait(fetcher_actor* self, double seconds, const std::string& what,
+                       const retry_after& asked) {
+  auto& state = self->state;
+  auto until = std::chrono::steady_clock::now()
+               + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                 std::chrono::duration<double>(seconds));
+  if (seconds <= long_wait_seconds || until <= state.warned_until + std::chrono::seconds(1))
+    return;
+  state.warned_until = until;
+  self->send(state.emitter,
+             log_notice{"WARN", what + ": waiting " + seconds_text(seconds) + ", until "
+                                  + utc_time_after(seconds) + ", as the server asked (Retry-After: "
+                                  + asked.text + ")"});
+}
+
+// What the response says of the server's quota goes to the governor: a newly
+// announced quota, and a pause when nothing of it remains.
+void pass_on_quota(fetcher_actor* self, const http_response& response) {
+  auto& state = self->state;
+  if (response.quota && response.quota != state.announced) {
+    state.announced = response.quota;
+    self->send(state.governor, announced_limit{*response.quota});
+  }
+  if (response.status != 429 && response.quota_remaining && *response.quota_remaining <= 0
+      && response.quota_reset_seconds && *response.quota_reset_seconds > 0)
+    self->send(state.governor,
+               quota_exhausted{std::min(*response.quota_reset_seconds,
+                                        std::chrono::duration<double>(
+                                          state.settings.max_retry_wait).count())});
+}
+
 // Exponential back-off with full jitter: uniform in [0, min(30 s, 1 s * 2^attempt)].
 std::chrono::milliseconds backoff(fetcher_state& state, int attempt) {
   long cap_ms = std::min(30'000L, 1000L << std::min(attempt, 5));
@@ -83,15 +158,29 @@ std::chrono::milliseconds backoff(fetcher_state& state, int attempt) {
 // deadline allow, else fail the page. `retryable` is false for answers that a retry
 // cannot change (400, 401, 403, 404 ...), whose `status` picks the failure type.
 void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason,
-                   bool retryable, long status) {
+                   bool retryable, long status,
+                   const std::optional<retry_after>& asked = std::nullopt) {
   auto& state = self->state;
   auto& page = job.page;
   ++page.failed_attempts;
-  auto delay = backoff(state, page.failed_attempts);
+  if (retryable && asked) {
+    if (auto refusal = refused_wait(state, *asked)) {
+      fail_job(self, job, config::failure_type::transient_error,
+               "could not read " + page_label(page) + ": " + reason + "; " + *refusal, reason);
+      return;
+    }
+  }
+  // A server that says when to come back is believed; otherwise back off with jitter.
+  auto delay = asked ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::duration<double>(asked->seconds))
+                     : backoff(state, page.failed_attempts);
   auto now = std::chrono::steady_clock::now();
   bool in_time = now + delay - page.first_try.value_or(now) <= state.settings.page_deadline;
   if (retryable && page.failed_attempts < state.settings.max_attempts && in_time) {
     ++state.stats.retries;
+    if (asked)
+      warn_of_long_wait(self, asked->seconds, "retrying " + page_label(page) + " after " + reason,
+                        *asked);
     self->send(state.emitter,
                log_notice{"WARN", "retrying " + page_label(page) + " in "
                                     + std::to_string(delay.count()) + " ms (attempt "
@@ -126,22 +215,41 @@ void on_response(fetcher_actor* self, http_response& response) {
     return;
   auto job = std::move(found->second);
   state.jobs.erase(found);
-  if (response.status != 0)
+  if (response.status != 0) {
     state.latency_ewma = 0.8 * state.latency_ewma + 0.2 * response.elapsed_seconds;
+    pass_on_quota(self, response);
+  }
   if (response.status == 200) {
     auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
     self->send(parser, fetched_page{std::move(job.page), std::move(response.body)});
   } else if (response.status == 429) {
     ++state.stats.throttled;
-    if (++job.throttled_attempts > state.settings.max_throttled_attempts) {
+    auto refusal = response.retry_after ? refused_wait(state, *response.retry_after) : std::nullopt;
+    if (refusal) {
+      fail_job(self, job, config::failure_type::transient_error,
+               "Klarna answered 429 Too Many Requests for " + page_label(job.page) + " and "
+                 + *refusal,
+               describe_error_response(response.status, response.body));
+    } else if (response.retry_after && past_deadline(state, job.page, response.retry_after->seconds)) {
+      fail_job(self, job, config::failure_type::transient_error,
+               "Klarna answered 429 Too Many Requests for " + page_label(job.page)
+                 + " and asked to wait " + seconds_text(response.retry_after->seconds)
+                 + " (Retry-After: " + response.retry_after->text
+                 + "), past the page's deadline (page_deadline_seconds); try again later",
+               describe_error_response(response.status, response.body));
+    } else if (++job.throttled_attempts > state.settings.max_throttled_attempts) {
       fail_job(self, job, config::failure_type::transient_error,
                "Klarna kept answering 429 Too Many Requests for " + page_label(job.page)
                  + "; other clients may be using this account's request budget. Lower "
                    "requests_per_second or try again later.",
                describe_error_response(response.status, response.body));
     } else {
-      double pause = response.retry_after_seconds.value_or(
-        std::min(30.0, static_cast<double>(1 << std::min(job.throttled_attempts - 1, 5))));
+      double pause = response.retry_after
+                       ? response.retry_after->seconds
+                       : std::min(30.0, static_cast<double>(1 << std::min(job.throttled_attempts - 1, 5)));
+      if (response.retry_after)
+        warn_of_long_wait(self, pause, "Klarna answered 429 Too Many Requests; every request",
+                          *response.retry_after);
       self->send(state.governor, throttled{pause});
       state.queued.push_front(std::move(job));
     }
@@ -151,7 +259,7 @@ void on_response(fetcher_actor* self, http_response& response) {
                   true, 0);
   } else {
     retry_or_fail(self, std::move(job), describe_error_response(response.status, response.body),
-                  is_retryable_status(response.status), response.status);
+                  is_retryable_status(response.status), response.status, response.retry_after);
   }
   pump(self);
 }

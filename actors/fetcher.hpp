@@ -24,6 +24,9 @@ struct fetch_settings {
   std::chrono::milliseconds page_deadline{900'000};
   /// 429 answers tolerated for one page before it fails.
   int max_throttled_attempts = 30;
+  /// The longest Retry-After (on 429 or 503) that is waited out; a longer one fails
+  /// the page as a transient error quoting the server.
+  std::chrono::milliseconds max_retry_wait{600'000};
 };
 
 /// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
@@ -31,8 +34,11 @@ struct fetch_settings {
 /// thread) with as many in flight as the budget and latency call for, retries what
 /// is worth retrying (with exponential back-off and full jitter), and hands 200
 /// bodies to `parsers` round robin; a body the parser refuses comes back as
-/// unusable_page and is retried too. Pages that cannot be had go back to their
-/// planner as page_failed; retries are reported to `emitter` as log_notice. It
+/// unusable_page and is retried too. Retry-After is obeyed on 429 and 503 up to
+/// max_retry_wait; quotas announced in rate-limit headers go to the governor
+/// (announced_limit, quota_exhausted). Pages that cannot be had go back to their
+/// planner as page_failed; retries and waits over 5 s are reported to `emitter` as
+/// log_notice. It
 /// answers stats_atom with its fetch_stats (requests, 429s, retries, in flight,
 /// latency).
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,

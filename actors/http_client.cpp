@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -54,20 +57,54 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return size * count;
 }
 
+// The value of a "Name: value" header line when its name is `name` (lower case).
+std::optional<std::string> header_value(const std::string& line, const char* name) {
+  std::size_t length = std::char_traits<char>::length(name);
+  if (line.size() <= length || line[length] != ':')
+    return std::nullopt;
+  for (std::size_t i = 0; i < length; ++i)
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i])
+      return std::nullopt;
+  return line.substr(length + 1);
+}
+
+// The r= (remaining) and t= (reset) parameters of the IETF RateLimit header.
+void read_ietf_ratelimit(const std::string& value, http_response& response, std::time_t now) {
+  auto number_after = [&](const char* key) -> std::optional<std::string> {
+    auto at = value.find(key);
+    if (at == std::string::npos)
+      return std::nullopt;
+    auto start = at + std::char_traits<char>::length(key);
+    return value.substr(start, value.find_first_of(";,", start) - start);
+  };
+  if (auto remaining = number_after(";r="))
+    response.quota_remaining = std::strtod(remaining->c_str(), nullptr);
+  if (auto reset = number_after(";t="))
+    response.quota_reset_seconds = parse_rate_limit_reset(*reset, now);
+}
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& response = static_cast<transfer*>(user)->response;
   std::string line(data, size * count);
-  static const std::string name = "retry-after:";
-  if (line.size() > name.size()) {
-    bool match = true;
-    for (std::size_t i = 0; i < name.size() && match; ++i)
-      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
-    if (match) {
-      // Only the delta-seconds form; an HTTP-date falls back to back-off.
-      char* end = nullptr;
-      double seconds = std::strtod(line.c_str() + name.size(), &end);
-      if (end != line.c_str() + name.size() && seconds >= 0)
-        static_cast<transfer*>(user)->response.retry_after_seconds = seconds;
-    }
+  std::time_t now = std::time(nullptr);
+  if (auto value = header_value(line, "retry-after")) {
+    response.retry_after = parse_retry_after(*value, now);
+  } else if (auto value = header_value(line, "x-ratelimit-limit")) {
+    response.quota = parse_rate_limit_policy(*value);
+  } else if (auto value = header_value(line, "ratelimit-policy")) {
+    response.quota = parse_rate_limit_policy(*value);
+  } else if (auto value = header_value(line, "ratelimit-limit")) {
+    if (!response.quota)
+      response.quota = parse_rate_limit_policy(*value);
+  } else if (auto value = header_value(line, "x-ratelimit-remaining")) {
+    char* end = nullptr;
+    double remaining = std::strtod(value->c_str(), &end);
+    if (end != value->c_str())
+      response.quota_remaining = remaining;
+  } else if (auto value = header_value(line, "x-ratelimit-reset")) {
+    response.quota_reset_seconds = parse_rate_limit_reset(*value, now);
+  } else if (auto value = header_value(line, "ratelimit")) {
+    read_ietf_ratelimit(*value, response, now);
   }
   return size * count;
 }
@@ -78,17 +115,22 @@ struct http_client::impl {
   http_settings settings;
   completion_handler on_complete;
   CURLM* multi = nullptr;
+  /// TLS sessions and DNS answers shared by every handle (used by the I/O thread only).
+  CURLSH* share = nullptr;
   std::mutex mutex;
   std::vector<http_request> submitted; // guarded by mutex
   std::atomic<bool> stopping{false};
   std::unordered_map<CURL*, std::unique_ptr<transfer>> active; // I/O thread only
+  /// Finished easy handles, kept with their settings for the next requests.
+  std::vector<CURL*> idle;
   std::thread io_thread;
 
-  CURL* make_easy(transfer& t) {
+  // A handle with every setting that does not change between requests.
+  CURL* new_easy() {
     CURL* easy = curl_easy_init();
-    t.easy = easy;
-    t.max_body_bytes = settings.max_body_bytes;
-    curl_easy_setopt(easy, CURLOPT_URL, t.request.url.c_str());
+    if (easy == nullptr)
+      throw std::runtime_error("libcurl: curl_easy_init failed");
+    curl_easy_setopt(easy, CURLOPT_SHARE, share);
     curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(easy, CURLOPT_USERNAME, settings.username.c_str());
     curl_easy_setopt(easy, CURLOPT_PASSWORD, settings.password.c_str());
@@ -96,21 +138,48 @@ struct http_client::impl {
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!settings.ca_certificate_pem.empty()) {
+      curl_blob blob{settings.ca_certificate_pem.data(), settings.ca_certificate_pem.size(),
+                     CURL_BLOB_NOCOPY};
+      curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
+    } else if (!settings.ca_file.empty()) {
+      curl_easy_setopt(easy, CURLOPT_CAINFO, settings.ca_file.c_str());
+    }
+    if (!settings.ca_directory.empty())
+      curl_easy_setopt(easy, CURLOPT_CAPATH, settings.ca_directory.c_str());
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "source-klarna/0.1");
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, settings.connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, settings.total_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, settings.low_speed_time_s);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error_text);
     return easy;
+  }
+
+  void start(http_request request) {
+    auto t = std::make_unique<transfer>();
+    t->request = std::move(request);
+    t->response.id = t->request.id;
+    t->started = std::chrono::steady_clock::now();
+    t->max_body_bytes = settings.max_body_bytes;
+    CURL* easy = nullptr;
+    if (idle.empty()) {
+      easy = new_easy();
+    } else {
+      easy = idle.back();
+      idle.pop_back();
+    }
+    t->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error_text);
+    curl_multi_add_handle(multi, easy);
+    active.emplace(easy, std::move(t));
   }
 
   void start_submitted() {
@@ -119,15 +188,8 @@ struct http_client::impl {
       std::lock_guard<std::mutex> guard(mutex);
       batch.swap(submitted);
     }
-    for (auto& request : batch) {
-      auto t = std::make_unique<transfer>();
-      t->request = std::move(request);
-      t->response.id = t->request.id;
-      t->started = std::chrono::steady_clock::now();
-      CURL* easy = make_easy(*t);
-      curl_multi_add_handle(multi, easy);
-      active.emplace(easy, std::move(t));
-    }
+    for (auto& request : batch)
+      start(std::move(request));
   }
 
   void finish_done() {
@@ -155,7 +217,7 @@ struct http_client::impl {
                                    std::chrono::steady_clock::now() - t.started)
                                    .count();
       curl_multi_remove_handle(multi, easy);
-      curl_easy_cleanup(easy);
+      idle.push_back(easy);
       on_complete(std::move(response));
     }
   }
@@ -173,6 +235,9 @@ struct http_client::impl {
       curl_easy_cleanup(easy);
     }
     active.clear();
+    for (CURL* easy : idle)
+      curl_easy_cleanup(easy);
+    idle.clear();
   }
 };
 
@@ -181,8 +246,21 @@ http_client::http_client(http_settings settings, completion_handler on_complete)
   ensure_curl_global_init();
   impl_->settings = std::move(settings);
   impl_->on_complete = std::move(on_complete);
+  impl_->share = curl_share_init();
   impl_->multi = curl_multi_init();
-  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, impl_->settings.max_connections);
+  if (impl_->share == nullptr || impl_->multi == nullptr) {
+    curl_share_cleanup(impl_->share);
+    curl_multi_cleanup(impl_->multi);
+    throw std::runtime_error("libcurl: cannot create its handles (out of memory?)");
+  }
+  // Every handle is used by the I/O thread alone, so the share needs no locks.
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  long connections = impl_->settings.max_connections;
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, connections);
+  // Keep every connection opened, idle or not, for the next request: without this
+  // the cache follows the number of handles in use and closes what it cannot hold.
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, connections);
   curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   impl_->io_thread = std::thread([this] { impl_->run(); });
 }
@@ -192,6 +270,7 @@ http_client::~http_client() {
   curl_multi_wakeup(impl_->multi);
   impl_->io_thread.join();
   curl_multi_cleanup(impl_->multi);
+  curl_share_cleanup(impl_->share);
 }
 
 void http_client::submit(http_request request) {
@@ -202,6 +281,15 @@ void http_client::submit(http_request request) {
   curl_multi_wakeup(impl_->multi);
 }
 
+namespace {
+
+std::string environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+} // namespace
+
 http_settings http_settings_for(const config::connector_config& config) {
   http_settings settings;
   settings.username = config.username;
@@ -209,6 +297,12 @@ http_settings http_settings_for(const config::connector_config& config) {
   settings.connect_timeout_ms = static_cast<long>(config.connect_timeout_seconds * 1000);
   settings.total_timeout_ms = static_cast<long>(config.request_timeout_seconds * 1000);
   settings.low_speed_time_s = static_cast<long>(config.low_speed_timeout_seconds);
+  settings.ca_certificate_pem = config.ca_certificate;
+  // As curl's command line tool reads them: CURL_CA_BUNDLE first, then SSL_CERT_FILE.
+  settings.ca_file = environment("CURL_CA_BUNDLE");
+  if (settings.ca_file.empty())
+    settings.ca_file = environment("SSL_CERT_FILE");
+  settings.ca_directory = environment("SSL_CERT_DIR");
   return settings;
 }
 
@@ -229,7 +323,8 @@ std::string describe_transport_error(int curl_code, const std::string& curl_text
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
       kind = "TLS failure: the API host's certificate could not be verified or the TLS "
-             "handshake failed";
+             "handshake failed (a private CA can be trusted with the config field "
+             "ca_certificate or SSL_CERT_FILE)";
       break;
     default:
       kind = "the request failed";

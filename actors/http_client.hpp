@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/rate_signals.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -28,8 +30,15 @@ struct http_response {
   std::string transport_error;
   /// curl's error code (CURLcode) for transport errors, 0 otherwise.
   int transport_code = 0;
-  /// Seconds from a Retry-After header, when the response had one.
-  std::optional<double> retry_after_seconds;
+  /// A Retry-After header, when the response had a readable one.
+  std::optional<actors::retry_after> retry_after;
+  /// The tightest quota announced in X-RateLimit-Limit, RateLimit-Policy or
+  /// RateLimit-Limit, when the response announced one.
+  std::optional<announced_quota> quota;
+  /// X-RateLimit-Remaining / RateLimit's r=, and the seconds until the window
+  /// resets (X-RateLimit-Reset / t=), when announced.
+  std::optional<double> quota_remaining;
+  std::optional<double> quota_reset_seconds;
   double elapsed_seconds = 0;
 };
 
@@ -41,14 +50,25 @@ struct http_settings {
   /// A transfer slower than 1 KiB/s for this long is aborted.
   long low_speed_time_s = 30;
   long total_timeout_ms = 120'000;
+  /// Connections open at once, and so the most TLS handshakes a sync makes (they
+  /// are kept alive and reused by every request and stream).
   long max_connections = 64;
+  /// CA certificates (PEM) that verify the API host instead of the system's trust
+  /// store (the config field ca_certificate); empty for the default.
+  std::string ca_certificate_pem;
+  /// A CA bundle file or a hashed CA directory from the environment, as curl's own
+  /// tool takes them (CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR).
+  std::string ca_file;
+  std::string ca_directory;
   /// A response body beyond this is aborted (a page of 500 records is well under 1 MiB).
   std::size_t max_body_bytes = 64 << 20;
 };
 
 /// GETs over one libcurl multi handle driven by its own I/O thread
-/// (curl_multi_poll, woken by curl_multi_wakeup): connections are reused and many
-/// transfers run at once. `submit` may be called from any thread; each completion
+/// (curl_multi_poll, woken by curl_multi_wakeup): connections, TLS sessions, the
+/// CA store and DNS answers are reused by every request, and many transfers run at
+/// once, each new one on a connection of its own when none is idle (no waiting
+/// behind another request). Certificate and host verification are always on. `submit` may be called from any thread; each completion
 /// is handed to the callback on the I/O thread, which must not block.
 class http_client {
 public:
@@ -67,7 +87,7 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-/// The credentials and timeouts of `config`.
+/// The credentials, timeouts and trust of `config` and the environment.
 http_settings http_settings_for(const config::connector_config& config);
 
 /// A human text for a transport failure (unknown host, TLS, timeout ...).

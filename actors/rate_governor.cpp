@@ -5,6 +5,7 @@
 
 #include "actors/round_robin_queues.hpp"
 
+#include <cstdio>
 #include <optional>
 #include <utility>
 
@@ -71,6 +72,29 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
       self->send(self->state.emitter,
                  rate_limited{now_epoch_ms()
                               + static_cast<std::int64_t>(report.pause_seconds * 1000)});
+      serve(self);
+    },
+    [=](const announced_limit& announced) {
+      auto& state = self->state;
+      if (!state.window->set_announced_quota(rate_window::clock::now(), announced.quota))
+        return;
+      char text[256];
+      double announced_rate = announced.quota.per_second();
+      std::snprintf(text, sizeof text,
+                    "Klarna announces a quota of %g requests per %g s (%.1f/s) in its rate-limit "
+                    "headers; %s, pacing at %.1f requests/s",
+                    announced.quota.requests, announced.quota.window_seconds, announced_rate,
+                    announced_rate < state.stats.budget_rate
+                      ? "tighter than the configured requests_per_second, so it holds"
+                      : "the configured requests_per_second is tighter and holds",
+                    state.window->pacing_ceiling());
+      self->send(state.emitter, log_notice{"INFO", text});
+      serve(self);
+    },
+    [=](const quota_exhausted& exhausted) {
+      auto now = rate_window::clock::now();
+      self->state.window->pause_until(now + std::chrono::duration_cast<rate_window::duration>(
+                                              std::chrono::duration<double>(exhausted.reset_seconds)));
       serve(self);
     },
     [=](stats_atom) {

@@ -12,31 +12,52 @@ constexpr double minimum_rate_share = 0.05;
 // While no 429 comes, the rate climbs back by this share of the configured rate per second.
 constexpr double recovery_share_per_second = 0.05;
 
-std::chrono::duration<double> as_seconds(rate_window::duration d) {
-  return std::chrono::duration_cast<std::chrono::duration<double>>(d);
+double seconds_of(rate_window::duration d) {
+  return std::chrono::duration_cast<std::chrono::duration<double>>(d).count();
+}
+
+rate_window::duration duration_of(double seconds) {
+  return std::chrono::duration_cast<rate_window::duration>(std::chrono::duration<double>(seconds));
 }
 
 } // namespace
 
 rate_window::rate_window(settings config, time_point now)
   : settings_(config),
+    averaging_(with_margin(config.requests_per_second * seconds_of(config.window)), config.window),
+    per_second_(with_margin(config.requests_per_second), std::chrono::seconds(1)),
     last_refill_(now),
     paused_until_(now) {
-  double window_seconds = as_seconds(config.window).count();
-  double allowed = config.requests_per_second * window_seconds * (1.0 - config.safety_margin);
-  capacity_ = static_cast<std::size_t>(std::max(1.0, std::floor(allowed)));
-  burst_ = std::max(1.0, config.requests_per_second * config.burst_seconds);
-  // A full bucket plus a window of refill must fit in the window's capacity.
-  pacing_ceiling_ = std::max(config.requests_per_second * minimum_rate_share,
-                             (static_cast<double>(capacity_) - burst_) / window_seconds);
+  update_pacing_ceiling();
   rate_ = pacing_ceiling_;
   tokens_ = burst_;
+}
+
+std::size_t rate_window::with_margin(double requests) const {
+  return static_cast<std::size_t>(
+    std::max(1.0, std::floor(requests * (1.0 - settings_.safety_margin))));
+}
+
+// Steady pacing must fit every hard limit: the refill alone within each short
+// window (a burst there is held back by that window itself), and a full bucket
+// plus a window of refill within the averaging window. The bucket holds
+// `burst_seconds` of the resulting rate.
+void rate_window::update_pacing_ceiling() {
+  double ceiling = static_cast<double>(per_second_.capacity());
+  if (announced_)
+    ceiling = std::min(ceiling, static_cast<double>(announced_->capacity())
+                                  / seconds_of(announced_->span()));
+  burst_ = std::max(1.0, ceiling * settings_.burst_seconds);
+  ceiling = std::min(ceiling, (static_cast<double>(averaging_.capacity()) - burst_)
+                                / seconds_of(averaging_.span()));
+  // A window of one request leaves nothing after the bucket: pace slowly regardless.
+  pacing_ceiling_ = std::max(settings_.requests_per_second * minimum_rate_share * 0.1, ceiling);
 }
 
 void rate_window::refill(time_point now) {
   if (now <= last_refill_)
     return;
-  double elapsed = as_seconds(now - last_refill_).count();
+  double elapsed = seconds_of(now - last_refill_);
   last_refill_ = now;
   if (now > paused_until_) {
     rate_ = std::min(pacing_ceiling_,
@@ -45,28 +66,22 @@ void rate_window::refill(time_point now) {
   tokens_ = std::min(burst_, tokens_ + rate_ * elapsed);
 }
 
-void rate_window::forget_before(time_point now) {
-  while (!grants_.empty() && grants_.front() <= now - settings_.window)
-    grants_.pop_front();
-}
-
 rate_window::duration rate_window::try_acquire(time_point now) {
   if (now < paused_until_)
     return paused_until_ - now;
   refill(now);
-  forget_before(now);
-  duration wait = duration::zero();
-  if (grants_.size() >= capacity_)
-    wait = grants_.front() + settings_.window - now;
-  if (tokens_ < 1.0) {
-    auto token_wait = std::chrono::duration_cast<duration>(
-      std::chrono::duration<double>((1.0 - tokens_) / rate_));
-    wait = std::max(wait, token_wait);
-  }
+  duration wait = std::max(averaging_.wait_at(now), per_second_.wait_at(now));
+  if (announced_)
+    wait = std::max(wait, announced_->wait_at(now));
+  if (tokens_ < 1.0)
+    wait = std::max(wait, duration_of((1.0 - tokens_) / rate_));
   if (wait > duration::zero())
     return std::max<duration>(wait, std::chrono::microseconds(100));
   tokens_ -= 1.0;
-  grants_.push_back(now);
+  averaging_.record(now);
+  per_second_.record(now);
+  if (announced_)
+    announced_->record(now);
   return duration::zero();
 }
 
@@ -79,6 +94,33 @@ void rate_window::on_throttled(time_point now, time_point resume_at) {
                      rate_ / 2);
   paused_until_ = std::max(paused_until_, resume_at);
   tokens_ = std::min(tokens_, 1.0);
+}
+
+void rate_window::pause_until(time_point resume_at) {
+  paused_until_ = std::max(paused_until_, resume_at);
+  tokens_ = std::min(tokens_, 1.0);
+}
+
+bool rate_window::set_announced_quota(time_point now, std::optional<announced_quota> quota) {
+  if (quota == announced_quota_)
+    return false;
+  refill(now);
+  announced_quota_ = quota;
+  if (!quota) {
+    announced_.reset();
+  } else {
+    auto capacity = with_margin(quota->requests);
+    auto span = duration_of(quota->window_seconds);
+    // Same span: keep the grants already counted; a new span starts a new count.
+    if (announced_ && announced_->span() == span)
+      announced_->set_capacity(capacity);
+    else
+      announced_.emplace(capacity, span);
+  }
+  update_pacing_ceiling();
+  rate_ = std::min(rate_, pacing_ceiling_);
+  tokens_ = std::min(tokens_, burst_);
+  return true;
 }
 
 } // namespace klarna::actors

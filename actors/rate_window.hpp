@@ -1,24 +1,28 @@
 #pragma once
 
+#include "actors/rate_signals.hpp"
+#include "actors/sliding_window.hpp"
+
 #include <chrono>
 #include <cstddef>
-#include <deque>
+#include <optional>
 
 namespace klarna::actors {
 
 /// The arithmetic of the request budget, without actors or a real clock (the
 /// rate governor feeds it time points, tests feed it a fake clock).
 ///
-/// Two rules hold together:
-/// - the sliding window: at most `capacity()` grants in any `window` (the hard
-///   limit, Klarna's "requests per second averaged over a minute", less a safety
-///   margin for clock and network skew);
-/// - pacing: a token bucket with a small burst (a quarter second of budget), refilled
-///   at the rate that keeps burst + rate x window within the window's capacity, so
-///   steady pacing never runs into the hard limit and the budget is spread evenly
-///   instead of being spent at once and then waited out.
-/// After a 429 every grant pauses and the pacing rate halves, then climbs back
-/// additively (AIMD) while no 429 comes.
+/// Hard limits, each a sliding window less a safety margin for clock and network
+/// skew, all kept together:
+/// - the averaging window: at most rate x window grants in any `window` (Klarna's
+///   "requests per second averaged over a minute");
+/// - one second: at most `requests_per_second` grants in any second (Klarna's
+///   headers count per second too);
+/// - a quota the server announces in its rate-limit headers, when it is tighter.
+/// Pacing: a token bucket with a small burst refilled at a rate that keeps steady
+/// pacing inside every hard limit, so the budget is spread evenly instead of spent
+/// at once and waited out. After a 429 every grant pauses and the pacing rate
+/// halves, then climbs back additively (AIMD) while no 429 comes.
 class rate_window {
 public:
   using clock = std::chrono::steady_clock;
@@ -29,7 +33,8 @@ public:
     double requests_per_second = 200;
     std::chrono::milliseconds window{60'000};
     double safety_margin = 0.02;
-    double burst_seconds = 0.25;
+    /// Seconds of budget the bucket holds: absorbs scheduling jitter.
+    double burst_seconds = 0.05;
   };
 
   rate_window(settings config, time_point now);
@@ -42,25 +47,40 @@ public:
   /// unless grants were already paused (429s of one burst count once).
   void on_throttled(time_point now, time_point resume_at);
 
-  /// Grants allowed in any window.
-  std::size_t capacity() const { return capacity_; }
+  /// The server said its quota is used up until `resume_at` (rate-limit headers with
+  /// nothing remaining): pause every grant until then, without lowering the rate.
+  void pause_until(time_point resume_at);
+
+  /// The server announces `quota` (nullopt: it stopped announcing one). The tighter
+  /// of it and the configured budget holds from now on. Returns true when this
+  /// changed what is planned.
+  bool set_announced_quota(time_point now, std::optional<announced_quota> quota);
+
+  /// Grants allowed in any averaging window.
+  std::size_t capacity() const { return averaging_.capacity(); }
 
   /// The current pacing rate (requests per second), at most pacing_ceiling().
   double current_rate() const { return rate_; }
 
+  /// The highest pacing rate the hard limits allow.
+  double pacing_ceiling() const { return pacing_ceiling_; }
+
 private:
   void refill(time_point now);
-  void forget_before(time_point now);
+  void update_pacing_ceiling();
+  std::size_t with_margin(double requests) const;
 
   settings settings_;
-  std::size_t capacity_;
-  double pacing_ceiling_;
+  sliding_window<clock> averaging_;
+  sliding_window<clock> per_second_;
+  std::optional<sliding_window<clock>> announced_;
+  std::optional<announced_quota> announced_quota_;
+  double pacing_ceiling_ = 0;
   double rate_;
   double burst_;
   double tokens_;
   time_point last_refill_;
   time_point paused_until_;
-  std::deque<time_point> grants_;
 };
 
 } // namespace klarna::actors

@@ -1,15 +1,16 @@
 #include "config/connector_config.hpp"
 
+#include "config/http_url.hpp"
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
 #include "config/secrets.hpp"
 #include "config/json_input.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -23,7 +24,8 @@ const char* const known_fields[] = {
   "password",        "start_date",          "base_url",
   "page_size",       "requests_per_second", "rate_window_seconds",
   "connect_timeout_seconds", "request_timeout_seconds", "low_speed_timeout_seconds",
-  "max_attempts",    "page_deadline_seconds"};
+  "max_attempts",    "page_deadline_seconds", "max_retry_wait_seconds",
+  "ca_certificate"};
 
 std::string field_path(const char* name) {
   return std::string("config field '") + name + "'";
@@ -99,15 +101,30 @@ int integer_in_range(const boost::json::object& obj, const char* name, int min, 
   return static_cast<int>(value->get_int64());
 }
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host == "::1"
-         || host.rfind("127.", 0) == 0;
+// Loopback by the parsed host, never by its text: an IPv4 address in 127.0.0.0/8,
+// the IPv6 address ::1, or exactly the name "localhost" (any case). Names such as
+// "127.0.0.1.example.com" or "localhost.evil" are ordinary hosts.
+bool is_loopback_host(const boost::urls::url_view& url) {
+  switch (url.host_type()) {
+    case boost::urls::host_type::ipv4:
+      return url.host_ipv4_address().is_loopback();
+    case boost::urls::host_type::ipv6:
+      return url.host_ipv6_address().is_loopback();
+    case boost::urls::host_type::name: {
+      std::string name(url.host_name());
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      return name == "localhost";
+    }
+    default:
+      return false;
+  }
 }
 
 } // namespace
 
 std::string validate_base_url(const std::string& text, const std::string& field) {
-  auto parsed = boost::urls::parse_absolute_uri(text);
+  auto parsed = parse_http_url(text);
   if (!parsed)
     throw input_error(field + " must be an absolute URL such as https://host/, got '"
                       + text + "'");
@@ -123,7 +140,7 @@ std::string validate_base_url(const std::string& text, const std::string& field)
   if (url.has_query() || url.has_fragment())
     throw input_error(field + " must not have a query or fragment");
   std::string host(url.encoded_host());
-  if (scheme == "http" && !is_loopback_host(host))
+  if (scheme == "http" && !is_loopback_host(url))
     throw input_error(field + " uses plain http for host '" + host
                       + "'; credentials are only sent unencrypted to loopback "
                         "hosts, use https");
@@ -155,7 +172,13 @@ connector_config parse_connector_config(const boost::json::value& json) {
 
   cfg.username = required_string(obj, "username");
   cfg.password = required_string(obj, "password");
-  register_secret(cfg.password);
+  register_credentials(cfg.username, cfg.password);
+  // HTTP Basic joins them as "username:password": a ':' in the username would move
+  // the split and every request would fail with a puzzling 401.
+  if (cfg.username.find(':') != std::string::npos)
+    throw input_error(field_path("username")
+                      + " must not contain ':' (HTTP Basic authentication cannot carry it); "
+                        "use the API username (UID) from the Merchant Portal");
 
   if (auto start = optional_string(obj, "start_date"); start && !start->empty()) {
     if (!parse_iso8601_epoch_seconds(*start))
@@ -185,6 +208,15 @@ connector_config parse_connector_config(const boost::json::value& json) {
   cfg.max_attempts = integer_in_range(obj, "max_attempts", 1, 20, cfg.max_attempts);
   cfg.page_deadline_seconds =
     number_in_range(obj, "page_deadline_seconds", 1, 86400, cfg.page_deadline_seconds);
+  cfg.max_retry_wait_seconds =
+    number_in_range(obj, "max_retry_wait_seconds", 0, 86400, cfg.max_retry_wait_seconds);
+  if (auto pem = optional_string(obj, "ca_certificate"); pem && !pem->empty()) {
+    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+      throw input_error(field_path("ca_certificate")
+                        + " must hold one or more PEM certificates (-----BEGIN "
+                          "CERTIFICATE----- ...), as exported by your proxy or CA");
+    cfg.ca_certificate = *pem;
+  }
 
   // Unknown fields are kept out of the way, not refused: Airbyte may pass fields
   // of other connector versions. Commands report them as a warning.

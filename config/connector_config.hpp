@@ -31,11 +31,17 @@ struct connector_config {
   /// 1 KiB/s for this long.
   double connect_timeout_seconds = 10;
   double request_timeout_seconds = 120;
-  double low_speed_timeout_seconds = 30;
+  double low_speed_timeout_seconds = 15;
   /// Tries of one page for retryable failures (5xx, 408, transport errors,
   /// timeouts, truncated or malformed bodies), and the time they may take together.
   int max_attempts = 5;
   double page_deadline_seconds = 900;
+  /// The longest wait a server may ask for (Retry-After on 429 or 503); a longer
+  /// one ends the stream as a transient error instead (Airbyte's CDK caps at 600 s).
+  double max_retry_wait_seconds = 600;
+  /// CA certificates (PEM) that verify the API host instead of the system's trust
+  /// store, e.g. a corporate proxy's CA; empty for the system's. Not a secret.
+  std::string ca_certificate;
   /// Fields of the config file that this connector does not know (ignored).
   std::vector<std::string> ignored_fields;
 };

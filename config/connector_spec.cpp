@@ -47,7 +47,7 @@ constexpr const char* specification_json = R"json({
         "title": "Start date",
         "description": "Payouts before this ISO-8601 date or date-time are not read. A bare date means 00:00:00 UTC. Leave empty to read all payouts. Transactions have no date filter in the API and are always read in full.",
         "type": "string",
-        "pattern": "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$",
+        "pattern": "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9]))?$",
         "examples": ["2024-01-01", "2024-01-01T00:00:00Z"],
         "order": 4
       },
@@ -108,7 +108,7 @@ constexpr const char* specification_json = R"json({
         "type": "number",
         "minimum": 1,
         "maximum": 3600,
-        "default": 30,
+        "default": 15,
         "order": 11
       },
       "max_attempts": {
@@ -128,6 +128,23 @@ constexpr const char* specification_json = R"json({
         "maximum": 86400,
         "default": 900,
         "order": 13
+      },
+      "max_retry_wait_seconds": {
+        "title": "Longest server-requested wait (seconds)",
+        "description": "When Klarna answers 429 or 503 with a Retry-After longer than this, the stream ends as a transient error that quotes the server instead of waiting. Waits over 5 seconds are logged as warnings.",
+        "type": "number",
+        "minimum": 0,
+        "maximum": 86400,
+        "default": 600,
+        "order": 14
+      },
+      "ca_certificate": {
+        "title": "CA certificate (PEM)",
+        "description": "Trust these CA certificates (PEM) instead of the system's to verify the API host, e.g. the CA of a TLS-inspecting corporate proxy. SSL_CERT_FILE, SSL_CERT_DIR and CURL_CA_BUNDLE are honoured too. Certificate and host name verification are always on.",
+        "type": "string",
+        "multiline": true,
+        "examples": ["-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"],
+        "order": 15
       }
     }
   }

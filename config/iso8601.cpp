@@ -30,7 +30,12 @@ std::optional<std::int64_t> parse_iso8601_epoch_seconds(const std::string& text)
   if (normalized.tm_mday != parts.tm_mday) // 2023-02-30 rolled over into March
     return std::nullopt;
   if (m[11].matched) {
-    int offset = std::stoi(m[12]) * 3600 + std::stoi(m[13]) * 60;
+    // Zone offsets in use run from -12:00 to +14:00.
+    int offset_hours = std::stoi(m[12]);
+    int offset_minutes = std::stoi(m[13]);
+    if (offset_hours > 14 || offset_minutes > 59)
+      return std::nullopt;
+    int offset = offset_hours * 3600 + offset_minutes * 60;
     seconds -= (m[11] == "+" ? offset : -offset);
   }
   return seconds;

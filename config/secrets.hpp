@@ -4,15 +4,21 @@
 
 namespace klarna::config {
 
-/// Remembers a text that must never be printed (the password). Every message line
-/// other than RECORD data and every line for people on stderr passes through
-/// redact_secrets, so a secret that ends up in a message by any path (an unknown
-/// field's name, a server's error text ...) still never leaves the process.
-/// Secrets shorter than 4 characters are not redacted: they would mangle ordinary
-/// words.
-void register_secret(const std::string& secret);
+/// Remembers the credentials, which must never be printed. Every message line other
+/// than RECORD data and every line for people on stderr passes through
+/// redact_secrets as the bytes that are written, so a secret that ends up in a
+/// message by any path (an unknown field's name, a server echoing the request ...)
+/// still never leaves the process. The password is redacted in every form it can
+/// take there: as is, JSON-escaped (a `"` or `\` in it is escaped on the way out),
+/// percent-encoded (upper- and lower-case hex), and inside the HTTP Basic token
+/// base64(username:password). Any length is redacted, even a short password that
+/// also occurs in ordinary words: a mangled word costs less than a leaked password.
+/// Redaction applies to free text only (messages, stderr lines), never to a
+/// message's keys or the protocol's own values, so the output stays valid. A new
+/// registration replaces the previous credentials.
+void register_credentials(const std::string& username, const std::string& password);
 
-/// `text` with every registered secret replaced by "****".
+/// `text` with every registered form of a secret replaced by "****".
 std::string redact_secrets(std::string text);
 
 } // namespace klarna::config

@@ -13,9 +13,16 @@ namespace klarna::pipeline {
 namespace {
 
 std::string line_of(const boost::json::object& message) {
-  auto line = config::redact_secrets(boost::json::serialize(message));
+  auto line = boost::json::serialize(message);
   line += '\n';
   return line;
+}
+
+// Free text that may carry anything (a server's words, a field's name) is redacted
+// before it is put in a message, so that no form of the password survives the
+// JSON escaping; keys and the protocol's own values are never touched.
+boost::json::string redacted(const std::string& text) {
+  return boost::json::string(config::redact_secrets(text));
 }
 
 boost::json::object descriptor(const std::string& stream) {
@@ -64,12 +71,12 @@ std::string catalog_line(const boost::json::value& catalog) {
 std::string connection_status_line(bool succeeded, const std::string& message) {
   boost::json::object status{{"status", succeeded ? "SUCCEEDED" : "FAILED"}};
   if (!message.empty())
-    status["message"] = message;
+    status["message"] = redacted(message);
   return line_of({{"type", "CONNECTION_STATUS"}, {"connectionStatus", std::move(status)}});
 }
 
 std::string log_line(const char* level, const std::string& message) {
-  return line_of({{"type", "LOG"}, {"log", {{"level", level}, {"message", message}}}});
+  return line_of({{"type", "LOG"}, {"log", {{"level", level}, {"message", redacted(message)}}}});
 }
 
 std::string stream_status_line(const std::string& stream, stream_status status,
@@ -109,9 +116,10 @@ std::string stream_state_line(const std::string& stream, std::uint64_t record_co
 
 std::string error_trace_line(const std::string& message, const std::string& internal_message,
                              config::failure_type failure, const std::string& stream) {
-  boost::json::object error{{"message", message}, {"failure_type", config::to_string(failure)}};
+  boost::json::object error{{"message", redacted(message)},
+                            {"failure_type", config::to_string(failure)}};
   if (!internal_message.empty())
-    error["internal_message"] = internal_message;
+    error["internal_message"] = redacted(internal_message);
   if (!stream.empty())
     error["stream_descriptor"] = descriptor(stream);
   return line_of({{"type", "TRACE"},

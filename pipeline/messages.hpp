@@ -129,6 +129,18 @@ struct throttled {
   double pause_seconds = 1;
 };
 
+/// fetcher -> governor: the server announces this quota in its rate-limit headers
+/// (sent when it changes).
+struct announced_limit {
+  actors::announced_quota quota;
+};
+
+/// fetcher -> governor: the server says nothing of its quota remains for this long
+/// (rate-limit headers with 0 remaining); pause without slowing down.
+struct quota_exhausted {
+  double reset_seconds = 0;
+};
+
 /// governor -> emitter: requests are paused until this wall-clock time (ms).
 struct rate_limited {
   std::int64_t resume_at_ms = 0;
@@ -164,6 +176,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::permit_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::permit_granted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::throttled)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::rate_limited)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::announced_limit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::quota_exhausted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::log_notice)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::fetch_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::pipeline::budget_stats)

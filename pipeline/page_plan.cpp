@@ -1,9 +1,9 @@
 #include "pipeline/page_plan.hpp"
 
+#include "config/http_url.hpp"
 #include "pipeline/stream_catalog.hpp"
 
 #include <boost/url/encode.hpp>
-#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
@@ -24,8 +24,8 @@ std::string page_url(const std::string& api_base, const stream_definition& strea
 }
 
 bool is_followable_next(const std::string& next, const std::string& first_page_url) {
-  auto candidate = boost::urls::parse_absolute_uri(next);
-  auto first = boost::urls::parse_absolute_uri(first_page_url);
+  auto candidate = config::parse_http_url(next);
+  auto first = config::parse_http_url(first_page_url);
   if (!candidate || !first)
     return false;
   return candidate->scheme() == first->scheme() && !candidate->has_userinfo()

@@ -79,6 +79,8 @@ read_summary run_read(const config::connector_config& config,
   fetch.max_attempts = config.max_attempts;
   fetch.page_deadline =
     std::chrono::milliseconds(static_cast<long>(config.page_deadline_seconds * 1000));
+  fetch.max_retry_wait =
+    std::chrono::milliseconds(static_cast<long>(config.max_retry_wait_seconds * 1000));
   auto fetcher = actors::spawn_fetcher(system, fetch, governor, parsers, emitter);
 
   std::vector<caf::actor> planners;

@@ -2,9 +2,11 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <random>
 #include <sstream>
@@ -22,6 +24,8 @@ struct http_server::impl {
   server_options options;
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  /// Set when the server speaks TLS.
+  std::unique_ptr<asio::ssl::context> tls;
   sliding_window_limiter limiter;
   fault_injector faults;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -29,10 +33,37 @@ struct http_server::impl {
   std::ofstream request_log;
 
   explicit impl(server_options o)
-    : options(std::move(o)), limiter(options.rate_limit, options.rate_window),
-      faults(options.faults) {
+    : options(std::move(o)), limiter(options.rate_limits), faults(options.faults) {
     if (!options.request_log_path.empty())
       request_log.open(options.request_log_path);
+    if (!options.tls_certificate_pem.empty()) {
+      tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2
+                       | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
+                       | asio::ssl::context::no_tlsv1_1);
+      tls->use_certificate_chain(asio::buffer(options.tls_certificate_pem));
+      tls->use_private_key(asio::buffer(options.tls_private_key_pem), asio::ssl::context::pem);
+    }
+  }
+
+  // The rate-limit headers of an answer, in the announced form.
+  void announce_quota(http::response<http::string_body>& response) {
+    if (options.rate_limit_headers.empty())
+      return;
+    auto report = limiter.report(std::chrono::steady_clock::now());
+    if (!report)
+      return;
+    auto window_s = std::max<long>(1, static_cast<long>((report->window.count() + 999) / 1000));
+    auto reset_s = std::to_string((report->reset.count() + 999) / 1000);
+    auto limit = std::to_string(report->limit);
+    if (options.rate_limit_headers == "ietf") {
+      response.set("RateLimit-Policy", "\"default\";q=" + limit + ";w=" + std::to_string(window_s));
+      response.set("RateLimit", "\"default\";r=" + std::to_string(report->remaining) + ";t=" + reset_s);
+    } else {
+      response.set("X-RateLimit-Limit", limit + ", " + limit + ";w=" + std::to_string(window_s));
+      response.set("X-RateLimit-Remaining", std::to_string(report->remaining));
+      response.set("X-RateLimit-Reset", reset_s);
+    }
   }
 
   void log_request(int status, const std::string& target) {
@@ -56,18 +87,32 @@ struct http_server::impl {
 
 namespace {
 
-class session : public std::enable_shared_from_this<session> {
+// One connection: plain (beast::tcp_stream) or TLS (beast::ssl_stream over it).
+template <class Stream>
+class session : public std::enable_shared_from_this<session<Stream>> {
 public:
-  session(tcp::socket socket, http_server::impl& server, const request_router& router)
-    : stream_(std::move(socket)), timer_(stream_.get_executor()), server_(server), router_(router) {}
+  session(Stream stream, http_server::impl& server, const request_router& router)
+    : stream_(std::move(stream)), timer_(stream_.get_executor()), server_(server), router_(router) {}
 
-  void start() { read(); }
+  void start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      read();
+    } else {
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec)
+                                  self->read();
+                              });
+    }
+  }
 
 private:
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+
   void read() {
     request_ = {};
     http::async_read(stream_, buffer_, request_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        if (!ec)
                          self->handle();
                      });
@@ -76,19 +121,24 @@ private:
   void handle() {
     std::string target(request_.target());
     answer reply;
-    std::optional<long> retry_after_seconds;
+    std::optional<std::string> retry_after;
     std::chrono::milliseconds wait{0};
+    const auto& options = server_.options;
     if (server_.limiter.admit(std::chrono::steady_clock::now(), wait)) {
       reply = router_.route(std::string(request_.method_string()), target,
                             std::string(request_[http::field::authorization]));
     } else {
       reply = request_router::error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded");
-      if (server_.options.retry_after)
-        retry_after_seconds = (wait.count() + 999) / 1000;
+      if (options.retry_after)
+        retry_after = std::to_string((wait.count() + 999) / 1000);
     }
     auto delay = server_.delay();
     auto injected = reply.status == 200 ? server_.faults.draw() : fault::none;
     spoil(reply, injected, delay);
+    if (injected == fault::status_503 && options.retry_after)
+      retry_after = "1";
+    if (retry_after && !options.retry_after_value.empty())
+      retry_after = options.retry_after_value;
     bool broken = injected == fault::reset || injected == fault::truncated;
     server_.log_request(broken ? 0 : reply.status, target);
     response_ = {};
@@ -97,13 +147,14 @@ private:
     response_.result(static_cast<http::status>(reply.status));
     response_.set(http::field::content_type, "application/json");
     response_.set(http::field::server, "klarna-sandbox");
-    if (retry_after_seconds)
-      response_.set(http::field::retry_after, std::to_string(*retry_after_seconds));
+    if (retry_after)
+      response_.set(http::field::retry_after, *retry_after);
+    server_.announce_quota(response_);
     response_.body() = std::move(reply.body);
     response_.prepare_payload();
     if (injected == fault::reset)
       return reset();
-    auto send = [self = shared_from_this(), injected] {
+    auto send = [self = this->shared_from_this(), injected] {
       injected == fault::truncated ? self->write_half() : self->write();
     };
     if (delay.count() == 0)
@@ -144,7 +195,7 @@ private:
 
   void write() {
     http::async_write(stream_, response_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec || !self->response_.keep_alive())
                           return self->close();
                         self->read();
@@ -157,8 +208,8 @@ private:
     header << response_.base();
     raw_ = header.str();
     raw_.append(response_.body(), 0, response_.body().size() / 2);
-    asio::async_write(stream_.socket(), asio::buffer(raw_),
-                      [self = shared_from_this()](beast::error_code, std::size_t) {
+    asio::async_write(stream_, asio::buffer(raw_),
+                      [self = this->shared_from_this()](beast::error_code, std::size_t) {
                         self->reset();
                       });
   }
@@ -166,16 +217,16 @@ private:
   // Ends the connection with a TCP reset instead of a response.
   void reset() {
     beast::error_code ignored;
-    stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);
-    stream_.socket().close(ignored);
+    socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    socket().close(ignored);
   }
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
@@ -190,7 +241,16 @@ void accept(http_server::impl& server, const request_router& router) {
     if (ec)
       return;
     socket.set_option(tcp::no_delay(true));
-    std::make_shared<session>(std::move(socket), server, router)->start();
+    if (server.tls) {
+      using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+      std::make_shared<session<tls_stream>>(tls_stream(std::move(socket), *server.tls), server,
+                                            router)
+        ->start();
+    } else {
+      std::make_shared<session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), server,
+                                                   router)
+        ->start();
+    }
     accept(server, router);
   });
 }

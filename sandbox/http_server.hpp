@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace klarna::sandbox {
 
@@ -18,11 +19,16 @@ struct server_options {
   std::string host = "127.0.0.1";
   unsigned short port = 0;
   unsigned threads = 2;
-  /// 0 = unlimited.
-  double rate_limit = 0;
-  std::chrono::milliseconds rate_window{60'000};
-  /// Send Retry-After (whole seconds, rounded up) with 429.
+  /// The rate limits enforced together (none = unlimited).
+  std::vector<sliding_window_limiter::limit> rate_limits;
+  /// Send Retry-After with 429 and injected 503 answers: whole seconds until the
+  /// limit has room (rounded up; 1 for a 503), or `retry_after_value` as given.
   bool retry_after = false;
+  std::string retry_after_value;
+  /// Announce the tightest limit on every answer: "x-ratelimit" (X-RateLimit-Limit
+  /// "N, N;w=S", -Remaining, -Reset) or "ietf" (RateLimit-Policy, RateLimit); empty
+  /// for none.
+  std::string rate_limit_headers;
   std::chrono::milliseconds latency{0};
   std::chrono::milliseconds jitter{0};
   /// When set, one line per request: "<ms since start> <status> <target>"; status 0
@@ -32,10 +38,14 @@ struct server_options {
   fault_options faults;
   /// How late a `slow` fault answers.
   std::chrono::milliseconds slow_delay{10'000};
+  /// Serve HTTPS with this certificate chain and key (PEM); empty for plain http.
+  std::string tls_certificate_pem;
+  std::string tls_private_key_pem;
 };
 
-/// A keep-alive HTTP/1.1 server (Boost.Beast) in front of a request_router, adding
-/// the rate limit and latency that make it behave like Klarna under load.
+/// A keep-alive HTTP/1.1 server (Boost.Beast), over TLS when given a certificate, in
+/// front of a request_router, adding the rate limits, rate-limit headers and latency
+/// that make it behave like Klarna under load.
 class http_server {
 public:
   explicit http_server(server_options options);

@@ -1,27 +1,57 @@
 #include "sandbox/sliding_window_limiter.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace klarna::sandbox {
 
-sliding_window_limiter::sliding_window_limiter(double requests_per_second,
-                                               std::chrono::milliseconds window)
-  : capacity_(static_cast<std::size_t>(std::floor(requests_per_second * window.count() / 1000.0))),
-    window_(window) {
+sliding_window_limiter::sliding_window_limiter(const std::vector<limit>& limits) {
+  for (const auto& each : limits)
+    if (each.requests_per_second > 0)
+      windows_.emplace_back(
+        static_cast<std::size_t>(std::floor(each.requests_per_second * each.window.count() / 1000.0)),
+        each.window);
 }
 
 bool sliding_window_limiter::admit(clock::time_point now, std::chrono::milliseconds& retry_after) {
-  if (capacity_ == 0)
-    return true;
   std::lock_guard<std::mutex> guard(mutex_);
-  while (!accepted_.empty() && accepted_.front() <= now - window_)
-    accepted_.pop_front();
-  if (accepted_.size() >= capacity_) {
-    retry_after = std::chrono::ceil<std::chrono::milliseconds>(accepted_.front() + window_ - now);
+  clock::duration wait = clock::duration::zero();
+  for (auto& window : windows_)
+    wait = std::max(wait, window.wait_at(now));
+  if (wait > clock::duration::zero()) {
+    retry_after = std::chrono::ceil<std::chrono::milliseconds>(wait);
     return false;
   }
-  accepted_.push_back(now);
+  for (auto& window : windows_)
+    window.record(now);
   return true;
+}
+
+std::optional<sliding_window_limiter::quota_report>
+sliding_window_limiter::report(clock::time_point now) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (windows_.empty())
+    return std::nullopt;
+  auto per_ms = [](const actors::sliding_window<clock>& window) {
+    return static_cast<double>(window.capacity())
+           / std::chrono::duration<double, std::milli>(window.span()).count();
+  };
+  quota_report report;
+  const actors::sliding_window<clock>* tightest = nullptr;
+  bool first = true;
+  for (auto& window : windows_) {
+    if (!tightest || per_ms(window) < per_ms(*tightest))
+      tightest = &window;
+    auto left = window.remaining_at(now);
+    if (first || left < report.remaining) {
+      report.remaining = left;
+      report.reset = std::chrono::ceil<std::chrono::milliseconds>(window.oldest_leaves_in(now));
+      first = false;
+    }
+  }
+  report.limit = tightest->capacity();
+  report.window = std::chrono::duration_cast<std::chrono::milliseconds>(tightest->span());
+  return report;
 }
 
 } // namespace klarna::sandbox

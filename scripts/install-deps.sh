@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
-  libcaf-dev libcurl4-openssl-dev
+  libcaf-dev libcurl4-openssl-dev libssl-dev
   libboost-json1.81-dev libboost-url1.81-dev libboost1.81-dev
   libcli11-dev catch2
   python3 python3-jsonschema python3-yaml

@@ -4,13 +4,35 @@
 
 using namespace klarna::config;
 
-TEST_CASE("registered secrets are redacted wherever they occur", "[secrets]") {
-  register_secret("s3cr3t-Pw");
+// The registry is process-wide, so each case registers credentials of its own.
+
+TEST_CASE("the password is redacted wherever it occurs", "[secrets]") {
+  register_credentials("user-a", "s3cr3t-Pw");
   CHECK(redact_secrets("field 'x_s3cr3t-Pw' and s3cr3t-Pws3cr3t-Pw") == "field 'x_****' and ********");
   CHECK(redact_secrets("nothing here") == "nothing here");
 }
 
-TEST_CASE("secrets too short to tell from ordinary text are left alone", "[secrets]") {
-  register_secret("abc");
-  CHECK(redact_secrets("abc abcdef") == "abc abcdef");
+TEST_CASE("a password with quotes and backslashes is redacted as the JSON output escapes it",
+          "[secrets]") {
+  register_credentials("user-b", R"(q"uo\te)");
+  CHECK(redact_secrets(R"({"message":"bad q\"uo\\te here"})") == R"({"message":"bad **** here"})");
+  CHECK(redact_secrets(R"(raw q"uo\te)") == "raw ****");
+}
+
+TEST_CASE("a percent-encoded password is redacted in either hex case", "[secrets]") {
+  register_credentials("user-c", "p@ss/wörd");
+  CHECK(redact_secrets("url?p=p%40ss%2Fw%C3%B6rd&x") == "url?p=****&x");
+  CHECK(redact_secrets("url?p=p%40ss%2fw%c3%b6rd&x") == "url?p=****&x");
+}
+
+TEST_CASE("the Basic token made from username and password is redacted", "[secrets]") {
+  register_credentials("it-user", "Pw-7f3a9c");
+  // base64("it-user:Pw-7f3a9c")
+  CHECK(redact_secrets("echo: Authorization: Basic aXQtdXNlcjpQdy03ZjNhOWM=")
+        == "echo: Authorization: Basic ****");
+}
+
+TEST_CASE("a password of three characters is redacted too", "[secrets]") {
+  register_credentials("user-d", "z9#");
+  CHECK(redact_secrets("got z9# back") == "got **** back");
 }

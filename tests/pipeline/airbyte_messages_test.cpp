@@ -1,5 +1,7 @@
 #include "pipeline/airbyte_messages.hpp"
 
+#include "config/secrets.hpp"
+
 #include <boost/json/parse.hpp>
 
 #include <catch2/catch.hpp>
@@ -46,6 +48,7 @@ TEST_CASE("stream status lines carry the status and an optional rate-limit reaso
 }
 
 TEST_CASE("error traces carry the failure type and the stream", "[messages]") {
+  klarna::config::register_credentials("user", "not-in-these-texts");
   auto message = parse_line(error_trace_line("bad password", "HTTP 401",
                                              klarna::config::failure_type::config_error, "payouts"));
   auto& error = message["trace"].at("error");
@@ -62,4 +65,23 @@ TEST_CASE("connection status and log lines", "[messages]") {
   CHECK(failed["connectionStatus"].at("message") == "line one\nline two");
   auto log = parse_line(log_line("WARN", "careful"));
   CHECK(log["log"].at("level") == "WARN");
+}
+
+TEST_CASE("no form of the password survives into a line, and the line stays valid",
+          "[messages][secrets]") {
+  // Short, and made of what JSON escapes.
+  klarna::config::register_credentials("user", R"(y"\)");
+  for (const auto& line :
+       {error_trace_line(R"(server said y"\ twice: y"\)", R"(echo y\"\\)",
+                         klarna::config::failure_type::system_error, "payouts"),
+        log_line("WARN", R"(y"\)"), connection_status_line(false, R"(y"\)")}) {
+    INFO(line);
+    CHECK(line.find(R"(y\"\\)") == std::string::npos); // as JSON-escaped
+    auto message = parse_line(line);
+    CHECK(message.contains("type"));
+  }
+  auto message = parse_line(error_trace_line(R"(server said y"\ twice)", "",
+                                             klarna::config::failure_type::system_error));
+  CHECK(message["trace"].at("error").at("message") == "server said **** twice");
+  klarna::config::register_credentials("user", "not-in-these-texts");
 }
