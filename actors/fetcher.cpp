@@ -194,7 +194,9 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason
   }
   std::string message = "could not read " + page_label(page) + ": " + reason;
   config::failure_type failure = config::failure_type::transient_error;
-  if (!retryable) {
+  if (!retryable && status == 0) {
+    failure = config::failure_type::config_error; // the reason says what to change
+  } else if (!retryable) {
     failure = failure_for_status(status);
     message += ". " + advice_for_status(status);
   } else if (!in_time) {
@@ -256,7 +258,7 @@ void on_response(fetcher_actor* self, http_response& response) {
   } else if (response.status == 0) {
     retry_or_fail(self, std::move(job),
                   describe_transport_error(response.transport_code, response.transport_error),
-                  true, 0);
+                  is_retryable_transport_error(response.transport_code), 0);
   } else {
     retry_or_fail(self, std::move(job), describe_error_response(response.status, response.body),
                   is_retryable_status(response.status), response.status, response.retry_after);

@@ -306,6 +306,20 @@ http_settings http_settings_for(const config::connector_config& config) {
   return settings;
 }
 
+bool is_retryable_transport_error(int curl_code) {
+  switch (static_cast<CURLcode>(curl_code)) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return false;
+    default:
+      return true;
+  }
+}
+
 std::string describe_transport_error(int curl_code, const std::string& curl_text) {
   std::string kind;
   switch (static_cast<CURLcode>(curl_code)) {

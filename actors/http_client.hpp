@@ -90,6 +90,10 @@ private:
 /// The credentials, timeouts and trust of `config` and the environment.
 http_settings http_settings_for(const config::connector_config& config);
 
+/// Whether a transport failure may go away on a retry: a certificate that cannot be
+/// verified or a URL curl refuses stays as it is (a configuration error).
+bool is_retryable_transport_error(int curl_code);
+
 /// A human text for a transport failure (unknown host, TLS, timeout ...).
 std::string describe_transport_error(int curl_code, const std::string& curl_text);
 

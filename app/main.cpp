@@ -9,7 +9,15 @@
 #include <csignal>
 #include <iostream>
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 int main(int argc, char** argv) {
+  // A crash must not leave the password in a core file: no core, and not dumpable
+  // (which also keeps other users' debuggers out of the process's memory).
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // A reader that goes away must not kill us mid-write; writes then fail with EPIPE.
   std::signal(SIGPIPE, SIG_IGN);
 

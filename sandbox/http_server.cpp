@@ -31,11 +31,14 @@ struct http_server::impl {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::mutex log_mutex;
   std::ofstream request_log;
+  std::ofstream connection_log;
 
   explicit impl(server_options o)
     : options(std::move(o)), limiter(options.rate_limits), faults(options.faults) {
     if (!options.request_log_path.empty())
       request_log.open(options.request_log_path);
+    if (!options.connection_log_path.empty())
+      connection_log.open(options.connection_log_path);
     if (!options.tls_certificate_pem.empty()) {
       tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
       tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2
@@ -67,14 +70,20 @@ struct http_server::impl {
   }
 
   void log_request(int status, const std::string& target) {
-    if (!request_log.is_open())
+    log_line(request_log, std::to_string(status) + ' ' + target);
+  }
+
+  void log_connection() { log_line(connection_log, tls ? "https" : "http"); }
+
+  // "<ms since start> <text>", flushed per line: tests watch logs grow during a sync.
+  void log_line(std::ofstream& log, const std::string& text) {
+    if (!log.is_open())
       return;
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count();
     std::lock_guard<std::mutex> guard(log_mutex);
-    // Flushed per line: tests watch the log grow while a sync runs.
-    request_log << ms << ' ' << status << ' ' << target << std::endl;
+    log << ms << ' ' << text << std::endl;
   }
 
   std::chrono::milliseconds delay() {
@@ -241,6 +250,7 @@ void accept(http_server::impl& server, const request_router& router) {
     if (ec)
       return;
     socket.set_option(tcp::no_delay(true));
+    server.log_connection();
     if (server.tls) {
       using tls_stream = beast::ssl_stream<beast::tcp_stream>;
       std::make_shared<session<tls_stream>>(tls_stream(std::move(socket), *server.tls), server,

@@ -34,6 +34,8 @@ struct server_options {
   /// When set, one line per request: "<ms since start> <status> <target>"; status 0
   /// for a connection reset or a truncated body.
   std::string request_log_path;
+  /// When set, one line per accepted connection: "<ms since start> <http|https>".
+  std::string connection_log_path;
   /// Faults injected into answers that would have succeeded.
   fault_options faults;
   /// How late a `slow` fault answers.

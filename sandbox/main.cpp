@@ -105,6 +105,8 @@ int main(int argc, char** argv) {
   app.add_option("--jitter-ms", jitter_ms, "uniform +- jitter on the delay")->capture_default_str();
   app.add_option("--dump-truth", truth_directory,
                  "write payouts.jsonl and transactions.jsonl (the records served) here");
+  app.add_option("--connection-log", server.connection_log_path,
+                 "write '<ms> <http|https>' per accepted connection here");
   app.add_option("--request-log", server.request_log_path,
                  "write '<ms> <status> <target>' per request here");
   std::vector<std::string> fault_kinds;

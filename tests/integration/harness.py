@@ -13,11 +13,12 @@ import time
 import unittest
 
 import jsonschema
-import yaml
 
 SOURCE = os.environ["SOURCE_KLARNA"]
 SANDBOX = os.environ["KLARNA_SANDBOX"]
-PROTOCOL_SCHEMA = os.environ["AIRBYTE_PROTOCOL_SCHEMA"]
+# The messages' JSON Schema, kept in this repository (nothing outside it is read).
+PROTOCOL_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protocol",
+                               "airbyte_message.schema.json")
 
 USERNAME = "it-user"
 # Recognizable, so that tests can assert it never appears in any output, nor the
@@ -28,8 +29,8 @@ BASIC_TOKEN = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
 
 def _message_validator():
     with open(PROTOCOL_SCHEMA) as f:
-        protocol = yaml.safe_load(f)
-    schema = {"$ref": "#/definitions/AirbyteMessage", "definitions": protocol["definitions"]}
+        schema = json.load(f)
+    jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
 
 
@@ -39,17 +40,34 @@ VALIDATOR = _message_validator()
 class Sandbox:
     """klarna-sandbox on a free loopback port, with its ground truth dumped."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, username=USERNAME, password=PASSWORD):
         self.dir = tempfile.TemporaryDirectory(prefix="klarna-it-")
         self.request_log = os.path.join(self.dir.name, "requests.log")
-        command = [SANDBOX, "--port", "0", "--username", USERNAME, "--password", PASSWORD,
-                   "--dump-truth", self.dir.name, "--request-log", self.request_log, *args]
+        self.connection_log = os.path.join(self.dir.name, "connections.log")
+        command = [SANDBOX, "--port", "0", "--username", username, "--password", password,
+                   "--dump-truth", self.dir.name, "--request-log", self.request_log,
+                   "--connection-log", self.connection_log, *args]
+        if "--tls" in args:
+            command += ["--tls-ca-out", os.path.join(self.dir.name, "ca.pem")]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         first_line = self.process.stdout.readline()
         if "listening on" not in first_line:
             self.process.kill()
             raise RuntimeError("klarna-sandbox did not start: " + first_line)
         self.url = first_line.split()[3]
+        # With --tls, the throwaway CA that signed the server's certificate.
+        self.ca_path = None
+        if "--tls" in args:
+            self.ca_path = self.process.stdout.readline().split(": ", 1)[1].strip()
+
+    def ca_pem(self):
+        with open(self.ca_path) as f:
+            return f.read()
+
+    def connection_count(self):
+        """Connections the sandbox has accepted so far."""
+        with open(self.connection_log) as f:
+            return sum(1 for _ in f)
 
     def truth(self, stream):
         with open(os.path.join(self.dir.name, stream + ".jsonl"), encoding="utf-8") as f:
@@ -147,8 +165,9 @@ class ConnectorTestCase(unittest.TestCase):
                              "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}
                             for s in streams]}
 
-    def run_connector(self, *args, timeout=300):
-        result = subprocess.run([SOURCE, *args], capture_output=True, text=True, timeout=timeout)
+    def run_connector(self, *args, timeout=300, env=None):
+        result = subprocess.run([SOURCE, *args], capture_output=True, text=True, timeout=timeout,
+                                env=env)
         for stream_name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
             self.assertNotIn(PASSWORD, text, f"the password leaked to {stream_name}")
             self.assertNotIn(BASIC_TOKEN, text, f"the Authorization header leaked to {stream_name}")
@@ -164,9 +183,16 @@ class ConnectorTestCase(unittest.TestCase):
             messages.append(message)
         return messages
 
-    def read(self, config, catalog, *extra):
+    def read(self, config, catalog, *extra, env=None):
         return self.run_connector("read", "--config", self.write("config.json", config),
-                                  "--catalog", self.write("catalog.json", catalog), *extra)
+                                  "--catalog", self.write("catalog.json", catalog), *extra, env=env)
+
+    def check(self, config, env=None):
+        """The CONNECTION_STATUS of `check` with `config`."""
+        result = self.run_connector("check", "--config", self.write("check.json", config), env=env)
+        statuses = [m for m in self.messages(result.stdout) if m["type"] == "CONNECTION_STATUS"]
+        self.assertEqual(len(statuses), 1, result.stdout)
+        return statuses[0]["connectionStatus"]
 
 
 class SharedSandboxMixin:
@@ -204,6 +230,15 @@ def requests_once_stalled(sandbox, process, timeout=60):
             return count
         time.sleep(0.2)
     raise AssertionError(f"requests never stopped while the output was blocked ({count} so far)")
+
+
+def environment_trusting(**variables):
+    """The environment with none of the CA variables that libcurl and OpenSSL read,
+    then `variables` set: so a test decides exactly what is trusted."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")}
+    env.update(variables)
+    return env
 
 
 def records_of(messages, stream):
