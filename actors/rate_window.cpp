@@ -38,18 +38,23 @@ std::size_t rate_window::with_margin(double requests) const {
     std::max(1.0, std::floor(requests * (1.0 - settings_.safety_margin))));
 }
 
-// Steady pacing must fit every hard limit: the refill alone within each short
-// window (a burst there is held back by that window itself), and a full bucket
-// plus a window of refill within the averaging window. The bucket holds
-// `burst_seconds` of the resulting rate.
+// Steady pacing must fit every hard limit with a full bucket on top: in any span
+// of each window, burst + rate x span stays within its capacity. Then no window
+// ever holds grants back, so grants stay evenly spaced; a window that binds would
+// release a bucket's worth at once each time old grants leave it, and requests
+// that reach the server a little late or early would then overflow its count.
 void rate_window::update_pacing_ceiling() {
-  double ceiling = static_cast<double>(per_second_.capacity());
+  auto room_per_second = [this](const sliding_window<clock>& window) {
+    return (static_cast<double>(window.capacity()) - burst_) / seconds_of(window.span());
+  };
+  double short_rate = static_cast<double>(per_second_.capacity());
   if (announced_)
-    ceiling = std::min(ceiling, static_cast<double>(announced_->capacity())
-                                  / seconds_of(announced_->span()));
-  burst_ = std::max(1.0, ceiling * settings_.burst_seconds);
-  ceiling = std::min(ceiling, (static_cast<double>(averaging_.capacity()) - burst_)
-                                / seconds_of(averaging_.span()));
+    short_rate = std::min(short_rate, static_cast<double>(announced_->capacity())
+                                        / seconds_of(announced_->span()));
+  burst_ = std::max(1.0, short_rate * settings_.burst_seconds);
+  double ceiling = std::min(room_per_second(averaging_), room_per_second(per_second_));
+  if (announced_)
+    ceiling = std::min(ceiling, room_per_second(*announced_));
   // A window of one request leaves nothing after the bucket: pace slowly regardless.
   pacing_ceiling_ = std::max(settings_.requests_per_second * minimum_rate_share * 0.1, ceiling);
 }

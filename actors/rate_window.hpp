@@ -20,8 +20,9 @@ namespace klarna::actors {
 ///   headers count per second too);
 /// - a quota the server announces in its rate-limit headers, when it is tighter.
 /// Pacing: a token bucket with a small burst refilled at a rate that keeps steady
-/// pacing inside every hard limit, so the budget is spread evenly instead of spent
-/// at once and waited out. After a 429 every grant pauses and the pacing rate
+/// pacing, bucket included, inside every hard limit, so the budget is spread evenly
+/// instead of spent at once and waited out, and no limit ever has to hold grants
+/// back (at 200/s: 194 requests/s, 0.97 of the budget). After a 429 every grant pauses and the pacing rate
 /// halves, then climbs back additively (AIMD) while no 429 comes.
 class rate_window {
 public:
@@ -34,7 +35,7 @@ public:
     std::chrono::milliseconds window{60'000};
     double safety_margin = 0.02;
     /// Seconds of budget the bucket holds: absorbs scheduling jitter.
-    double burst_seconds = 0.05;
+    double burst_seconds = 0.01;
   };
 
   rate_window(settings config, time_point now);

@@ -41,17 +41,17 @@ std::size_t peak_in_any_window(const std::vector<rate_window::time_point>& grant
 } // namespace
 
 TEST_CASE("capacity is rate x window less the safety margin", "[governor]") {
-  rate_window window({200, seconds(60), 0.02, 0.05}, rate_window::clock::time_point{});
+  rate_window window({200, seconds(60), 0.02, 0.01}, rate_window::clock::time_point{});
   CHECK(window.capacity() == 11760);
-  // Paced at (capacity - burst) / window with a burst of 0.05 s of the per-second
-  // limit (196 x 0.05): 195.8/s, 97.9% of the budget.
-  CHECK(window.current_rate() == Approx((11760 - 9.8) / 60.0));
+  // Paced so that a full bucket (0.01 s of the per-second limit: 1.96) plus a second
+  // of pacing fits the per-second limit of 196: 194.04/s, 97% of the budget.
+  CHECK(window.current_rate() == Approx(196 - 1.96));
 }
 
 TEST_CASE("no second carries more than the per-second rate, from the first on",
           "[governor]") {
   auto start = rate_window::clock::time_point{} + hours(1);
-  rate_window window({200, seconds(60), 0.02, 0.25}, start);
+  rate_window window({200, seconds(60), 0.02, 0.01}, start);
   auto grants = greedy_grants(window, start, seconds(5));
   // A bucket of 0.25 s on top of full pacing would put ~245 into the first second.
   CHECK(peak_in_any_window(grants, seconds(1)) <= 196);
@@ -61,17 +61,20 @@ TEST_CASE("no second carries more than the per-second rate, from the first on",
 TEST_CASE("an announced quota tighter than the budget holds, and is followed when it changes",
           "[governor]") {
   auto start = rate_window::clock::time_point{} + hours(1);
-  rate_window window({200, seconds(60), 0.02, 0.05}, start);
+  rate_window window({200, seconds(60), 0.02, 0.01}, start);
   CHECK(window.set_announced_quota(start, announced_quota{100, 1}));
   CHECK_FALSE(window.set_announced_quota(start, announced_quota{100, 1})); // nothing new
-  CHECK(window.pacing_ceiling() == Approx(98));
+  CHECK(window.pacing_ceiling() == Approx(98 - 1)); // the bucket of 0.98 rounds up to 1
   auto grants = greedy_grants(window, start, seconds(10));
   CHECK(peak_in_any_window(grants, seconds(1)) <= 98);
   CHECK(grants.size() >= static_cast<std::size_t>(10 * 100 * 0.95));
+  // No window binds in steady pacing: grants are evenly spaced, never bunched.
+  for (std::size_t i = 20; i + 1 < grants.size(); ++i)
+    CHECK(grants[i + 1] - grants[i] >= milliseconds(10));
   // A looser announcement than the configured budget changes nothing above it.
   auto later = start + seconds(10);
   CHECK(window.set_announced_quota(later, announced_quota{1000, 1}));
-  CHECK(window.pacing_ceiling() == Approx((11760 - 9.8) / 60.0));
+  CHECK(window.pacing_ceiling() == Approx(196 - 1.96));
   // The server lowers its quota over a longer window.
   CHECK(window.set_announced_quota(later, announced_quota{300, 10}));
   auto tighter = greedy_grants(window, later, seconds(30));
@@ -80,7 +83,7 @@ TEST_CASE("an announced quota tighter than the budget holds, and is followed whe
 
 TEST_CASE("a pause the server announces does not lower the rate", "[governor]") {
   auto start = rate_window::clock::time_point{} + hours(1);
-  rate_window window({100, seconds(60), 0.02, 0.05}, start);
+  rate_window window({100, seconds(60), 0.02, 0.01}, start);
   auto ceiling = window.current_rate();
   window.pause_until(start + seconds(3));
   CHECK(window.try_acquire(start + seconds(1)) == seconds(2));
@@ -90,7 +93,7 @@ TEST_CASE("a pause the server announces does not lower the rate", "[governor]") 
 
 TEST_CASE("a greedy client never exceeds the window and is paced, not bursty", "[governor]") {
   auto start = rate_window::clock::time_point{} + hours(1);
-  rate_window window({50, seconds(10), 0.02, 0.25}, start);
+  rate_window window({50, seconds(10), 0.02, 0.01}, start);
   auto grants = greedy_grants(window, start, seconds(35));
   CHECK(peak_in_any_window(grants, seconds(10)) <= window.capacity());
   // Pacing: the full bucket allows one second's burst at the start; after that no
@@ -126,9 +129,9 @@ TEST_CASE("random interleavings never exceed the window", "[governor]") {
 
 TEST_CASE("a 429 pauses every grant, halves the rate, and the rate recovers", "[governor]") {
   auto start = rate_window::clock::time_point{} + hours(1);
-  rate_window window({100, seconds(60), 0.02, 0.05}, start);
+  rate_window window({100, seconds(60), 0.02, 0.01}, start);
   auto ceiling = window.pacing_ceiling();
-  CHECK(ceiling == Approx((5880 - 4.9) / 60.0));
+  CHECK(ceiling == Approx(98 - 1));
   CHECK(window.try_acquire(start) == rate_window::duration::zero());
   window.on_throttled(start, start + seconds(2));
   CHECK(window.current_rate() == Approx(ceiling / 2));
