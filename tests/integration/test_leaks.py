@@ -2,9 +2,44 @@
 failure path (harness.run_connector asserts it for every run; this suite walks the
 paths on purpose, including hostile inputs)."""
 
+import base64
+import http.server
+import json
+import subprocess
+import threading
 import unittest
+import urllib.parse
 
-from harness import PASSWORD, USERNAME, ConnectorTestCase, SharedSandboxMixin
+from harness import (PASSWORD, SOURCE, USERNAME, ConnectorTestCase, Sandbox, SharedSandboxMixin)
+
+
+def forms_of(username, password):
+    """Every form the password can take in output: as is, JSON-escaped, percent-encoded
+    (either hex case) and inside the Basic token."""
+    escaped = json.dumps(password, ensure_ascii=False)[1:-1]
+    encoded = urllib.parse.quote(password, safe="")
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {password, escaped, encoded, encoded.lower(), token}
+
+
+class EchoHandler(http.server.BaseHTTPRequestHandler):
+    """A server that answers 400 and echoes what it received: the Authorization header
+    and the credentials it decodes from it."""
+
+    def do_GET(self):
+        authorization = self.headers.get("Authorization", "")
+        decoded = base64.b64decode(authorization.split(" ", 1)[-1]).decode("utf-8", "replace")
+        body = json.dumps({"error_code": "BAD_VALUE",
+                           "error_messages": [f"you sent {authorization}", f"that is {decoded}",
+                                              urllib.parse.quote(decoded)]}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
 
 
 class PasswordNeverPrintedTest(SharedSandboxMixin, ConnectorTestCase):
@@ -48,6 +83,50 @@ class PasswordNeverPrintedTest(SharedSandboxMixin, ConnectorTestCase):
         status = [m for m in self.messages(result.stdout) if m["type"] == "CONNECTION_STATUS"]
         self.assertEqual(status[0]["connectionStatus"]["status"], "FAILED")
         self.assertIn("not valid JSON", status[0]["connectionStatus"]["message"])
+
+
+
+class PasswordFormsTest(ConnectorTestCase):
+    PASSWORDS = ['quo"te-Pw-1', 'back\\slash-Pw-2', "ünïcødé-Pw-3", "z9#", 'a"\\b']
+
+    def assert_no_form(self, result, username, password):
+        for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+            for form in forms_of(username, password):
+                self.assertNotIn(form, text, f"a form of the password leaked to {name}")
+
+    def run_commands(self, config):
+        path = self.write("forms.json", config)
+        catalog = self.write("catalog.json", self.catalog("payouts"))
+        # run_connector's own checks are for the shared PASSWORD; these use their own.
+        return [subprocess.run([SOURCE, *args], capture_output=True, text=True, timeout=120)
+                for args in (["check", "--config", path], ["discover", "--config", path],
+                             ["read", "--config", path, "--catalog", catalog])]
+
+    def test_each_form_of_a_hard_password_is_redacted(self):
+        for password in self.PASSWORDS:
+            with self.subTest(password=password):
+                with Sandbox("--payouts", "2", "--transactions-per-payout", "1",
+                             password=password + "-not") as sandbox:
+                    # A wrong password (the server's is another) and the password as an
+                    # unknown field's name: both make messages about it.
+                    config = {**self.config(sandbox.url, password=password, max_attempts=1),
+                              "x_" + password: 1}
+                    for result in self.run_commands(config):
+                        self.assert_no_form(result, USERNAME, password)
+
+    def test_a_server_echoing_the_basic_token_is_redacted(self):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        for password in self.PASSWORDS:
+            with self.subTest(password=password):
+                results = self.run_commands(self.config(url, password=password, max_attempts=1))
+                for result in results:
+                    self.assert_no_form(result, USERNAME, password)
+                # The echo did reach the output, redacted.
+                self.assertIn("you sent Basic ****", results[0].stdout)
 
 
 if __name__ == "__main__":
