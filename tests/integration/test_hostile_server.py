@@ -4,6 +4,7 @@ request to the other host, and never the password."""
 
 import http.server
 import json
+import os
 import threading
 import unittest
 
@@ -12,11 +13,12 @@ from harness import ConnectorTestCase, errors_of, records_of, statuses_of
 
 class HostileHandler(http.server.BaseHTTPRequestHandler):
     body = b""
+    status = 200
     requests = []
 
     def do_GET(self):
         HostileHandler.requests.append((self.path, self.headers.get("Host")))
-        self.send_response(200)
+        self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
@@ -27,8 +29,9 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
 
 
 class HostileServerTest(ConnectorTestCase):
-    def serve(self, body):
+    def serve(self, body, status=200):
         HostileHandler.body = body
+        HostileHandler.status = status
         HostileHandler.requests = []
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -64,6 +67,19 @@ class HostileServerTest(ConnectorTestCase):
         self.assertIn("leaves the collection being read", error["message"])
         self.assertEqual([host for _, host in HostileHandler.requests if "attacker" in (host or "")], [])
         self.assertEqual(len(HostileHandler.requests), 1)
+
+
+    def test_400_and_404_are_config_errors_as_the_docs_say(self):
+        with open(os.path.join(os.environ["REPO_ROOT"], "docs", "CONFIGURATION.md")) as f:
+            row = next(line for line in f if line.startswith("| 400, 404"))
+        self.assertIn("`config_error`", row)
+        for status in (400, 404):
+            with self.subTest(status=status):
+                url = self.serve(b'{"error_code":"X","error_messages":["no"]}', status)
+                result = self.read(self.config(url), self.catalog("payouts"))
+                errors = errors_of(self.messages(result.stdout))
+                self.assertEqual([e["failure_type"] for e in errors], ["config_error"])
+                self.assertEqual(len(HostileHandler.requests), 1, "not retried")
 
 
 if __name__ == "__main__":
