@@ -147,6 +147,9 @@ struct http_client::impl {
     }
     if (!settings.ca_directory.empty())
       curl_easy_setopt(easy, CURLOPT_CAPATH, settings.ca_directory.c_str());
+    // AES-128-GCM first: as strong in practice as AES-256 and a third cheaper to decrypt.
+    curl_easy_setopt(easy, CURLOPT_TLS13_CIPHERS,
+                     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "source-klarna/0.1");
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);

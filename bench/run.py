@@ -3,9 +3,10 @@
 (ratios measured in the same run) and, when gnuplot is installed, writes a PNG of
 requests per second against the budget for the budget scenarios.
 
-    bench/run.py                 # quick variants of every scenario (~2 minutes)
+    bench/run.py                 # quick variants of every scenario (~5 minutes)
     bench/run.py --full          # the long variants (60 s windows, 15,000 pages)
     bench/run.py budget cpu      # only some scenarios
+    bench/run.py https tls_cpu two_windows announced black_hole   # the real-path ones
 
 Figures, not tests: nothing here passes or fails."""
 
@@ -14,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,12 +32,29 @@ OUT = os.path.join(ROOT, "bench", "results")
 class Sandbox:
     def __init__(self, workdir, *args):
         self.log = os.path.join(workdir, "requests.log")
+        self.connection_log = os.path.join(workdir, "connections.log")
         self.truth_dir = workdir
+        self.ca_path = os.path.join(workdir, "ca.pem") if "--tls" in args else None
+        tls = ["--tls-ca-out", self.ca_path] if self.ca_path else []
         self.process = subprocess.Popen(
-            [SANDBOX, "--port", "0", "--request-log", self.log, "--dump-truth", workdir, *args],
+            [SANDBOX, "--port", "0", "--request-log", self.log, "--connection-log",
+             self.connection_log, "--dump-truth", workdir, *args, *tls],
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         self.url = line.split()[3]
+        if self.ca_path:
+            self.process.stdout.readline()
+
+    def trust(self):
+        """Config fields that make the connector trust this sandbox's certificate."""
+        if not self.ca_path:
+            return {}
+        with open(self.ca_path) as f:
+            return {"ca_certificate": f.read()}
+
+    def connections(self):
+        with open(self.connection_log) as f:
+            return sum(1 for _ in f)
 
     def stop(self):
         self.process.terminate()
@@ -138,7 +157,10 @@ def exact(sandbox, output_path, streams):
     return all(got[s] == sandbox.truth_lines(s) for s in streams)
 
 
-def budget_scenario(name, full, latency_ms, sandbox_rate=None, rate=200):
+def budget_scenario(name, full, latency_ms, sandbox_rate=None, rate=200, extra=()):
+    """Both streams against a sandbox that enforces `sandbox_rate` (default: the
+    connector's own budget) over the window, plus any `extra` sandbox arguments
+    (--tls, a second window ...)."""
     window_s = 60 if full else 5
     pages = 15_000 if full else 3_000
     per_payout = 500
@@ -148,9 +170,11 @@ def budget_scenario(name, full, latency_ms, sandbox_rate=None, rate=200):
         sandbox = Sandbox(work, "--payouts", str(payouts), "--transactions-per-payout", str(per_payout),
                           "--unpaid-transactions", "0", "--rate-limit", str(limit),
                           "--rate-window-ms", str(window_s * 1000), "--retry-after",
-                          "--latency-ms", str(latency_ms), "--jitter-ms", str(latency_ms // 5))
+                          "--latency-ms", str(latency_ms), "--jitter-ms", str(latency_ms // 5),
+                          *extra)
         args = write_inputs(work, sandbox.url, ["payouts", "transactions"], page_size=20,
-                            requests_per_second=rate, rate_window_seconds=window_s)
+                            requests_per_second=rate, rate_window_seconds=window_s,
+                            **sandbox.trust())
         output = os.path.join(work, "out.jsonl")
         with open(output, "w") as out:
             seconds, usage, samples, code, peak = run_connector(args, out)
@@ -159,7 +183,8 @@ def budget_scenario(name, full, latency_ms, sandbox_rate=None, rate=200):
         return {"scenario": name, "full": full, "latency_ms": latency_ms, "budget": rate,
                 "sandbox_limit": limit, "window_s": window_s, "exit": code,
                 "exact": exact(sandbox, output, ["payouts", "transactions"]),
-                **figures, "wall_seconds": round(seconds, 2),
+                **figures, "peak_in_any_second": rate_figures(requests, limit, 1000)["peak_in_window"],
+                "connections": sandbox.connections(), "wall_seconds": round(seconds, 2),
                 "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
                 "peak_rss_mib": peak,
                 "plot": plot(name + ("_full" if full else ""), requests, limit)}
@@ -225,9 +250,83 @@ def sink_scenario(full):
     return results
 
 
+def tls_cost(full):
+    """The same unthrottled read over plain http and over HTTPS, one after the other:
+    requests/s, records per CPU-second and peak RSS as ratios, and the TLS
+    connections opened."""
+    records = 1_000_000 if full else 500_000
+    runs = {}
+    for scheme, extra in (("http", ()), ("https", ("--tls",))):
+        with tempfile.TemporaryDirectory() as work:
+            sandbox = Sandbox(work, "--payouts", str(records // 500), "--transactions-per-payout", "500",
+                              "--unpaid-transactions", "0", "--threads", "2", *extra)
+            args = write_inputs(work, sandbox.url, ["transactions"], requests_per_second=10000,
+                                **sandbox.trust())
+            with open(os.devnull, "w") as null:
+                seconds, usage, _, code, peak = run_connector(args, null)
+            requests = sandbox.stop()
+            cpu = usage.ru_utime + usage.ru_stime
+            runs[scheme] = {"exit": code, "requests": len(requests),
+                            "requests_per_second": round(len(requests) / seconds, 1),
+                            "records_per_cpu_second": round(records / cpu),
+                            "cpu_seconds": round(cpu, 2), "peak_rss_mib": peak,
+                            "connections": sandbox.connections()}
+    http, https = runs["http"], runs["https"]
+    return [{"scenario": "tls_cpu", "records": records, "http": http, "https": https,
+             "requests_per_second_https_over_http":
+                 round(https["requests_per_second"] / http["requests_per_second"], 3),
+             "records_per_cpu_second_https_over_http":
+                 round(https["records_per_cpu_second"] / http["records_per_cpu_second"], 3),
+             "peak_rss_https_minus_http_mib": round(https["peak_rss_mib"] - http["peak_rss_mib"], 1)}]
+
+
+def announced_quota(full):
+    """The sandbox enforces and announces 100 per second (X-RateLimit headers); the
+    connector is told 200/s: how many 429s before it follows, and how soon."""
+    pages = 6_000 if full else 2_000
+    with tempfile.TemporaryDirectory() as work:
+        sandbox = Sandbox(work, "--payouts", str(pages * 100 // 500), "--transactions-per-payout", "500",
+                          "--unpaid-transactions", "0", "--rate-limit", "100", "--rate-window-ms", "1000",
+                          "--rate-limit-headers", "x-ratelimit", "--latency-ms", "50")
+        args = write_inputs(work, sandbox.url, ["transactions"], page_size=100, requests_per_second=200)
+        output = os.path.join(work, "out.jsonl")
+        with open(output, "w") as out:
+            seconds, _, _, code, peak = run_connector(args, out)
+        requests = sandbox.stop()
+        start = min(ms for ms, _ in requests)
+        throttled = [ms - start for ms, status in requests if status == 429]
+        return [{"scenario": "announced", "announced": "100 per 1 s", "configured": 200, "exit": code,
+                 "exact": exact(sandbox, output, ["transactions"]),
+                 **rate_figures(requests, 100, 1000),
+                 "last_429_after_seconds": round(max(throttled) / 1000, 2) if throttled else None,
+                 "wall_seconds": round(seconds, 2), "plot": plot("announced", requests, 100)}]
+
+
+def black_hole():
+    """A server that accepts connections and never answers: how long until every
+    stream has failed, with the default timeouts."""
+    with tempfile.TemporaryDirectory() as work:
+        hole = socket.socket()
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(64)
+        args = write_inputs(work, f"http://127.0.0.1:{hole.getsockname()[1]}/",
+                            ["payouts", "transactions"])
+        output = os.path.join(work, "out.jsonl")
+        with open(output, "w") as out:
+            seconds, _, _, code, _ = run_connector(args, out)
+        hole.close()
+        with open(output) as f:
+            failed = [json.loads(line)["trace"]["error"]["stream_descriptor"]["name"] for line in f
+                      if '"type":"ERROR"' in line]
+        return [{"scenario": "black_hole", "exit": code, "streams_failed": sorted(failed),
+                 "seconds_until_all_failed": round(seconds, 1)}]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenarios", nargs="*", default=["budget", "latency", "contention", "cpu", "sinks"])
+    parser.add_argument("scenarios", nargs="*",
+                        default=["budget", "https", "two_windows", "latency", "contention",
+                                 "announced", "tls_cpu", "cpu", "sinks", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -236,6 +335,17 @@ def main():
     for scenario in options.scenarios:
         if scenario == "budget":
             results = [budget_scenario("budget", options.full, 50)]
+        elif scenario == "https":
+            results = [budget_scenario("https", options.full, 50, extra=("--tls",))]
+        elif scenario == "two_windows":
+            results = [budget_scenario("two_windows", options.full, 50,
+                                       extra=("--second-rate-limit", "200", "--second-rate-window-ms", "1000"))]
+        elif scenario == "tls_cpu":
+            results = tls_cost(options.full)
+        elif scenario == "announced":
+            results = announced_quota(options.full)
+        elif scenario == "black_hole":
+            results = black_hole()
         elif scenario == "latency":
             results = [budget_scenario("latency", options.full, 200)]
         elif scenario == "contention":
