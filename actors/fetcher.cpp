@@ -115,9 +115,9 @@ bool past_deadline(const fetcher_state& state, const fetch_page& page, double se
   return now + wait - page.first_try.value_or(now) > state.settings.page_deadline;
 }
 
-// One WARN per long wait, saying until when every request of `page_text` waits.
+// One WARN per wait over 5 s: what waits, until when, and why (the server's words).
 void warn_of_long_wait(fetcher_actor* self, double seconds, const std::string& what,
-                       const retry_after& asked) {
+                       const std::string& why) {
   auto& state = self->state;
   auto until = std::chrono::steady_clock::now()
                + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -127,8 +127,7 @@ void warn_of_long_wait(fetcher_actor* self, double seconds, const std::string& w
   state.warned_until = until;
   self->send(state.emitter,
              log_notice{"WARN", what + ": waiting " + seconds_text(seconds) + ", until "
-                                  + utc_time_after(seconds) + ", as the server asked (Retry-After: "
-                                  + asked.text + ")"});
+                                  + utc_time_after(seconds) + " (" + why + ")"});
 }
 
 // What the response says of the server's quota goes to the governor: a newly
@@ -140,11 +139,14 @@ void pass_on_quota(fetcher_actor* self, const http_response& response) {
     self->send(state.governor, announced_limit{*response.quota});
   }
   if (response.status != 429 && response.quota_remaining && *response.quota_remaining <= 0
-      && response.quota_reset_seconds && *response.quota_reset_seconds > 0)
-    self->send(state.governor,
-               quota_exhausted{std::min(*response.quota_reset_seconds,
-                                        std::chrono::duration<double>(
-                                          state.settings.max_retry_wait).count())});
+      && response.quota_reset_seconds && *response.quota_reset_seconds > 0) {
+    double pause = std::min(*response.quota_reset_seconds,
+                            std::chrono::duration<double>(state.settings.max_retry_wait).count());
+    warn_of_long_wait(self, pause, "Klarna's quota is used up; every request",
+                      "its rate-limit headers: nothing remaining, reset in "
+                        + seconds_text(*response.quota_reset_seconds));
+    self->send(state.governor, quota_exhausted{pause});
+  }
 }
 
 // Exponential back-off with full jitter: uniform in [0, min(30 s, 1 s * 2^attempt)].
@@ -180,7 +182,7 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason
     ++state.stats.retries;
     if (asked)
       warn_of_long_wait(self, asked->seconds, "retrying " + page_label(page) + " after " + reason,
-                        *asked);
+                        "as the server asked: Retry-After: " + asked->text);
     self->send(state.emitter,
                log_notice{"WARN", "retrying " + page_label(page) + " in "
                                     + std::to_string(delay.count()) + " ms (attempt "
@@ -249,9 +251,11 @@ void on_response(fetcher_actor* self, http_response& response) {
       double pause = response.retry_after
                        ? response.retry_after->seconds
                        : std::min(30.0, static_cast<double>(1 << std::min(job.throttled_attempts - 1, 5)));
-      if (response.retry_after)
-        warn_of_long_wait(self, pause, "Klarna answered 429 Too Many Requests; every request",
-                          *response.retry_after);
+      warn_of_long_wait(self, pause, "Klarna answered 429 Too Many Requests; every request",
+                        response.retry_after
+                          ? "as the server asked: Retry-After: " + response.retry_after->text
+                          : "backing off: no Retry-After, 429 number "
+                              + std::to_string(job.throttled_attempts) + " for this page");
       self->send(state.governor, throttled{pause});
       state.queued.push_front(std::move(job));
     }

@@ -8,7 +8,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import PASSWORD, USERNAME, SharedSandboxMixin
+from harness import PASSWORD, USERNAME, Sandbox, SharedSandboxMixin
 
 TOTAL_OF_TYPE = {"SALE": "sale_amount", "FEE": "fee_amount", "RETURN": "return_amount",
                  "COMMISSION": "commission_amount", "TAX": "tax_amount",
@@ -112,3 +112,56 @@ class SandboxTest(SharedSandboxMixin, unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SandboxRateSignalsTest(unittest.TestCase):
+    """What the sandbox says on the wire about its limits, read without the connector."""
+
+    def answers(self, sandbox, count):
+        token = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
+        results = []
+        for _ in range(count):
+            request = urllib.request.Request(sandbox.url + "settlements/v1/payouts?size=1",
+                                             headers={"Authorization": "Basic " + token})
+            try:
+                with urllib.request.urlopen(request) as response:
+                    results.append((response.status, dict(response.headers)))
+            except urllib.error.HTTPError as error:
+                results.append((error.code, dict(error.headers)))
+        return results
+
+    def test_both_windows_are_enforced(self):
+        # 3 per second over 60 s allows 180; 2 per second over 1 s allows 2 at once.
+        with Sandbox("--payouts", "2", "--transactions-per-payout", "1", "--rate-limit", "3",
+                     "--second-rate-limit", "2", "--retry-after") as sandbox:
+            statuses = [status for status, _ in self.answers(sandbox, 4)]
+        self.assertEqual(statuses, [200, 200, 429, 429])
+
+    def test_x_ratelimit_headers_announce_the_tightest_limit(self):
+        with Sandbox("--payouts", "2", "--transactions-per-payout", "1", "--rate-limit", "200",
+                     "--second-rate-limit", "40", "--rate-limit-headers", "x-ratelimit") as sandbox:
+            (status, headers), (_, second) = self.answers(sandbox, 2)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["X-RateLimit-Limit"], "40, 40;w=1")
+        self.assertEqual(headers["X-RateLimit-Remaining"], "39")
+        self.assertEqual(second["X-RateLimit-Remaining"], "38")
+        self.assertIn(headers["X-RateLimit-Reset"], ("0", "1"))
+
+    def test_ietf_headers(self):
+        with Sandbox("--payouts", "2", "--transactions-per-payout", "1", "--rate-limit", "100",
+                     "--rate-window-ms", "60000", "--rate-limit-headers", "ietf") as sandbox:
+            (_, headers), = self.answers(sandbox, 1)
+        self.assertEqual(headers["RateLimit-Policy"], '"default";q=6000;w=60')
+        self.assertTrue(headers["RateLimit"].startswith('"default";r=5999;t='), headers["RateLimit"])
+
+    def test_a_literal_retry_after_goes_with_429_and_injected_503(self):
+        with Sandbox("--payouts", "2", "--transactions-per-payout", "1", "--rate-limit", "1",
+                     "--rate-window-ms", "1000", "--retry-after-value", "inf") as sandbox:
+            answers = self.answers(sandbox, 2)
+        self.assertEqual([status for status, _ in answers], [200, 429])
+        self.assertEqual(answers[1][1]["Retry-After"], "inf")
+        with Sandbox("--payouts", "2", "--transactions-per-payout", "1", "--fault-rate", "1",
+                     "--faults", "503", "--retry-after") as sandbox:
+            (status, headers), = self.answers(sandbox, 1)
+        self.assertEqual(status, 503)
+        self.assertEqual(headers["Retry-After"], "1")
