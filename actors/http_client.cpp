@@ -145,8 +145,11 @@ struct http_client::impl {
     } else if (!settings.ca_file.empty()) {
       curl_easy_setopt(easy, CURLOPT_CAINFO, settings.ca_file.c_str());
     }
-    if (!settings.ca_directory.empty())
-      curl_easy_setopt(easy, CURLOPT_CAPATH, settings.ca_directory.c_str());
+    // Debian's libcurl also looks in /etc/ssl/certs by default, and with a CA
+    // directory set libcurl does not cache the CA store: it would read the whole
+    // bundle again for every new connection. The bundle holds the same CAs.
+    curl_easy_setopt(easy, CURLOPT_CAPATH,
+                     settings.ca_directory.empty() ? nullptr : settings.ca_directory.c_str());
     // AES-128-GCM first: as strong in practice as AES-256 and a third cheaper to decrypt.
     curl_easy_setopt(easy, CURLOPT_TLS13_CIPHERS,
                      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");

@@ -9,7 +9,7 @@ import subprocess
 import time
 import unittest
 
-from harness import (ConnectorTestCase, Sandbox, SharedSandboxMixin, environment_trusting,
+from harness import (SOURCE, ConnectorTestCase, Sandbox, SharedSandboxMixin, environment_trusting,
                      errors_of, records_of, statuses_of)
 
 
@@ -35,6 +35,22 @@ class HttpsReadTest(SharedSandboxMixin, ConnectorTestCase):
         # TLS connection per request would make ~200).
         connections = self.sandbox.connection_count() - before
         self.assertLessEqual(connections, 12, f"{connections} TLS connections for {requests} requests")
+
+    def test_the_ca_bundle_is_read_once_per_sync(self):
+        # strace (installed by scripts/install-deps.sh) lists the files the read opens.
+        trace = os.path.join(self.tmp.name, "trace")
+        config = self.write("config.json", self.config(self.sandbox.url, requests_per_second=100))
+        catalog = self.write("catalog.json", self.catalog("payouts", "transactions"))
+        before = self.sandbox.connection_count()
+        result = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat", "-o", trace, SOURCE,
+                                 "read", "--config", config, "--catalog", catalog],
+                                capture_output=True, text=True, timeout=300,
+                                env=environment_trusting(SSL_CERT_FILE=self.sandbox.ca_path))
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        with open(trace) as f:
+            opens = sum(1 for line in f if self.sandbox.ca_path in line)
+        self.assertGreater(self.sandbox.connection_count() - before, 1)
+        self.assertEqual(opens, 1, "the CA bundle is loaded once, not once per connection")
 
     def test_the_server_certificate_is_verified_by_check_and_read(self):
         # The sandbox's CA is trusted by nobody here: the certificate is refused at
