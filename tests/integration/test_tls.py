@@ -94,6 +94,30 @@ class HttpsReadTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertIn("certificate", status["message"])
 
 
+class SelfSignedCertificateTest(ConnectorTestCase):
+    def test_a_self_signed_certificate_is_refused_by_check_and_read(self):
+        cert, key = (os.path.join(self.tmp.name, name) for name in ("cert.pem", "key.pem"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost", "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        with Sandbox("--payouts", "2", "--transactions-per-payout", "1",
+                     "--tls-cert", cert, "--tls-key", key) as sandbox:
+            self.assertTrue(sandbox.url.startswith("https://"))
+            config = self.config(sandbox.url)
+            status = self.check(config, env=environment_trusting())
+            self.assertEqual(status["status"], "FAILED")
+            self.assertIn("self-signed", status["message"])
+            result = self.read(config, self.catalog("payouts"), env=environment_trusting())
+            self.assertEqual(result.returncode, 1)
+            errors = errors_of(self.messages(result.stdout))
+            self.assertEqual([e["failure_type"] for e in errors], ["config_error"])
+            self.assertEqual(sandbox.requests(), [], "no request went out over it")
+            # Trusting that very certificate is a choice the user can make.
+            status = self.check(config, env=environment_trusting(SSL_CERT_FILE=cert))
+            self.assertEqual(status["status"], "SUCCEEDED", status)
+
+
 class CleartextCredentialsTest(ConnectorTestCase):
     # Names that can never resolve, so that even a wrong answer here sends nothing
     # anywhere (the unit tests cover addresses such as [::2] and 128.0.0.1).
