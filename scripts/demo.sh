@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs dependencies, builds, starts klarna-sandbox with a realistic
-# data set (400 payouts, 202,000 transactions, Klarna's 200 requests/s), syncs both
+# data set (400 payouts, 202,000 transactions, Klarna's 200 requests/s) over HTTPS as
+# Klarna serves it (a throwaway CA the connector is told to trust), syncs both
 # streams into the embedded SQLite database demo-output/klarna.db with the progress
 # display, then prints a reconciliation report from that database.
 set -euo pipefail
@@ -10,7 +11,8 @@ scripts/build.sh
 out=demo-output
 mkdir -p "$out"
 build/klarna-sandbox --port 0 --payouts 400 --transactions-per-payout 500 \
-  --unpaid-transactions 2000 --latency-ms 20 --rate-limit 200 > "$out/sandbox.log" 2>&1 &
+  --unpaid-transactions 2000 --latency-ms 20 --rate-limit 200 \
+  --tls --tls-ca-out "$out/sandbox-ca.pem" > "$out/sandbox.log" 2>&1 &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -19,10 +21,13 @@ for _ in $(seq 100); do
 done
 url=$(awk '/listening on/ {print $4; exit}' "$out/sandbox.log")
 echo "demo: $(head -1 "$out/sandbox.log")"
-cat > "$out/config.json" <<JSON
-{"region": "eu", "username": "sandbox-user", "password": "sandbox-password",
- "base_url": "$url", "requests_per_second": 200}
-JSON
+# The config holds the sandbox's CA as PEM text (JSON-escaped by Python).
+python3 - "$url" "$out/sandbox-ca.pem" > "$out/config.json" <<'PY'
+import json, sys
+url, ca = sys.argv[1], open(sys.argv[2]).read()
+print(json.dumps({"region": "eu", "username": "sandbox-user", "password": "sandbox-password",
+                  "base_url": url, "requests_per_second": 200, "ca_certificate": ca}, indent=1))
+PY
 rm -f "$out/klarna.db" "$out/klarna.db-wal" "$out/klarna.db-shm"
 echo "demo: source-klarna sync --config $out/config.json --sink sqlite:$out/klarna.db"
 build/source-klarna sync --config "$out/config.json" --sink "sqlite:$out/klarna.db"
