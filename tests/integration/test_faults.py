@@ -31,7 +31,11 @@ class FaultMatrixTest(ConnectorTestCase):
             pages = 1 + 1 + len(sandbox.truth("transactions")) // 20
             self.assertGreater(len(sandbox.requests()), pages, "no fault was injected")
             retries = [m for m in messages if m["type"] == "LOG" and "retrying" in m["log"]["message"]]
-            self.assertTrue(retries, "retries are logged")
+            # A reset with no byte of answer on a reused keep-alive connection is retried
+            # by libcurl itself on a fresh one (as for a connection the server closed
+            # while idle), so it never reaches the connector's own retries.
+            if kinds != ["reset"]:
+                self.assertTrue(retries, "retries are logged")
             return retries
 
     def test_each_fault_kind_at_five_percent(self):
