@@ -180,12 +180,13 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason
   bool in_time = now + delay - page.first_try.value_or(now) <= state.settings.page_deadline;
   if (retryable && page.failed_attempts < state.settings.max_attempts && in_time) {
     ++state.stats.retries;
-    if (asked)
-      warn_of_long_wait(self, asked->seconds, "retrying " + page_label(page) + " after " + reason,
-                        "as the server asked: Retry-After: " + asked->text);
+    // Every retry is a WARN; one the server timed says until when and why.
+    std::string wait = asked ? seconds_text(asked->seconds) + ", until "
+                                 + utc_time_after(asked->seconds)
+                                 + " as the server asked (Retry-After: " + asked->text + ")"
+                             : std::to_string(delay.count()) + " ms";
     self->send(state.emitter,
-               log_notice{"WARN", "retrying " + page_label(page) + " in "
-                                    + std::to_string(delay.count()) + " ms (attempt "
+               log_notice{"WARN", "retrying " + page_label(page) + " in " + wait + " (attempt "
                                     + std::to_string(page.failed_attempts + 1) + " of "
                                     + std::to_string(state.settings.max_attempts)
                                     + "): " + reason});
