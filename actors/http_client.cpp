@@ -125,11 +125,12 @@ struct http_client::impl {
   std::vector<CURL*> idle;
   std::thread io_thread;
 
-  // A handle with every setting that does not change between requests.
+  // A handle with every setting that does not change between requests; nullptr
+  // when libcurl cannot make one (the request then fails like a transport error).
   CURL* new_easy() {
     CURL* easy = curl_easy_init();
     if (easy == nullptr)
-      throw std::runtime_error("libcurl: curl_easy_init failed");
+      return nullptr;
     curl_easy_setopt(easy, CURLOPT_SHARE, share);
     curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(easy, CURLOPT_USERNAME, settings.username.c_str());
@@ -173,11 +174,14 @@ struct http_client::impl {
     t->started = std::chrono::steady_clock::now();
     t->max_body_bytes = settings.max_body_bytes;
     CURL* easy = nullptr;
-    if (idle.empty()) {
-      easy = new_easy();
-    } else {
+    if (!idle.empty()) {
       easy = idle.back();
       idle.pop_back();
+    } else if ((easy = new_easy()) == nullptr) {
+      t->response.transport_code = CURLE_OUT_OF_MEMORY;
+      t->response.transport_error = "libcurl could not create a transfer handle";
+      on_complete(std::move(t->response));
+      return;
     }
     t->easy = easy;
     curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
