@@ -2,7 +2,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential cmake libcaf-dev libcurl4-openssl-dev libboost-json1.81-dev \
+      build-essential cmake libcaf-dev libcurl4-openssl-dev libssl-dev libboost-json1.81-dev \
       libboost-url1.81-dev libboost1.81-dev libcli11-dev catch2 libsqlite3-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
