@@ -33,30 +33,36 @@ rate_window::rate_window(settings config, time_point now)
   tokens_ = burst_;
 }
 
+// Whole requests a window may hold: `requests` less the safety margin, but a margin
+// smaller than one request must not cost a whole one (2/s stays 2 per second, not 1),
+// and never more than `requests` allows.
 std::size_t rate_window::with_margin(double requests) const {
-  return static_cast<std::size_t>(
-    std::max(1.0, std::floor(requests * (1.0 - settings_.safety_margin))));
+  double reduced = std::ceil(requests * (1.0 - settings_.safety_margin) - 1e-9);
+  return static_cast<std::size_t>(std::max(1.0, std::min(std::floor(requests), reduced)));
 }
 
-// Steady pacing must fit every hard limit with a full bucket on top: in any span
-// of each window, burst + rate x span stays within its capacity. Then no window
-// ever holds grants back, so grants stay evenly spaced; a window that binds would
-// release a bucket's worth at once each time old grants leave it, and requests
-// that reach the server a little late or early would then overflow its count.
+// Steady pacing must fit every hard limit with a full bucket on top: a bucket of b
+// tokens refilled at r grants at most b + r x span - 1 requests in any span (the
+// last token comes as the span ends), which must stay within each window's
+// capacity. Then no window ever holds grants back, so grants stay evenly spaced; a
+// window that binds would release a bucket's worth at once each time old grants
+// leave it, and requests that reach the server a little late or early would then
+// overflow its count.
 void rate_window::update_pacing_ceiling() {
   auto room_per_second = [this](const sliding_window<clock>& window) {
-    return (static_cast<double>(window.capacity()) - burst_) / seconds_of(window.span());
+    return (static_cast<double>(window.capacity()) + 1 - burst_) / seconds_of(window.span());
   };
   double short_rate = static_cast<double>(per_second_.capacity());
   if (announced_)
     short_rate = std::min(short_rate, static_cast<double>(announced_->capacity())
                                         / seconds_of(announced_->span()));
   burst_ = std::max(1.0, short_rate * settings_.burst_seconds);
-  double ceiling = std::min(room_per_second(averaging_), room_per_second(per_second_));
+  // Windows hold whole requests; below one request per window the rate itself rules.
+  double ceiling = settings_.requests_per_second * (1.0 - settings_.safety_margin);
+  ceiling = std::min({ceiling, room_per_second(averaging_), room_per_second(per_second_)});
   if (announced_)
     ceiling = std::min(ceiling, room_per_second(*announced_));
-  // A window of one request leaves nothing after the bucket: pace slowly regardless.
-  pacing_ceiling_ = std::max(settings_.requests_per_second * minimum_rate_share * 0.1, ceiling);
+  pacing_ceiling_ = ceiling;
 }
 
 void rate_window::refill(time_point now) {

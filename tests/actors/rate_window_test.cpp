@@ -44,8 +44,9 @@ TEST_CASE("capacity is rate x window less the safety margin", "[governor]") {
   rate_window window({200, seconds(60), 0.02, 0.01}, rate_window::clock::time_point{});
   CHECK(window.capacity() == 11760);
   // Paced so that a full bucket (0.01 s of the per-second limit: 1.96) plus a second
-  // of pacing fits the per-second limit of 196: 194.04/s, 97% of the budget.
-  CHECK(window.current_rate() == Approx(196 - 1.96));
+  // of pacing, less the token that arrives as the second ends, fits the per-second
+  // limit of 196: 195.04/s, 97.5% of the budget.
+  CHECK(window.current_rate() == Approx(196 + 1 - 1.96));
 }
 
 TEST_CASE("no second carries more than the per-second rate, from the first on",
@@ -64,7 +65,7 @@ TEST_CASE("an announced quota tighter than the budget holds, and is followed whe
   rate_window window({200, seconds(60), 0.02, 0.01}, start);
   CHECK(window.set_announced_quota(start, announced_quota{100, 1}));
   CHECK_FALSE(window.set_announced_quota(start, announced_quota{100, 1})); // nothing new
-  CHECK(window.pacing_ceiling() == Approx(98 - 1)); // the bucket of 0.98 rounds up to 1
+  CHECK(window.pacing_ceiling() == Approx(98)); // a bucket of one token: 98 + 1 - 1
   auto grants = greedy_grants(window, start, seconds(10));
   CHECK(peak_in_any_window(grants, seconds(1)) <= 98);
   CHECK(grants.size() >= static_cast<std::size_t>(10 * 100 * 0.95));
@@ -74,11 +75,24 @@ TEST_CASE("an announced quota tighter than the budget holds, and is followed whe
   // A looser announcement than the configured budget changes nothing above it.
   auto later = start + seconds(10);
   CHECK(window.set_announced_quota(later, announced_quota{1000, 1}));
-  CHECK(window.pacing_ceiling() == Approx(196 - 1.96));
+  CHECK(window.pacing_ceiling() == Approx(196 + 1 - 1.96));
   // The server lowers its quota over a longer window.
   CHECK(window.set_announced_quota(later, announced_quota{300, 10}));
   auto tighter = greedy_grants(window, later, seconds(30));
   CHECK(peak_in_any_window(tighter, seconds(10)) <= 294);
+}
+
+TEST_CASE("low budgets are paced at their rate, never beyond it", "[governor]") {
+  auto start = rate_window::clock::time_point{} + hours(1);
+  for (double rate : {0.01, 0.5, 1.0, 2.0, 3.0}) {
+    INFO("rate " << rate);
+    rate_window window({rate, seconds(60), 0.02, 0.01}, start);
+    CHECK(window.pacing_ceiling() <= rate * 0.98 + 1e-9);
+    CHECK(window.pacing_ceiling() >= rate * 0.95);
+    auto grants = greedy_grants(window, start, seconds(600));
+    CHECK(grants.size() <= static_cast<std::size_t>(rate * 600) + 1);
+    CHECK(grants.size() >= static_cast<std::size_t>(rate * 600 * 0.9));
+  }
 }
 
 TEST_CASE("a pause the server announces does not lower the rate", "[governor]") {
@@ -131,7 +145,7 @@ TEST_CASE("a 429 pauses every grant, halves the rate, and the rate recovers", "[
   auto start = rate_window::clock::time_point{} + hours(1);
   rate_window window({100, seconds(60), 0.02, 0.01}, start);
   auto ceiling = window.pacing_ceiling();
-  CHECK(ceiling == Approx(98 - 1));
+  CHECK(ceiling == Approx(98));
   CHECK(window.try_acquire(start) == rate_window::duration::zero());
   window.on_throttled(start, start + seconds(2));
   CHECK(window.current_rate() == Approx(ceiling / 2));
