@@ -11,8 +11,8 @@ import harness
 
 ROOT = os.environ["REPO_ROOT"]
 
-# A reference to something beside or above the checkout: ../shared, ../reference ...,
-# or an absolute path into a workspace.
+# A reference to something beside or above the checkout (a sibling "shared" or
+# "reference" folder, the source dir's parent) or an absolute path into a workspace.
 OUTSIDE = re.compile(r"\.\./(shared|reference)\b|\$\{CMAKE_SOURCE_DIR\}/\.\.|/work/")
 
 
