@@ -107,11 +107,10 @@ std::optional<std::string> refused_wait(const fetcher_state& state, const retry_
          + "); try again later, or raise max_retry_wait_seconds to wait it out";
 }
 
-// Whether a retry of `page` after `seconds` would start past the page's deadline.
-bool past_deadline(const fetcher_state& state, const fetch_page& page, double seconds) {
+// Whether a retry of `page` after `wait` would start past the page's deadline.
+bool past_deadline(const fetcher_state& state, const fetch_page& page,
+                   std::chrono::steady_clock::duration wait) {
   auto now = std::chrono::steady_clock::now();
-  auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-    std::chrono::duration<double>(seconds));
   return now + wait - page.first_try.value_or(now) > state.settings.page_deadline;
 }
 
@@ -176,8 +175,7 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, const std::string& reason
   auto delay = asked ? std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::duration<double>(asked->seconds))
                      : backoff(state, page.failed_attempts);
-  auto now = std::chrono::steady_clock::now();
-  bool in_time = now + delay - page.first_try.value_or(now) <= state.settings.page_deadline;
+  bool in_time = !past_deadline(state, page, delay);
   if (retryable && page.failed_attempts < state.settings.max_attempts && in_time) {
     ++state.stats.retries;
     // Every retry is a WARN; one the server timed says until when and why.
@@ -235,7 +233,10 @@ void on_response(fetcher_actor* self, http_response& response) {
                "Klarna answered 429 Too Many Requests for " + page_label(job.page) + " and "
                  + *refusal,
                describe_error_response(response.status, response.body));
-    } else if (response.retry_after && past_deadline(state, job.page, response.retry_after->seconds)) {
+    } else if (response.retry_after
+               && past_deadline(state, job.page,
+                                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(response.retry_after->seconds)))) {
       fail_job(self, job, config::failure_type::transient_error,
                "Klarna answered 429 Too Many Requests for " + page_label(job.page)
                  + " and asked to wait " + seconds_text(response.retry_after->seconds)

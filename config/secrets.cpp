@@ -1,8 +1,11 @@
 #include "config/secrets.hpp"
 
-#include <boost/beast/core/detail/base64.hpp>
+#include "config/basic_token.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -19,32 +22,24 @@ std::vector<std::string>& secrets() {
   return registered;
 }
 
-std::string base64(const std::string& text) {
-  namespace b64 = boost::beast::detail::base64;
-  std::string out(b64::encoded_size(text.size()), '\0');
-  out.resize(b64::encode(out.data(), text.data(), text.size()));
-  return out;
-}
-
 // The text as a JSON string's content, escaped exactly as the output lines escape it.
 std::string json_escaped(const std::string& text) {
   auto quoted = boost::json::serialize(boost::json::string(text));
   return quoted.substr(1, quoted.size() - 2);
 }
 
-// Every byte outside RFC 3986's unreserved set as %XX, with the given hex digits.
-std::string percent_encoded(const std::string& text, const char* hex) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
+// Every byte outside RFC 3986's unreserved set as %XX (upper-case hex, as the
+// request URLs are encoded).
+std::string percent_encoded(const std::string& text) {
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
+
+// The same with lower-case hex digits, which other encoders write.
+std::string with_lower_case_hex(std::string encoded) {
+  for (auto at = encoded.find('%'); at != std::string::npos; at = encoded.find('%', at + 3))
+    for (std::size_t i = at + 1; i < at + 3 && i < encoded.size(); ++i)
+      encoded[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(encoded[i])));
+  return encoded;
 }
 
 void remember(std::string form) {
@@ -65,9 +60,9 @@ void register_credentials(const std::string& username, const std::string& passwo
   secrets().clear();
   remember(password);
   remember(json_escaped(password));
-  remember(percent_encoded(password, "0123456789ABCDEF"));
-  remember(percent_encoded(password, "0123456789abcdef"));
-  remember(base64(username + ":" + password));
+  remember(percent_encoded(password));
+  remember(with_lower_case_hex(percent_encoded(password)));
+  remember(basic_token(username, password));
 }
 
 std::string redact_secrets(std::string text) {

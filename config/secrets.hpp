@@ -4,9 +4,9 @@
 
 namespace klarna::config {
 
-/// Remembers the credentials, which must never be printed. Every message line other
-/// than RECORD data and every line for people on stderr passes through
-/// redact_secrets as the bytes that are written, so a secret that ends up in a
+/// Remembers the credentials, which must never be printed. The free text of every
+/// message other than RECORD data (before it is JSON-escaped) and every line for
+/// people on stderr passes through redact_secrets, so a secret that ends up in a
 /// message by any path (an unknown field's name, a server echoing the request ...)
 /// still never leaves the process. The password is redacted in every form it can
 /// take there: as is, JSON-escaped (a `"` or `\` in it is escaped on the way out),

@@ -1,8 +1,8 @@
 #include "sandbox/request_router.hpp"
 
+#include "config/basic_token.hpp"
 #include "config/iso8601.hpp"
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -21,12 +21,6 @@ namespace klarna::sandbox {
 namespace {
 
 constexpr const char* api_prefix = "/settlements/v1/";
-
-std::string base64(const std::string& text) {
-  std::string out(boost::beast::detail::base64::encoded_size(text.size()), '\0');
-  out.resize(boost::beast::detail::base64::encode(out.data(), text.data(), text.size()));
-  return out;
-}
 
 std::string fresh_correlation_id() {
   static std::atomic<std::uint64_t> counter{0};
@@ -110,7 +104,7 @@ request_router::request_router(const dataset& data, std::string base_url,
                                const std::string& username, const std::string& password)
   : data_(data),
     base_url_(std::move(base_url)),
-    expected_authorization_("Basic " + base64(username + ":" + password)) {
+    expected_authorization_("Basic " + config::basic_token(username, password)) {
 }
 
 answer request_router::error(int status, const std::string& code, const std::string& message) {

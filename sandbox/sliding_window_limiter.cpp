@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace klarna::sandbox {
 
@@ -37,16 +38,15 @@ sliding_window_limiter::report(clock::time_point now) {
            / std::chrono::duration<double, std::milli>(window.span()).count();
   };
   quota_report report;
-  const actors::sliding_window<clock>* tightest = nullptr;
-  bool first = true;
+  report.remaining = std::numeric_limits<std::size_t>::max();
+  const actors::sliding_window<clock>* tightest = &windows_.front();
   for (auto& window : windows_) {
-    if (!tightest || per_ms(window) < per_ms(*tightest))
+    if (per_ms(window) < per_ms(*tightest))
       tightest = &window;
     auto left = window.remaining_at(now);
-    if (first || left < report.remaining) {
+    if (left < report.remaining) {
       report.remaining = left;
       report.reset = std::chrono::ceil<std::chrono::milliseconds>(window.oldest_leaves_in(now));
-      first = false;
     }
   }
   report.limit = tightest->capacity();
