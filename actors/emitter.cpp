@@ -1,7 +1,7 @@
 #include "actors/emitter.hpp"
 
-#include "pipeline/messages.hpp"
-#include "sinks/sink.hpp"
+#include "messages/pipeline_messages.hpp"
+#include "messages/sink_contract.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -12,8 +12,9 @@ namespace klarna::actors {
 
 namespace {
 
-using namespace klarna::pipeline;
-using namespace klarna::sinks;
+using namespace klarna::messages;
+using namespace klarna::protocol;
+
 
 struct stream_progress {
   std::string name;
@@ -250,7 +251,7 @@ caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*>
 } // namespace
 
 caf::actor spawn_emitter(caf::actor_system& system,
-                         std::vector<const pipeline::stream_definition*> streams,
+                         std::vector<const protocol::stream_definition*> streams,
                          const caf::actor& sink, const caf::actor& on_done,
                          const caf::actor& progress_observer,
                          std::chrono::milliseconds progress_interval) {

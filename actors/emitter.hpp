@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace klarna::pipeline {
+namespace klarna::protocol {
 struct stream_definition;
 }
 
@@ -22,7 +22,7 @@ namespace klarna::actors {
 /// arrive in a pipeline_actors message once they exist. When every stream has ended
 /// it sends sync_outcome to `on_done`.
 caf::actor spawn_emitter(caf::actor_system& system,
-                         std::vector<const pipeline::stream_definition*> streams,
+                         std::vector<const protocol::stream_definition*> streams,
                          const caf::actor& sink, const caf::actor& on_done,
                          const caf::actor& progress_observer,
                          std::chrono::milliseconds progress_interval);

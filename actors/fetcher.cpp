@@ -1,7 +1,7 @@
 #include "actors/fetcher.hpp"
 
-#include "actors/klarna_error.hpp"
-#include "pipeline/messages.hpp"
+#include "http/klarna_error.hpp"
+#include "messages/pipeline_messages.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,9 @@ namespace klarna::actors {
 
 namespace {
 
-using namespace klarna::pipeline;
+using namespace klarna::messages;
+using namespace klarna::protocol;
+using namespace klarna::http;
 
 struct fetch_job {
   fetch_page page;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/http_client.hpp"
+#include "http/http_client.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -12,7 +12,7 @@ namespace klarna::actors {
 
 /// How the fetcher retries and how many requests it keeps in flight.
 struct fetch_settings {
-  http_settings http;
+  http::http_settings http;
   /// The request budget: with the observed latency it sizes the requests in flight
   /// (Little's law: in flight = rate x latency), between 2 and max_in_flight.
   double requests_per_second = 200;

@@ -1,13 +1,15 @@
 #include "actors/parser.hpp"
 
-#include "pipeline/airbyte_messages.hpp"
-#include "pipeline/messages.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "messages/pipeline_messages.hpp"
 
 namespace klarna::actors {
 
 namespace {
 
-using namespace klarna::pipeline;
+using namespace klarna::messages;
+using namespace klarna::protocol;
+using namespace klarna::logic;
 
 caf::behavior parse_pages(caf::event_based_actor* self) {
   return {

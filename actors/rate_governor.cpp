@@ -1,9 +1,9 @@
 #include "actors/rate_governor.hpp"
 
-#include "pipeline/airbyte_messages.hpp"
-#include "pipeline/messages.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "messages/pipeline_messages.hpp"
 
-#include "actors/round_robin_queues.hpp"
+#include "logic/round_robin_queues.hpp"
 
 #include <cstdio>
 #include <optional>
@@ -13,7 +13,9 @@ namespace klarna::actors {
 
 namespace {
 
-using namespace klarna::pipeline;
+using namespace klarna::messages;
+using namespace klarna::protocol;
+using namespace klarna::logic;
 
 struct governor_state {
   std::optional<rate_window> window;
@@ -47,7 +49,7 @@ void serve(caf::stateful_actor<governor_state>* self) {
 }
 
 caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
-                            rate_window::settings settings, std::size_t stream_count,
+                            logic::rate_window::settings settings, std::size_t stream_count,
                             caf::actor emitter) {
   self->state.window.emplace(settings, rate_window::clock::now());
   self->state.waiting.emplace(stream_count);
@@ -108,7 +110,7 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
 
 } // namespace
 
-caf::actor spawn_rate_governor(caf::actor_system& system, rate_window::settings settings,
+caf::actor spawn_rate_governor(caf::actor_system& system, logic::rate_window::settings settings,
                                std::size_t stream_count, const caf::actor& emitter) {
   return system.spawn(rate_governor, settings, stream_count, emitter);
 }

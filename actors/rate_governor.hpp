@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/rate_window.hpp"
+#include "logic/rate_window.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -13,7 +13,7 @@ namespace klarna::actors {
 /// rate_window allows, alternating between streams that wait, pauses everyone on a
 /// `throttled` report and tells `emitter` (rate_limited) so the platform hears of it.
 /// It answers stats_atom with its budget_stats (grants, waits, 429 reports, rate).
-caf::actor spawn_rate_governor(caf::actor_system& system, rate_window::settings settings,
+caf::actor spawn_rate_governor(caf::actor_system& system, logic::rate_window::settings settings,
                                std::size_t stream_count, const caf::actor& emitter);
 
 } // namespace klarna::actors

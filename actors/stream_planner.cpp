@@ -1,13 +1,15 @@
 #include "actors/stream_planner.hpp"
 
-#include "pipeline/messages.hpp"
-#include "pipeline/page_plan.hpp"
+#include "messages/pipeline_messages.hpp"
+#include "logic/page_plan.hpp"
 
 namespace klarna::actors {
 
 namespace {
 
-using namespace klarna::pipeline;
+using namespace klarna::messages;
+using namespace klarna::protocol;
+using namespace klarna::logic;
 
 struct planner_state {
   planner_settings settings;

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace klarna::pipeline {
+namespace klarna::protocol {
 struct stream_definition;
 }
 
@@ -16,7 +16,7 @@ namespace klarna::actors {
 /// What a planner needs to know about its stream.
 struct planner_settings {
   std::size_t stream_index = 0;
-  const pipeline::stream_definition* definition = nullptr;
+  const protocol::stream_definition* definition = nullptr;
   std::string api_base_url;
   int page_size = 500;
   std::optional<std::string> start_date;

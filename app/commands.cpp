@@ -1,17 +1,17 @@
 #include "app/commands.hpp"
 
-#include "actors/http_client.hpp"
-#include "actors/klarna_error.hpp"
+#include "http/http_client.hpp"
+#include "http/klarna_error.hpp"
 #include "config/configured_catalog.hpp"
 #include "config/connector_config.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
 #include "config/secrets.hpp"
 #include "config/state_input.hpp"
-#include "pipeline/airbyte_messages.hpp"
-#include "pipeline/page_plan.hpp"
-#include "pipeline/read_pipeline.hpp"
-#include "pipeline/stream_catalog.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "logic/page_plan.hpp"
+#include "app/read_pipeline.hpp"
+#include "protocol/stream_catalog.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -38,20 +38,20 @@ void tell_user(const std::string& text) {
 // A configuration problem ends spec/discover/read: a TRACE error for the platform,
 // a line for people on stderr, exit code 1.
 int fail_with_config_error(const std::string& message) {
-  emit(pipeline::error_trace_line(message, {}, config::failure_type::config_error));
+  emit(protocol::error_trace_line(message, {}, config::failure_type::config_error));
   tell_user(message);
   return 1;
 }
 
 void warn_about_ignored_fields(const config::connector_config& cfg) {
   for (const auto& field : cfg.ignored_fields)
-    emit(pipeline::log_line("WARN", "config field '" + field
+    emit(protocol::log_line("WARN", "config field '" + field
                                       + "' is not known to this connector and is ignored"));
 }
 
 std::vector<std::string> stream_names() {
   std::vector<std::string> names;
-  for (const auto& stream : pipeline::all_streams())
+  for (const auto& stream : protocol::all_streams())
     names.push_back(stream.name);
   return names;
 }
@@ -59,16 +59,16 @@ std::vector<std::string> stream_names() {
 // One authenticated request for the first payout: the answer tells whether the
 // credentials, host and network are right.
 std::string probe_connection(const config::connector_config& cfg) {
-  std::promise<actors::http_response> answered;
+  std::promise<http::http_response> answered;
   auto response = answered.get_future();
-  auto settings = actors::http_settings_for(cfg);
+  auto settings = http::http_settings_for(cfg);
   // check answers quickly; a sync may wait longer for a slow page.
   settings.total_timeout_ms = std::min(settings.total_timeout_ms, 30'000L);
   {
-    actors::http_client client(settings, [&answered](actors::http_response r) {
+    http::http_client client(settings, [&answered](http::http_response r) {
       answered.set_value(std::move(r));
     });
-    client.submit({1, pipeline::page_url(cfg.api_base_url, *pipeline::find_stream("payouts"),
+    client.submit({1, logic::page_url(cfg.api_base_url, *protocol::find_stream("payouts"),
                                          1, 0, std::nullopt)});
     response.wait();
   }
@@ -77,15 +77,15 @@ std::string probe_connection(const config::connector_config& cfg) {
     return {};
   if (result.status == 0)
     return "Could not reach Klarna at " + cfg.api_base_url + ": "
-           + actors::describe_transport_error(result.transport_code, result.transport_error);
-  return actors::advice_for_status(result.status) + " Klarna answered "
-         + actors::describe_error_response(result.status, result.body) + ".";
+           + http::describe_transport_error(result.transport_code, result.transport_error);
+  return http::advice_for_status(result.status) + " Klarna answered "
+         + http::describe_error_response(result.status, result.body) + ".";
 }
 
 } // namespace
 
 int run_spec() {
-  emit(pipeline::spec_line(config::connector_specification()));
+  emit(protocol::spec_line(config::connector_specification()));
   return 0;
 }
 
@@ -94,9 +94,9 @@ int run_check(const std::string& config_path) {
     auto cfg = config::read_connector_config(config_path);
     warn_about_ignored_fields(cfg);
     auto problem = probe_connection(cfg);
-    emit(pipeline::connection_status_line(problem.empty(), problem));
+    emit(protocol::connection_status_line(problem.empty(), problem));
   } catch (const config::input_error& e) {
-    emit(pipeline::connection_status_line(false, e.what()));
+    emit(protocol::connection_status_line(false, e.what()));
   }
   return 0;
 }
@@ -108,15 +108,15 @@ int run_discover(const std::string& config_path) {
   } catch (const config::input_error& e) {
     return fail_with_config_error(e.what());
   }
-  emit(pipeline::catalog_line(pipeline::airbyte_catalog()));
+  emit(protocol::catalog_line(protocol::airbyte_catalog()));
   return 0;
 }
 
 namespace {
 
 // The exit code of a finished read, with its summary for people on stderr.
-int exit_code_of(const pipeline::read_summary& summary) {
-  tell_user(pipeline::describe(summary));
+int exit_code_of(const protocol::read_summary& summary) {
+  tell_user(protocol::describe(summary));
   if (!summary.output_ok) {
     tell_user(summary.output_error);
     return 1;
@@ -134,21 +134,21 @@ int exit_code_of(const pipeline::read_summary& summary) {
 int run_read(const std::string& config_path, const std::string& catalog_path,
              const std::string& state_path, const std::string& sink_uri) {
   config::connector_config cfg;
-  std::vector<const pipeline::stream_definition*> streams;
+  std::vector<const protocol::stream_definition*> streams;
   try {
     cfg = config::read_connector_config(config_path);
     for (const auto& selected : config::read_configured_catalog(catalog_path, stream_names()))
-      streams.push_back(pipeline::find_stream(selected.name));
+      streams.push_back(protocol::find_stream(selected.name));
     if (!state_path.empty())
       config::read_input_state(state_path);
   } catch (const config::input_error& e) {
     return fail_with_config_error(e.what());
   }
   warn_about_ignored_fields(cfg);
-  pipeline::read_options options;
+  read_options options;
   options.sink_uri = sink_uri;
   try {
-    return exit_code_of(pipeline::run_read(cfg, streams, options));
+    return exit_code_of(run_pipeline(cfg, streams, options));
   } catch (const config::input_error& e) {
     return fail_with_config_error(e.what());
   }
@@ -157,15 +157,15 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
 int run_sync(const std::string& config_path, const std::string& catalog_path,
              const std::string& sink_uri) {
   config::connector_config cfg;
-  std::vector<const pipeline::stream_definition*> streams;
+  std::vector<const protocol::stream_definition*> streams;
   try {
     cfg = config::read_connector_config(config_path);
     if (catalog_path.empty()) {
-      for (const auto& stream : pipeline::all_streams())
+      for (const auto& stream : protocol::all_streams())
         streams.push_back(&stream);
     } else {
       for (const auto& selected : config::read_configured_catalog(catalog_path, stream_names()))
-        streams.push_back(pipeline::find_stream(selected.name));
+        streams.push_back(protocol::find_stream(selected.name));
     }
   } catch (const config::input_error& e) {
     tell_user(e.what());
@@ -173,12 +173,12 @@ int run_sync(const std::string& config_path, const std::string& catalog_path,
   }
   for (const auto& field : cfg.ignored_fields)
     tell_user("config field '" + field + "' is not known to this connector and is ignored");
-  pipeline::read_options options;
+  read_options options;
   options.sink_uri = sink_uri;
-  options.progress = isatty(STDERR_FILENO) ? pipeline::read_options::progress_display::terminal
-                                           : pipeline::read_options::progress_display::plain;
+  options.progress = isatty(STDERR_FILENO) ? read_options::progress_display::terminal
+                                           : read_options::progress_display::plain;
   try {
-    return exit_code_of(pipeline::run_read(cfg, streams, options));
+    return exit_code_of(run_pipeline(cfg, streams, options));
   } catch (const config::input_error& e) {
     tell_user(e.what());
     return 1;

@@ -1,5 +1,6 @@
 #include "config/connector_config.hpp"
 
+#include "config/config_fields.hpp"
 #include "config/http_url.hpp"
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
@@ -7,98 +8,127 @@
 #include "config/json_input.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <iterator>
+#include <variant>
 
 namespace klarna::config {
 
 namespace {
 
-const char* const known_fields[] = {
-  "region",          "playground",          "username",
-  "password",        "start_date",          "base_url",
-  "page_size",       "requests_per_second", "rate_window_seconds",
-  "connect_timeout_seconds", "request_timeout_seconds", "low_speed_timeout_seconds",
-  "max_attempts",    "page_deadline_seconds", "max_retry_wait_seconds",
-  "ca_certificate"};
-
 std::string field_path(const char* name) {
   return std::string("config field '") + name + "'";
 }
 
-[[noreturn]] void wrong_type(const char* name, const char* expected,
+[[noreturn]] void wrong_type(const config_field& field, const std::string& expected,
                              const boost::json::value& got) {
-  throw input_error(field_path(name) + " must be " + expected + ", got "
+  throw input_error(field_path(field.name) + " must be " + expected + ", got "
                     + json_type_name(got));
 }
 
-// A present, non-null field, or nullptr.
-const boost::json::value* optional_field(const boost::json::object& obj,
-                                         const char* name) {
-  auto* value = obj.if_contains(name);
-  return (value == nullptr || value->is_null()) ? nullptr : value;
+std::string range_text(const config_field& field) {
+  char text[96];
+  std::snprintf(text, sizeof text, "%s from %g to %g",
+                std::string(field.type) == "integer" ? "an integer" : "a number",
+                *field.minimum, *field.maximum);
+  return text;
 }
 
-// A required non-empty string. The value is never quoted in errors, so this is
-// safe for the password too.
-std::string required_string(const boost::json::object& obj, const char* name) {
-  auto* value = optional_field(obj, name);
-  if (value == nullptr)
-    throw input_error(field_path(name) + " is required");
-  if (!value->is_string())
-    wrong_type(name, "a string", *value);
-  if (value->get_string().empty())
-    throw input_error(field_path(name) + " must not be empty");
-  return std::string(value->get_string());
+// A string field's value, checked against the field's allowed values. The value
+// is quoted only for fields with allowed values, so never for the password.
+std::string checked_string(const config_field& field, const boost::json::value& value) {
+  if (!value.is_string())
+    wrong_type(field, "a string", value);
+  std::string text(value.get_string());
+  if (field.required && text.empty())
+    throw input_error(field_path(field.name) + " must not be empty");
+  if (!field.allowed.empty()
+      && std::find(field.allowed.begin(), field.allowed.end(), text) == field.allowed.end()) {
+    std::string choices;
+    for (const char* allowed : field.allowed)
+      choices += (choices.empty() ? "\"" : ", \"") + std::string(allowed) + "\"";
+    throw input_error(field_path(field.name) + " must be one of " + choices + ", got \"" + text
+                      + "\"");
+  }
+  return text;
 }
 
-std::optional<std::string> optional_string(const boost::json::object& obj,
-                                           const char* name) {
-  auto* value = optional_field(obj, name);
-  if (value == nullptr)
-    return std::nullopt;
-  if (!value->is_string())
-    wrong_type(name, "a string", *value);
-  return std::string(value->get_string());
-}
-
-// An optional number field within [min, max] (inclusive), or `fallback`.
-double number_in_range(const boost::json::object& obj, const char* name, double min,
-                       double max, double fallback) {
-  auto* value = optional_field(obj, name);
-  if (value == nullptr)
-    return fallback;
-  char range[96];
-  std::snprintf(range, sizeof range, "a number from %g to %g", min, max);
-  if (!value->is_number())
-    wrong_type(name, range, *value);
-  double number = value->to_number<double>();
-  if (!(number >= min) || !(number <= max)) {
+double checked_number(const config_field& field, const boost::json::value& value) {
+  if (!value.is_number())
+    wrong_type(field, range_text(field), value);
+  double number = value.to_number<double>();
+  if (!(number >= *field.minimum) || !(number <= *field.maximum)) {
     char got[48];
     std::snprintf(got, sizeof got, ", got %g", number);
-    throw input_error(field_path(name) + " must be " + range + got);
+    throw input_error(field_path(field.name) + " must be " + range_text(field) + got);
   }
   return number;
 }
 
-// An optional integer field within [min, max], or `fallback`.
-int integer_in_range(const boost::json::object& obj, const char* name, int min, int max,
-                     int fallback) {
-  auto* value = optional_field(obj, name);
-  if (value == nullptr)
-    return fallback;
-  auto range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  if (!value->is_int64() && !value->is_uint64())
-    wrong_type(name, range.c_str(), *value);
-  if (!value->is_int64() || value->get_int64() < min || value->get_int64() > max)
-    throw input_error(field_path(name) + " must be " + range + ", got "
-                      + (value->is_int64() ? std::to_string(value->get_int64()) : "a larger number"));
-  return static_cast<int>(value->get_int64());
+int checked_integer(const config_field& field, const boost::json::value& value) {
+  if (!value.is_int64() && !value.is_uint64())
+    wrong_type(field, range_text(field), value);
+  if (!value.is_int64() || value.get_int64() < *field.minimum
+      || value.get_int64() > *field.maximum)
+    throw input_error(field_path(field.name) + " must be " + range_text(field) + ", got "
+                      + (value.is_int64() ? std::to_string(value.get_int64())
+                                          : "a larger number"));
+  return static_cast<int>(value.get_int64());
+}
+
+// Checks `value` against the field's type, bounds and allowed values and stores it
+// in `cfg` when the field has a plain target.
+void store_field(const config_field& field, const boost::json::value& value,
+                 connector_config& cfg) {
+  struct storer {
+    const config_field& field;
+    const boost::json::value& value;
+    connector_config& cfg;
+    void operator()(std::monostate) const { checked_string(field, value); }
+    void operator()(std::string connector_config::*member) const {
+      cfg.*member = checked_string(field, value);
+    }
+    void operator()(std::optional<std::string> connector_config::*member) const {
+      auto text = checked_string(field, value);
+      cfg.*member = text.empty() ? std::nullopt : std::optional<std::string>(text);
+    }
+    void operator()(bool connector_config::*member) const {
+      if (!value.is_bool())
+        wrong_type(field, "true or false", value);
+      cfg.*member = value.get_bool();
+    }
+    void operator()(int connector_config::*member) const {
+      cfg.*member = checked_integer(field, value);
+    }
+    void operator()(double connector_config::*member) const {
+      cfg.*member = checked_number(field, value);
+    }
+  };
+  std::visit(storer{field, value, cfg}, field.target);
+}
+
+// A present, non-null field, or nullptr.
+const boost::json::value* optional_field(const boost::json::object& obj, const char* name) {
+  auto* value = obj.if_contains(name);
+  return (value == nullptr || value->is_null()) ? nullptr : value;
+}
+
+// Every field of the table: required ones present, present ones valid, absent ones
+// at their default.
+void read_fields(const boost::json::object& obj, connector_config& cfg) {
+  for (const auto& field : config_fields()) {
+    if (const auto* value = optional_field(obj, field.name))
+      store_field(field, *value, cfg);
+    else if (field.required)
+      throw input_error(field_path(field.name) + " is required");
+    else if (*field.default_json != '\0')
+      store_field(field, boost::json::parse(field.default_json), cfg);
+  }
 }
 
 // Loopback by the parsed host, never by its text: an IPv4 address in 127.0.0.0/8,
@@ -156,22 +186,9 @@ connector_config parse_connector_config(const boost::json::value& json) {
                       + json_type_name(json));
   const auto& obj = json.get_object();
   connector_config cfg;
-
-  auto region_name = required_string(obj, "region");
-  auto region = parse_region(region_name);
-  if (!region)
-    throw input_error(field_path("region") + " must be one of \"eu\", \"na\" (alias "
-                      "\"us\") or \"oc\", got \"" + region_name + "\"");
-  cfg.region = *region;
-
-  if (auto* value = optional_field(obj, "playground")) {
-    if (!value->is_bool())
-      wrong_type("playground", "true or false", *value);
-    cfg.playground = value->get_bool();
-  }
-
-  cfg.username = required_string(obj, "username");
-  cfg.password = required_string(obj, "password");
+  read_fields(obj, cfg);
+  // What the table's types and bounds cannot say:
+  cfg.region = *parse_region(std::string(obj.at("region").get_string()));
   register_credentials(cfg.username, cfg.password);
   // HTTP Basic joins them as "username:password": a ':' in the username would move
   // the split and every request would fail with a puzzling 401.
@@ -179,53 +196,28 @@ connector_config parse_connector_config(const boost::json::value& json) {
     throw input_error(field_path("username")
                       + " must not contain ':' (HTTP Basic authentication cannot carry it); "
                         "use the API username (UID) from the Merchant Portal");
-
-  if (auto start = optional_string(obj, "start_date"); start && !start->empty()) {
-    if (!parse_iso8601_epoch_seconds(*start))
-      throw input_error(field_path("start_date")
-                        + " must be an ISO-8601 date (2024-01-31) or date-time "
-                          "(2024-01-31T00:00:00Z), got \"" + *start + "\"");
-    cfg.start_date = *start;
-  }
-
-  if (auto base = optional_string(obj, "base_url"); base && !base->empty())
-    cfg.api_base_url = validate_base_url(*base, field_path("base_url"));
+  if (cfg.start_date && !parse_iso8601_epoch_seconds(*cfg.start_date))
+    throw input_error(field_path("start_date")
+                      + " must be an ISO-8601 date (2024-01-31) or date-time "
+                        "(2024-01-31T00:00:00Z), got \"" + *cfg.start_date + "\"");
+  const auto* base = optional_field(obj, "base_url");
+  if (base != nullptr && !base->get_string().empty())
+    cfg.api_base_url = validate_base_url(std::string(base->get_string()), field_path("base_url"));
   else
     cfg.api_base_url = klarna_base_url(cfg.region, cfg.playground);
-
-  cfg.page_size = integer_in_range(obj, "page_size", 1, 500, cfg.page_size);
-  // The rate must be above 0; the smallest accepted is one request per 1000 s.
-  cfg.requests_per_second = number_in_range(obj, "requests_per_second", 0.001, 10000,
-                                            cfg.playground ? 50 : 200);
-  cfg.rate_window_seconds =
-    number_in_range(obj, "rate_window_seconds", 1, 3600, cfg.rate_window_seconds);
-  cfg.connect_timeout_seconds =
-    number_in_range(obj, "connect_timeout_seconds", 1, 300, cfg.connect_timeout_seconds);
-  cfg.request_timeout_seconds =
-    number_in_range(obj, "request_timeout_seconds", 1, 3600, cfg.request_timeout_seconds);
-  cfg.low_speed_timeout_seconds =
-    number_in_range(obj, "low_speed_timeout_seconds", 1, 3600, cfg.low_speed_timeout_seconds);
-  cfg.max_attempts = integer_in_range(obj, "max_attempts", 1, 20, cfg.max_attempts);
-  cfg.page_deadline_seconds =
-    number_in_range(obj, "page_deadline_seconds", 1, 86400, cfg.page_deadline_seconds);
-  cfg.max_retry_wait_seconds =
-    number_in_range(obj, "max_retry_wait_seconds", 0, 86400, cfg.max_retry_wait_seconds);
-  if (auto pem = optional_string(obj, "ca_certificate"); pem && !pem->empty()) {
-    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-      throw input_error(field_path("ca_certificate")
-                        + " must hold one or more PEM certificates (-----BEGIN "
-                          "CERTIFICATE----- ...), as exported by your proxy or CA");
-    cfg.ca_certificate = *pem;
-  }
+  if (optional_field(obj, "requests_per_second") == nullptr)
+    cfg.requests_per_second = cfg.playground ? 50 : 200; // Klarna's limits
+  if (!cfg.ca_certificate.empty()
+      && cfg.ca_certificate.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    throw input_error(field_path("ca_certificate")
+                      + " must hold one or more PEM certificates (-----BEGIN "
+                        "CERTIFICATE----- ...), as exported by your proxy or CA");
 
   // Unknown fields are kept out of the way, not refused: Airbyte may pass fields
   // of other connector versions. Commands report them as a warning.
-  for (const auto& entry : obj) {
-    auto key = std::string(entry.key());
-    if (std::find(std::begin(known_fields), std::end(known_fields), key)
-        == std::end(known_fields))
-      cfg.ignored_fields.push_back(key);
-  }
+  for (const auto& entry : obj)
+    if (find_config_field(std::string(entry.key())) == nullptr)
+      cfg.ignored_fields.push_back(std::string(entry.key()));
   return cfg;
 }
 

@@ -10,7 +10,9 @@
 
 namespace klarna::config {
 
-/// A validated connector configuration (the `--config` file).
+/// A validated connector configuration (the `--config` file). Each field's type,
+/// bounds and default are declared once, in config/config_fields.cpp;
+/// parse_connector_config fills every member.
 struct connector_config {
   config::region region = region::eu;
   bool playground = false;
@@ -22,23 +24,23 @@ struct connector_config {
   /// The API root every request goes to, always ending in '/': the region's host,
   /// or `base_url` from the config.
   std::string api_base_url;
-  int page_size = 500;
+  int page_size = 0;
   /// The request budget, averaged over the governor's window.
-  double requests_per_second = 200;
+  double requests_per_second = 0;
   /// The window over which the budget is averaged (Klarna: 60 s).
-  double rate_window_seconds = 60;
+  double rate_window_seconds = 0;
   /// Per request: connecting, the whole transfer, and a transfer slower than
   /// 1 KiB/s for this long.
-  double connect_timeout_seconds = 10;
-  double request_timeout_seconds = 120;
-  double low_speed_timeout_seconds = 15;
+  double connect_timeout_seconds = 0;
+  double request_timeout_seconds = 0;
+  double low_speed_timeout_seconds = 0;
   /// Tries of one page for retryable failures (5xx, 408, transport errors,
   /// timeouts, truncated or malformed bodies), and the time they may take together.
-  int max_attempts = 5;
-  double page_deadline_seconds = 900;
+  int max_attempts = 0;
+  double page_deadline_seconds = 0;
   /// The longest wait a server may ask for (Retry-After on 429 or 503); a longer
   /// one ends the stream as a transient error instead (Airbyte's CDK caps at 600 s).
-  double max_retry_wait_seconds = 600;
+  double max_retry_wait_seconds = 0;
   /// CA certificates (PEM) that verify the API host instead of the system's trust
   /// store, e.g. a corporate proxy's CA; empty for the system's. Not a secret.
   std::string ca_certificate;

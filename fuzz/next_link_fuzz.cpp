@@ -1,7 +1,7 @@
 // Any bytes as a `next` link (and, after the first newline, a base URL): a link
 // that is followed must keep the first page's scheme, host, port and path, so
 // credentials never go to another host.
-#include "pipeline/page_plan.hpp"
+#include "logic/page_plan.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string first = newline == std::string::npos
                         ? "https://api.klarna.com/settlements/v1/payouts?offset=0&size=500"
                         : input.substr(newline + 1);
-  if (!klarna::pipeline::is_followable_next(next, first))
+  if (!klarna::logic::is_followable_next(next, first))
     return 0;
   auto a = boost::urls::parse_absolute_uri(next);
   auto b = boost::urls::parse_absolute_uri(first);

@@ -1,7 +1,7 @@
 // Any bytes as a page body: parse_page either refuses the page (page_error) or
 // renders lines that are each a valid RECORD whose data equals the corresponding
 // element of the body's records array, as a full JSON parser reads it.
-#include "actors/page_parser.hpp"
+#include "logic/page_parser.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -11,10 +11,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  klarna::actors::parsed_page page;
+  klarna::logic::parsed_page page;
   try {
-    page = klarna::actors::parse_page(body, "payouts", "payouts", 1);
-  } catch (const klarna::actors::page_error&) {
+    page = klarna::logic::parse_page(body, "payouts", "payouts", 1);
+  } catch (const klarna::logic::page_error&) {
     return 0;
   }
   boost::json::parse_options options;

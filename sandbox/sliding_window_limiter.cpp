@@ -33,13 +33,13 @@ sliding_window_limiter::report(clock::time_point now) {
   std::lock_guard<std::mutex> guard(mutex_);
   if (windows_.empty())
     return std::nullopt;
-  auto per_ms = [](const actors::sliding_window<clock>& window) {
+  auto per_ms = [](const logic::sliding_window<clock>& window) {
     return static_cast<double>(window.capacity())
            / std::chrono::duration<double, std::milli>(window.span()).count();
   };
   quota_report report;
   report.remaining = std::numeric_limits<std::size_t>::max();
-  const actors::sliding_window<clock>* tightest = &windows_.front();
+  const logic::sliding_window<clock>* tightest = &windows_.front();
   for (auto& window : windows_) {
     if (per_ms(window) < per_ms(*tightest))
       tightest = &window;

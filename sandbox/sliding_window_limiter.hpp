@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/sliding_window.hpp"
+#include "logic/sliding_window.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -43,7 +43,7 @@ public:
 
 private:
   std::mutex mutex_;
-  std::vector<actors::sliding_window<clock>> windows_;
+  std::vector<logic::sliding_window<clock>> windows_;
 };
 
 } // namespace klarna::sandbox

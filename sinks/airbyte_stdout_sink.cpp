@@ -1,12 +1,14 @@
 #include "sinks/airbyte_stdout_sink.hpp"
 
-#include "pipeline/airbyte_messages.hpp"
-#include "sinks/sink.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "messages/sink_contract.hpp"
 
 #include <cerrno>
 #include <cstring>
 
 namespace klarna::sinks {
+
+using namespace klarna::messages;
 
 namespace {
 
@@ -37,25 +39,25 @@ caf::behavior airbyte_stdout_sink(stdout_sink_actor* self, std::FILE* out) {
                  sink_written{batch.stream_index});
     },
     [=](const sink_open_stream& open) {
-      write_text(self, pipeline::stream_status_line(open.stream, pipeline::stream_status::started, {}));
+      write_text(self, protocol::stream_status_line(open.stream, protocol::stream_status::started, {}));
     },
     [=](const sink_close_stream& close) {
-      write_text(self, pipeline::stream_status_line(close.stream,
+      write_text(self, protocol::stream_status_line(close.stream,
                                                     close.complete
-                                                      ? pipeline::stream_status::complete
-                                                      : pipeline::stream_status::incomplete,
+                                                      ? protocol::stream_status::complete
+                                                      : protocol::stream_status::incomplete,
                                                     {}));
     },
     [=](const sink_stream_status& status) {
-      write_text(self, pipeline::stream_status_line(status.stream, status.status,
+      write_text(self, protocol::stream_status_line(status.stream, status.status,
                                                     status.rate_limited_until_ms));
     },
     [=](const sink_checkpoint& checkpoint) {
-      write_text(self, pipeline::stream_state_line(checkpoint.stream, checkpoint.record_count));
+      write_text(self, protocol::stream_state_line(checkpoint.stream, checkpoint.record_count));
     },
-    [=](const sink_log& log) { write_text(self, pipeline::log_line(log.level.c_str(), log.message)); },
+    [=](const sink_log& log) { write_text(self, protocol::log_line(log.level.c_str(), log.message)); },
     [=](const sink_error& error) {
-      write_text(self, pipeline::error_trace_line(error.message, error.internal_message,
+      write_text(self, protocol::error_trace_line(error.message, error.internal_message,
                                                   error.failure, error.stream));
     },
     [=](sink_finish) {

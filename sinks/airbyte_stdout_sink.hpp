@@ -6,7 +6,7 @@
 
 namespace klarna::sinks {
 
-/// Spawns the Airbyte sink: every sink message (sinks/sink.hpp) becomes Airbyte
+/// Spawns the Airbyte sink: every sink message (messages/sink_contract.hpp) becomes Airbyte
 /// protocol lines on `out` (stdout for `read`). It runs detached, on its own thread,
 /// because writing to a pipe blocks when the reader is slow; records are
 /// acknowledged once written and flushed.

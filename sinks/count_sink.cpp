@@ -1,8 +1,8 @@
 #include "sinks/count_sink.hpp"
 
 #include "config/input_error.hpp"
-#include "sinks/record_lines.hpp"
-#include "sinks/sink.hpp"
+#include "stores/record_lines.hpp"
+#include "messages/sink_contract.hpp"
 
 #include <caf/all.hpp>
 
@@ -11,6 +11,9 @@
 #include <vector>
 
 namespace klarna::sinks {
+
+using namespace klarna::messages;
+using namespace klarna::stores;
 
 namespace {
 

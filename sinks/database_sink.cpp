@@ -1,10 +1,10 @@
 #include "sinks/database_sink.hpp"
 
 #include "config/input_error.hpp"
-#include "pipeline/airbyte_messages.hpp"
-#include "sinks/sink.hpp"
-#include "sinks/postgres_store.hpp"
-#include "sinks/sqlite_store.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "messages/sink_contract.hpp"
+#include "stores/postgres_store.hpp"
+#include "stores/sqlite_store.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -14,6 +14,9 @@
 #include <memory>
 
 namespace klarna::sinks {
+
+using namespace klarna::messages;
+using namespace klarna::stores;
 
 namespace {
 
@@ -55,7 +58,7 @@ caf::behavior database_sink(database_sink_actor* self, std::shared_ptr<table_sto
     },
     [=](const sink_checkpoint& checkpoint) {
       self->state.checkpoints[checkpoint.stream] =
-        pipeline::stream_state_json(checkpoint.stream, checkpoint.record_count);
+        protocol::stream_state_json(checkpoint.stream, checkpoint.record_count);
     },
     [=](const sink_close_stream& close) {
       auto& checkpoints = self->state.checkpoints;

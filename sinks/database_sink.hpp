@@ -13,8 +13,8 @@ caf::actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path)
 /// or URI).
 caf::actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo);
 
-// Both are one actor over a table_store (sinks/table_store.hpp): a table per stream
-// (sinks/table_layout.hpp), each batch acknowledged once its transaction committed.
+// Both are one actor over a table_store (stores/table_store.hpp): a table per stream
+// (stores/table_layout.hpp), each batch acknowledged once its transaction committed.
 // They run detached: databases block.
 
 } // namespace klarna::sinks

@@ -1,9 +1,9 @@
 #include "sinks/jsonl_sink.hpp"
 
 #include "config/input_error.hpp"
-#include "pipeline/airbyte_messages.hpp"
-#include "sinks/record_lines.hpp"
-#include "sinks/sink.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "stores/record_lines.hpp"
+#include "messages/sink_contract.hpp"
 
 #include <caf/all.hpp>
 
@@ -15,6 +15,9 @@
 #include <memory>
 
 namespace klarna::sinks {
+
+using namespace klarna::messages;
+using namespace klarna::stores;
 
 namespace {
 
@@ -91,7 +94,7 @@ caf::behavior jsonl_sink(jsonl_sink_actor* self, fs::path directory) {
     },
     [=](const sink_checkpoint& checkpoint) {
       self->state.states[checkpoint.stream] =
-        pipeline::stream_state_json(checkpoint.stream, checkpoint.record_count);
+        protocol::stream_state_json(checkpoint.stream, checkpoint.record_count);
     },
     [=](const sink_close_stream& close) {
       auto& state = self->state;

@@ -12,6 +12,7 @@
 
 namespace klarna::sinks {
 
+
 namespace {
 
 caf::actor make_airbyte_sink(caf::actor_system& system, const std::string& target) {

@@ -1,0 +1,61 @@
+#include "actors/progress_display.hpp"
+
+#include "messages/pipeline_messages.hpp"
+#include "protocol/progress_text.hpp"
+#include "messages/sink_contract.hpp"
+
+#include "config/secrets.hpp"
+
+namespace klarna::actors {
+
+namespace {
+
+using protocol::progress_snapshot;
+
+struct display_state {
+  std::size_t lines_drawn = 0;
+};
+
+// A message line: on a terminal it replaces the live display, which is drawn again
+// below it with the next snapshot.
+void say(caf::stateful_actor<display_state>* self, std::FILE* out, const std::string& text) {
+  if (self->state.lines_drawn > 0)
+    std::fprintf(out, "\x1b[%zuA\r\x1b[J", self->state.lines_drawn);
+  std::fprintf(out, "%s\n", config::redact_secrets(text).c_str());
+  self->state.lines_drawn = 0;
+  std::fflush(out);
+}
+
+caf::behavior progress_display(caf::stateful_actor<display_state>* self, std::FILE* out,
+                               bool terminal) {
+  return {
+    [=](const progress_snapshot& snapshot) {
+      if (!terminal) {
+        std::fprintf(out, "%s\n", progress_line(snapshot).c_str());
+        std::fflush(out);
+        return;
+      }
+      // Back to the first line of the previous drawing, then redraw every line.
+      auto& drawn = self->state.lines_drawn;
+      if (drawn > 0)
+        std::fprintf(out, "\x1b[%zuA", drawn);
+      auto lines = progress_lines(snapshot);
+      for (const auto& line : lines)
+        std::fprintf(out, "\r\x1b[2K%s\n", line.c_str());
+      drawn = lines.size();
+      std::fflush(out);
+    },
+    [=](const messages::sink_error& error) {
+      say(self, out, "source-klarna: error: " + error.message);
+    },
+    [=](const messages::sink_log& log) { say(self, out, "source-klarna: " + log.level + ": " + log.message); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_progress_display(caf::actor_system& system, std::FILE* out, bool terminal) {
+  return system.spawn(progress_display, out, terminal);
+}
+
+} // namespace klarna::actors

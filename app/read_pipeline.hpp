@@ -1,0 +1,32 @@
+#pragma once
+
+#include "protocol/run_figures.hpp"
+#include "protocol/stream_catalog.hpp"
+
+#include <string>
+#include <vector>
+
+namespace klarna::config {
+struct connector_config;
+}
+
+namespace klarna::app {
+
+/// Where a read writes and how it shows progress.
+struct read_options {
+  /// A --sink URI (sinks/sink_registry.hpp).
+  std::string sink_uri = "airbyte:";
+  enum class progress_display { none, terminal, plain };
+  /// Progress on stderr (sync); Airbyte's read reports progress as LOG messages only.
+  progress_display progress = progress_display::none;
+};
+
+/// Reads `streams` with the actor pipeline (planners, rate governor, fetcher,
+/// parsers, emitter) into the sink `options` names and returns when every stream
+/// has ended. Throws config::input_error when the sink cannot be used (before any
+/// request is made).
+protocol::read_summary run_pipeline(const config::connector_config& config,
+                                    const std::vector<const protocol::stream_definition*>& streams,
+                                    const read_options& options);
+
+} // namespace klarna::app

@@ -1,0 +1,228 @@
+#include "config/config_fields.hpp"
+
+#include <cstdio>
+
+namespace klarna::config {
+
+namespace {
+
+// Each entry: name, title, description (spec), meaning (docs), target, then the
+// designated extras. Keep the spec's wording for Airbyte's form, the docs' for
+// people who write the JSON by hand.
+std::vector<config_field> make_fields() {
+  std::vector<config_field> fields;
+  auto add = [&](config_field field) { fields.push_back(std::move(field)); };
+  config_field region{"region", "Region",
+                      "Region of the Klarna account: eu (Europe), na (North America; \"us\" is "
+                      "accepted as an alias) or oc (Oceania).",
+                      "the region of the Klarna account", "string", std::monostate{}};
+  region.required = true;
+  region.allowed = {"eu", "na", "us", "oc"};
+  region.type_text = "`\"eu\"`, `\"na\"` (alias `\"us\"`), `\"oc\"`";
+  add(region);
+
+  config_field playground{"playground", "Playground",
+                          "Read from Klarna's playground (test) environment instead of production.",
+                          "use Klarna's playground (test) environment", "boolean", &connector_config::playground};
+  playground.default_json = "false";
+  add(playground);
+
+  config_field username{"username", "Username (UID)",
+                        "The API username (UID) from the Klarna Merchant Portal, Settings > API "
+                        "credentials.",
+                        "API username (UID) from the Merchant Portal (HTTP Basic cannot carry a "
+                        "`:` in it)",
+                        "string", &connector_config::username};
+  username.required = true;
+  username.type_text = "string without `:`";
+  add(username);
+
+  config_field password{"password", "Password", "The API password that belongs to the username.",
+                        "API password; never printed, logged or put in an error, in any form "
+                        "(see below)",
+                        "string", &connector_config::password};
+  password.required = true;
+  password.secret = true;
+  add(password);
+
+  config_field start_date{
+    "start_date", "Start date",
+    "Payouts before this ISO-8601 date or date-time are not read. A bare date means 00:00:00 "
+    "UTC. Leave empty to read all payouts. Transactions have no date filter in the API and are "
+    "always read in full.",
+    "payouts before it are not read (a bare date is 00:00:00 UTC; a zone offset is at most "
+    "±14:59); transactions have no date filter in the API and are always read in full",
+    "string", &connector_config::start_date};
+  start_date.type_text = "ISO-8601 date or date-time";
+  start_date.pattern = "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)"
+                       "?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9]))?$";
+  start_date.examples = {"2024-01-01", "2024-01-01T00:00:00Z"};
+  add(start_date);
+
+  config_field base_url{"base_url", "Base URL",
+                        "Replaces the region and playground host, for proxies and tests; requests "
+                        "go to <base_url>settlements/v1/... Plain http is only allowed for "
+                        "loopback hosts.",
+                        "replaces the host, e.g. a proxy or `http://127.0.0.1:8099/` for "
+                        "klarna-sandbox; plain http only to a loopback host (below)",
+                        "string", std::monostate{}};
+  base_url.type_text = "URL";
+  base_url.default_text = "region's host";
+  base_url.examples = {"http://127.0.0.1:8099/"};
+  add(base_url);
+
+  config_field page_size{"page_size", "Page size", "Records per request (Klarna allows at most 500).",
+                         "records per request", "integer", &connector_config::page_size};
+  page_size.minimum = 1;
+  page_size.maximum = 500;
+  page_size.default_json = "500";
+  add(page_size);
+
+  config_field rate{"requests_per_second", "Requests per second",
+                    "Request budget averaged over 60 seconds, shared by all streams. Defaults to "
+                    "Klarna's limit: 200 in production, 50 in the playground. Lower it when other "
+                    "systems use the same credentials.",
+                    "request budget, averaged over the window, shared by all streams; also the "
+                    "most requests started in any one second",
+                    "number", &connector_config::requests_per_second};
+  // The rate must be above 0; the smallest accepted is one request per 1000 s.
+  rate.minimum = 0.001;
+  rate.maximum = 10000;
+  rate.default_text = "200 (production), 50 (playground)";
+  add(rate);
+
+  config_field window{"rate_window_seconds", "Rate window (seconds)",
+                      "The window over which requests_per_second is averaged. Klarna measures over "
+                      "60 seconds; change it only for a server that measures differently.",
+                      "window of that average; Klarna measures over 60 s",
+                      "number", &connector_config::rate_window_seconds};
+  window.minimum = 1;
+  window.maximum = 3600;
+  window.default_json = "60";
+  add(window);
+
+  config_field connect{"connect_timeout_seconds", "Connect timeout (seconds)",
+                       "Time allowed to open a connection to Klarna.", "time to open a connection",
+                       "number", &connector_config::connect_timeout_seconds};
+  connect.minimum = 1;
+  connect.maximum = 300;
+  connect.default_json = "10";
+  add(connect);
+
+  config_field request{"request_timeout_seconds", "Request timeout (seconds)",
+                       "Time allowed for one whole request; a request past it is retried.",
+                       "time for one whole request; past it the request is retried",
+                       "number", &connector_config::request_timeout_seconds};
+  request.minimum = 1;
+  request.maximum = 3600;
+  request.default_json = "120";
+  add(request);
+
+  config_field low_speed{"low_speed_timeout_seconds", "Stalled transfer timeout (seconds)",
+                         "A response arriving slower than 1 KiB/s for this long is aborted and "
+                         "retried.",
+                         "a response slower than 1 KiB/s for this long is aborted and retried (a "
+                         "server that accepts and never answers costs this per try)",
+                         "number", &connector_config::low_speed_timeout_seconds};
+  low_speed.minimum = 1;
+  low_speed.maximum = 3600;
+  low_speed.default_json = "15";
+  add(low_speed);
+
+  config_field attempts{"max_attempts", "Attempts per page",
+                        "Tries of one page after server errors, timeouts, broken connections or "
+                        "damaged bodies (429s wait for the rate budget instead and are not "
+                        "counted).",
+                        "tries of one page after 5xx, 408, broken connections, timeouts, truncated "
+                        "or malformed bodies (429s are waited out under the rate budget and not "
+                        "counted)",
+                        "integer", &connector_config::max_attempts};
+  attempts.minimum = 1;
+  attempts.maximum = 20;
+  attempts.default_json = "5";
+  add(attempts);
+
+  config_field deadline{"page_deadline_seconds", "Deadline per page (seconds)",
+                        "Time that the attempts of one page may take together before the sync "
+                        "gives up on it.",
+                        "time the tries of one page may take together; no retry starts past it",
+                        "number", &connector_config::page_deadline_seconds};
+  deadline.minimum = 1;
+  deadline.maximum = 86400;
+  deadline.default_json = "900";
+  add(deadline);
+
+  config_field retry_wait{"max_retry_wait_seconds", "Longest server-requested wait (seconds)",
+                          "When Klarna answers 429 or 503 with a Retry-After longer than this, the "
+                          "stream ends as a transient error that quotes the server instead of "
+                          "waiting. Waits over 5 seconds are logged as warnings.",
+                          "the longest wait a server may ask for with Retry-After (on 429 or 503); "
+                          "a longer one ends the stream as `transient_error` quoting the server "
+                          "(600 is the cap of Airbyte's CDK)",
+                          "number", &connector_config::max_retry_wait_seconds};
+  retry_wait.minimum = 0;
+  retry_wait.maximum = 86400;
+  retry_wait.default_json = "600";
+  add(retry_wait);
+
+  config_field ca{"ca_certificate", "CA certificate (PEM)",
+                  "Trust these CA certificates (PEM) instead of the system's to verify the API "
+                  "host, e.g. the CA of a TLS-inspecting corporate proxy. SSL_CERT_FILE, "
+                  "SSL_CERT_DIR and CURL_CA_BUNDLE are honoured too. Certificate and host name "
+                  "verification are always on.",
+                  "CA certificates that verify the API host instead of the system's trust store, "
+                  "e.g. a TLS-inspecting corporate proxy's CA (below)",
+                  "string", &connector_config::ca_certificate};
+  ca.type_text = "PEM text";
+  ca.multiline = true;
+  ca.examples = {"-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"};
+  add(ca);
+  return fields;
+}
+
+std::string bounds_text(const config_field& field) {
+  if (!field.minimum || !field.maximum)
+    return "";
+  char text[64];
+  std::snprintf(text, sizeof text, " %g..%g", *field.minimum, *field.maximum);
+  return text;
+}
+
+std::string default_column(const config_field& field) {
+  if (field.required)
+    return "required";
+  if (*field.default_text != '\0')
+    return field.default_text;
+  if (*field.default_json == '\0')
+    return "none";
+  std::string value = field.default_json;
+  return std::string(field.type) == "boolean" ? "`" + value + "`"
+                                                                         : value;
+}
+
+} // namespace
+
+const std::vector<config_field>& config_fields() {
+  static const std::vector<config_field> fields = make_fields();
+  return fields;
+}
+
+const config_field* find_config_field(const std::string& name) {
+  for (const auto& field : config_fields())
+    if (name == field.name)
+      return &field;
+  return nullptr;
+}
+
+std::string config_fields_markdown() {
+  std::string table = "| field | type | default | meaning |\n|---|---|---|---|\n";
+  for (const auto& field : config_fields()) {
+    std::string type = *field.type_text != '\0' ? field.type_text
+                                                : std::string(field.type) + bounds_text(field);
+    table += "| `" + std::string(field.name) + "` | " + type + " | " + default_column(field)
+             + " | " + field.meaning + " |\n";
+  }
+  return table;
+}
+
+} // namespace klarna::config

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "logic/page_plan.hpp"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace klarna::logic {
+
+/// A page body that is not the collection it should be.
+class page_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A page turned into output: its records as Airbyte RECORD lines plus pagination.
+struct parsed_page {
+  std::string record_lines;
+  std::uint64_t record_count = 0;
+  page_pagination pagination;
+};
+
+/// Parses and validates a collection page ({"<records_key>": [objects...],
+/// "pagination": {"count": n, ...}}), then renders every record, unchanged, as a
+/// RECORD line of `stream`. Nothing is rendered unless the whole page is valid.
+/// Throws page_error saying what is wrong.
+parsed_page parse_page(std::string_view body, const std::string& records_key,
+                       const std::string& stream, std::int64_t emitted_at_ms);
+
+} // namespace klarna::logic

@@ -1,0 +1,192 @@
+#pragma once
+
+// The messages that the actors of the read pipeline exchange: plain structs. The
+// pipeline lives in one process, so they travel as unsafe (never serialized) types.
+
+#include "http/http_client.hpp"
+#include "logic/page_parser.hpp"
+#include "config/input_error.hpp"
+#include "protocol/run_figures.hpp"
+#include "protocol/stream_catalog.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace klarna::messages {
+
+using protocol::stream_definition;
+using protocol::stream_figures;
+using protocol::fetch_stats;
+using protocol::budget_stats;
+using protocol::progress_snapshot;
+
+/// Position of a stream in the read's selection (also its planner's index).
+using stream_index = std::size_t;
+
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+/// planner -> fetcher: fetch one page and hand the result back to `planner`.
+struct fetch_page {
+  stream_index stream = 0;
+  std::uint64_t seq = 0;
+  std::string url;
+  const stream_definition* definition = nullptr;
+  caf::actor planner;
+  /// Failed tries so far (the fetcher counts; a retry travels with its page) and
+  /// when the first began, for the page's deadline.
+  int failed_attempts = 0;
+  std::optional<std::chrono::steady_clock::time_point> first_try;
+};
+
+/// fetcher -> parser: a 200 body to parse.
+struct fetched_page {
+  fetch_page page;
+  std::string body;
+};
+
+/// parser -> fetcher: a 200 body that is not a valid collection (truncated,
+/// malformed, wrong shape); the fetcher retries the page like a server error.
+struct unusable_page {
+  fetch_page page;
+  std::string reason;
+};
+
+/// parser -> planner: a page that parsed completely.
+struct page_ready {
+  std::uint64_t seq = 0;
+  logic::parsed_page page;
+};
+
+/// fetcher or parser -> planner: a page that cannot be had.
+struct page_failed {
+  std::uint64_t seq = 0;
+  config::failure_type failure = config::failure_type::system_error;
+  std::string message;
+  std::string internal_message;
+};
+
+/// planner -> emitter: the records of page `seq`, to emit in seq order.
+struct page_records {
+  stream_index stream = 0;
+  std::uint64_t seq = 0;
+  std::string lines;
+  std::uint64_t record_count = 0;
+  std::uint64_t pages_known = 0;
+};
+
+/// planner -> emitter: pages 0..page_count-1 are all the stream has.
+struct stream_finished {
+  stream_index stream = 0;
+  std::uint64_t page_count = 0;
+};
+
+/// planner -> emitter: the stream cannot be completed.
+struct stream_failed {
+  stream_index stream = 0;
+  config::failure_type failure = config::failure_type::system_error;
+  std::string message;
+  std::string internal_message;
+};
+
+/// emitter -> planner: pages written by the sink, so as many new pages may be fetched.
+struct page_credit {
+  std::uint64_t pages = 0;
+};
+
+/// emitter -> read pipeline: every stream ended.
+struct sync_outcome {
+  bool all_complete = false;
+  /// Where each stream ended (its records, pages, complete or not).
+  std::vector<stream_figures> streams;
+  /// The signal that stopped the sync, 0 if none did.
+  int interrupted_by = 0;
+};
+
+/// read pipeline -> emitter: SIGINT or SIGTERM arrived; end every unfinished stream
+/// as INCOMPLETE now.
+struct interrupted {
+  int signal = 0;
+};
+
+/// fetcher -> governor: ask for leave to send one request.
+struct permit_request {
+  std::uint64_t ticket = 0;
+  stream_index stream = 0;
+  caf::actor requester;
+};
+
+/// governor -> fetcher: the request with this ticket may go now.
+struct permit_granted {
+  std::uint64_t ticket = 0;
+};
+
+/// fetcher -> governor: a request was answered 429; pause every request this long.
+struct throttled {
+  double pause_seconds = 1;
+};
+
+/// fetcher -> governor: the server announces this quota in its rate-limit headers
+/// (sent when it changes).
+struct announced_limit {
+  http::announced_quota quota;
+};
+
+/// fetcher -> governor: the server says nothing of its quota remains for this long
+/// (rate-limit headers with 0 remaining); pause without slowing down.
+struct quota_exhausted {
+  double reset_seconds = 0;
+};
+
+/// governor -> emitter: requests are paused until this wall-clock time (ms).
+struct rate_limited {
+  std::int64_t resume_at_ms = 0;
+};
+
+/// any actor -> emitter: a LOG message to pass on.
+struct log_notice {
+  std::string level;
+  std::string message;
+};
+
+/// read pipeline -> emitter: the actors it reports on and returns credits to.
+struct pipeline_actors {
+  std::vector<caf::actor> planners;
+  caf::actor fetcher;
+  caf::actor governor;
+};
+
+} // namespace klarna::messages
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetch_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetched_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::unusable_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_ready)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_records)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_finished)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_credit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sync_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::interrupted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::permit_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::permit_granted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::throttled)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::rate_limited)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::announced_limit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_exhausted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::log_notice)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::progress_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::pipeline_actors)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::http::http_response)

@@ -1,0 +1,130 @@
+#include "protocol/airbyte_messages.hpp"
+
+#include "config/secrets.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include <chrono>
+
+namespace klarna::protocol {
+
+namespace {
+
+std::string line_of(const boost::json::object& message) {
+  auto line = boost::json::serialize(message);
+  line += '\n';
+  return line;
+}
+
+// Free text that may carry anything (a server's words, a field's name) is redacted
+// before it is put in a message, so that no form of the password survives the
+// JSON escaping; keys and the protocol's own values are never touched.
+boost::json::string redacted(const std::string& text) {
+  return boost::json::string(config::redact_secrets(text));
+}
+
+boost::json::object descriptor(const std::string& stream) {
+  return {{"name", stream}};
+}
+
+const char* status_name(stream_status status) {
+  switch (status) {
+    case stream_status::started:
+      return "STARTED";
+    case stream_status::running:
+      return "RUNNING";
+    case stream_status::complete:
+      return "COMPLETE";
+    case stream_status::incomplete:
+      return "INCOMPLETE";
+  }
+  return "INCOMPLETE";
+}
+
+} // namespace
+
+std::int64_t now_epoch_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string record_line_prefix(const std::string& stream) {
+  // Stream names are plain identifiers; serialize anyway so any name stays valid JSON.
+  return "{\"type\":\"RECORD\",\"record\":{\"stream\":"
+         + boost::json::serialize(boost::json::string(stream)) + ",\"data\":";
+}
+
+std::string record_line_suffix(std::int64_t emitted_at_ms) {
+  return ",\"emitted_at\":" + std::to_string(emitted_at_ms) + "}}\n";
+}
+
+std::string spec_line(const boost::json::value& specification) {
+  return line_of({{"type", "SPEC"}, {"spec", specification}});
+}
+
+std::string catalog_line(const boost::json::value& catalog) {
+  return line_of({{"type", "CATALOG"}, {"catalog", catalog}});
+}
+
+std::string connection_status_line(bool succeeded, const std::string& message) {
+  boost::json::object status{{"status", succeeded ? "SUCCEEDED" : "FAILED"}};
+  if (!message.empty())
+    status["message"] = redacted(message);
+  return line_of({{"type", "CONNECTION_STATUS"}, {"connectionStatus", std::move(status)}});
+}
+
+std::string log_line(const char* level, const std::string& message) {
+  return line_of({{"type", "LOG"}, {"log", {{"level", level}, {"message", redacted(message)}}}});
+}
+
+std::string stream_status_line(const std::string& stream, stream_status status,
+                               std::optional<std::int64_t> rate_limited_until_ms) {
+  boost::json::object body{{"stream_descriptor", descriptor(stream)},
+                           {"status", status_name(status)}};
+  if (rate_limited_until_ms) {
+    boost::json::object reason{{"type", "RATE_LIMITED"}};
+    if (*rate_limited_until_ms > 0)
+      reason["rate_limited"] = {{"quota_reset", *rate_limited_until_ms}};
+    body["reasons"] = boost::json::array{std::move(reason)};
+  }
+  return line_of({{"type", "TRACE"},
+                  {"trace",
+                   {{"type", "STREAM_STATUS"},
+                    {"emitted_at", now_epoch_ms()},
+                    {"stream_status", std::move(body)}}}});
+}
+
+std::string stream_state_json(const std::string& stream, std::uint64_t record_count) {
+  boost::json::object state{
+    {"type", "STREAM"},
+    {"stream",
+     {{"stream_descriptor", descriptor(stream)},
+      {"stream_state", {{"__ab_no_cursor_state_message", true}}}}}};
+  // recordCount is a number that should carry a decimal point (protocol doc), which
+  // boost::json would print as 1E3; so it is appended as text.
+  auto line = boost::json::serialize(state);
+  line.pop_back();
+  line += ",\"sourceStats\":{\"recordCount\":" + std::to_string(record_count) + ".0}}";
+  return line;
+}
+
+std::string stream_state_line(const std::string& stream, std::uint64_t record_count) {
+  return "{\"type\":\"STATE\",\"state\":" + stream_state_json(stream, record_count) + "}\n";
+}
+
+std::string error_trace_line(const std::string& message, const std::string& internal_message,
+                             config::failure_type failure, const std::string& stream) {
+  boost::json::object error{{"message", redacted(message)},
+                            {"failure_type", config::to_string(failure)}};
+  if (!internal_message.empty())
+    error["internal_message"] = redacted(internal_message);
+  if (!stream.empty())
+    error["stream_descriptor"] = descriptor(stream);
+  return line_of({{"type", "TRACE"},
+                  {"trace",
+                   {{"type", "ERROR"}, {"emitted_at", now_epoch_ms()}, {"error", std::move(error)}}}});
+}
+
+} // namespace klarna::protocol

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "config/input_error.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace klarna::protocol {
+
+/// Milliseconds since the Unix epoch, as Airbyte's emitted_at wants them.
+std::int64_t now_epoch_ms();
+
+/// A RECORD line is prefix + serialized data + suffix, so that a page's records can
+/// be rendered straight into one buffer.
+/// The opening of a RECORD line up to the data ("{\"type\":\"RECORD\",...\"data\":").
+std::string record_line_prefix(const std::string& stream);
+
+/// The close of a RECORD line after the data, with '\n'.
+std::string record_line_suffix(std::int64_t emitted_at_ms);
+
+/// Each of these returns one complete Airbyte message line ending in '\n'.
+std::string spec_line(const boost::json::value& specification);
+std::string catalog_line(const boost::json::value& catalog);
+std::string connection_status_line(bool succeeded, const std::string& message);
+std::string log_line(const char* level, const std::string& message);
+
+/// Stream status values of AirbyteStreamStatusTraceMessage.
+enum class stream_status { started, running, complete, incomplete };
+
+/// A TRACE STREAM_STATUS line; `rate_limited_until_ms` adds a RATE_LIMITED reason
+/// (with quota_reset when it is positive).
+std::string stream_status_line(const std::string& stream, stream_status status,
+                               std::optional<std::int64_t> rate_limited_until_ms = {});
+
+/// A per-stream STATE line for a full refresh stream (no cursor), carrying the
+/// number of records emitted since the stream's previous STATE.
+/// The AirbyteStateMessage (type STREAM) that a completed full-refresh stream leaves.
+std::string stream_state_json(const std::string& stream, std::uint64_t record_count);
+
+std::string stream_state_line(const std::string& stream, std::uint64_t record_count);
+
+/// A TRACE ERROR line; `stream` empty when the error is not about one stream.
+std::string error_trace_line(const std::string& message, const std::string& internal_message,
+                             config::failure_type failure, const std::string& stream = {});
+
+} // namespace klarna::protocol

@@ -1,0 +1,62 @@
+#include "protocol/run_figures.hpp"
+
+#include <cstdio>
+
+namespace klarna::protocol {
+
+namespace {
+
+double mean_wait_ms(const budget_stats& budget) {
+  return budget.waited ? budget.wait_seconds * 1000 / budget.waited : 0.0;
+}
+
+} // namespace
+
+std::string describe_budget(const budget_stats& budget, const fetch_stats& fetch,
+                            std::uint64_t previous_grants, double interval_seconds) {
+  double recent_rate =
+    interval_seconds > 0 ? (budget.grants - previous_grants) / interval_seconds : 0.0;
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "budget: %.1f requests/s over the last %.0f s against %.0f/s (pacing at %.1f/s);"
+                " %llu granted, %llu waited over 1 ms (mean %.1f ms), %zu waiting; %llu answered 429;"
+                " %zu in flight (limit %zu), latency %.0f ms; %llu retried",
+                recent_rate, interval_seconds, budget.budget_rate, budget.current_rate,
+                static_cast<unsigned long long>(budget.grants),
+                static_cast<unsigned long long>(budget.waited), mean_wait_ms(budget),
+                budget.waiting, static_cast<unsigned long long>(fetch.throttled), fetch.in_flight,
+                fetch.in_flight_limit, fetch.latency_ms,
+                static_cast<unsigned long long>(fetch.retries));
+  return text;
+}
+
+std::string describe_progress(const std::vector<stream_figures>& streams) {
+  std::string text = "progress:";
+  for (const auto& stream : streams)
+    text += " " + stream.name + " " + std::to_string(stream.records) + " records ("
+            + std::to_string(stream.pages_done) + "/" + std::to_string(stream.pages_known)
+            + " pages" + (stream.ended ? (stream.complete ? ", complete" : ", failed") : "")
+            + ");";
+  text.pop_back();
+  return text;
+}
+
+std::string describe(const read_summary& summary) {
+  std::string text = "read finished:";
+  for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)
+    text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
+  double rate = summary.elapsed_seconds > 0 ? summary.fetch.requests / summary.elapsed_seconds : 0;
+  char figures[320];
+  std::snprintf(figures, sizeof figures,
+                " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s"
+                " against a budget of %.0f/s; %llu waited over 1 ms for the budget (mean %.1f ms)",
+                static_cast<unsigned long long>(summary.fetch.requests),
+                static_cast<unsigned long long>(summary.fetch.throttled),
+                static_cast<unsigned long long>(summary.fetch.retries), summary.elapsed_seconds,
+                rate, summary.budget.budget_rate,
+                static_cast<unsigned long long>(summary.budget.waited),
+                mean_wait_ms(summary.budget));
+  return text + figures;
+}
+
+} // namespace klarna::protocol

@@ -1,0 +1,83 @@
+#pragma once
+
+// Figures that the fetcher and the rate governor keep about a read, and their text
+// for people (periodic LOG messages and the final summary). No actors here, so the
+// wording is unit tested.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace klarna::protocol {
+
+/// The fetcher's figures (its answer to stats_atom).
+struct fetch_stats {
+  std::uint64_t requests = 0;
+  std::uint64_t throttled = 0;
+  std::uint64_t retries = 0;
+  std::size_t in_flight = 0;
+  std::size_t in_flight_limit = 0;
+  double latency_ms = 0;
+};
+
+/// The rate governor's figures (its answer to stats_atom).
+struct budget_stats {
+  double budget_rate = 0;
+  double current_rate = 0;
+  std::uint64_t grants = 0;
+  /// Grants that waited over 1 ms for the budget after they were asked for, and their
+  /// total wait.
+  std::uint64_t waited = 0;
+  double wait_seconds = 0;
+  /// 429 reports received (each pauses every request and slows the pacing rate).
+  std::uint64_t throttled_reports = 0;
+  std::size_t waiting = 0;
+};
+
+/// Where one stream stands.
+struct stream_figures {
+  std::string name;
+  std::uint64_t records = 0;
+  std::uint64_t pages_done = 0;
+  /// Pages known so far (from pagination.total, or following next links).
+  std::uint64_t pages_known = 1;
+  bool ended = false;
+  bool complete = false;
+};
+
+/// Where the whole read stands, sent to a progress observer every interval.
+struct progress_snapshot {
+  std::vector<stream_figures> streams;
+  budget_stats budget;
+  fetch_stats fetch;
+  double elapsed_seconds = 0;
+};
+
+/// "progress: payouts 100 records (2/2 pages, complete); transactions ..."
+std::string describe_progress(const std::vector<stream_figures>& streams);
+
+/// Figures of a finished read.
+struct read_summary {
+  bool all_complete = false;
+  std::vector<std::string> streams;
+  std::vector<std::uint64_t> records;
+  fetch_stats fetch;
+  budget_stats budget;
+  double elapsed_seconds = 0;
+  bool output_ok = true;
+  std::string output_error;
+  /// The signal that stopped the read, 0 if none did.
+  int interrupted_by = 0;
+};
+
+/// One line on the budget since the previous report (`previous_grants` grants were
+/// given by then, `interval_seconds` ago) and the fetcher's state now.
+std::string describe_budget(const budget_stats& budget, const fetch_stats& fetch,
+                            std::uint64_t previous_grants, double interval_seconds);
+
+/// One line for people: records per stream, requests, 429s, retries, time, mean rate
+/// against the budget, waits.
+std::string describe(const read_summary& summary);
+
+} // namespace klarna::protocol

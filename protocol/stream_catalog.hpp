@@ -1,0 +1,38 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace klarna::protocol {
+
+/// One collection of the Settlements API that the connector reads.
+struct stream_definition {
+  /// Airbyte stream name ("payouts").
+  std::string name;
+  /// Path below the API root ("settlements/v1/payouts").
+  std::string path;
+  /// Key of the records array in a page body.
+  std::string records_key;
+  /// Source-defined primary key (field paths); empty when no field is unique.
+  std::vector<std::vector<std::string>> primary_key;
+  /// Whether the config's start_date applies as the `start_date` query filter.
+  bool filters_by_start_date = false;
+};
+
+/// Every stream, in the order discover lists them.
+const std::vector<stream_definition>& all_streams();
+
+/// The stream called `name`, or nullptr.
+const stream_definition* find_stream(const std::string& name);
+
+/// The JSON schema of a stream's records, from the OpenAPI document's objects:
+/// every field with its type, format and enum; optional fields nullable.
+boost::json::value stream_json_schema(const stream_definition& stream);
+
+/// The AirbyteCatalog that discover prints.
+boost::json::value airbyte_catalog();
+
+} // namespace klarna::protocol

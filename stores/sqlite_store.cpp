@@ -1,0 +1,155 @@
+#include "stores/sqlite_store.hpp"
+
+#include "stores/record_lines.hpp"
+#include "stores/sql_text.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <sqlite3.h>
+
+#include <memory>
+
+namespace klarna::stores {
+
+namespace {
+
+const char* sql_type(table_column::type kind) {
+  switch (kind) {
+    case table_column::type::integer:
+    case table_column::type::boolean:
+      return "INTEGER";
+    case table_column::type::real:
+      return "REAL";
+    case table_column::type::text:
+      return "TEXT";
+  }
+  return "TEXT";
+}
+
+struct statement_deleter {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_deleter>;
+
+void bind_value(sqlite3_stmt* statement, int index, const boost::json::value* value) {
+  if (value == nullptr)
+    sqlite3_bind_null(statement, index);
+  else if (value->is_int64())
+    sqlite3_bind_int64(statement, index, value->get_int64());
+  else if (value->is_uint64()) // beyond int64: kept exact as text
+    sqlite3_bind_text(statement, index, std::to_string(value->get_uint64()).c_str(), -1,
+                      SQLITE_TRANSIENT);
+  else if (value->is_double())
+    sqlite3_bind_double(statement, index, value->get_double());
+  else if (value->is_bool())
+    sqlite3_bind_int(statement, index, value->get_bool() ? 1 : 0);
+  else if (value->is_string())
+    sqlite3_bind_text(statement, index, value->get_string().data(),
+                      static_cast<int>(value->get_string().size()), SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(statement, index); // an object or array where a scalar belongs
+}
+
+} // namespace
+
+sqlite_store::sqlite_store(const std::string& path) : path_(path) {
+  // A constructor that throws runs no destructor: close the handle on the way out.
+  try {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+        != SQLITE_OK)
+      fail("cannot open the database");
+    sqlite3_busy_timeout(db_, 60'000); // another writer (a report, a backup) may hold the lock a while
+    execute("PRAGMA journal_mode=WAL");
+    execute("PRAGMA synchronous=NORMAL");
+    execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
+            "NULL, completed_at TEXT NOT NULL)");
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+sqlite_store::~sqlite_store() { sqlite3_close(db_); }
+
+void sqlite_store::fail(const std::string& what) {
+  std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+  throw store_error("SQLite database '" + path_ + "': " + what + ": " + reason);
+}
+
+void sqlite_store::rollback() noexcept {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void sqlite_store::execute(const std::string& sql) {
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail("'" + sql.substr(0, 80) + "' failed");
+}
+
+void sqlite_store::open_stream(const table_layout& layout) {
+  auto columns = column_definitions(layout, sql_type);
+  auto key = key_list(layout);
+  execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " (" + columns
+          + ", \"_record\" TEXT NOT NULL" + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")")
+          + ")");
+  // A keyed stream is merged into its table at the end, so its staging table can be
+  // TEMP (never logged). One without a key replaces its table: its staging table
+  // has the table's shape and takes the table's place (statements_completing).
+  execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
+  execute(std::string(key.empty() ? "CREATE TABLE " : "CREATE TEMP TABLE ")
+          + staging_table(layout.table) + " (" + columns + ", \"_record\" TEXT NOT NULL)");
+  layouts_[layout.table] = layout;
+}
+
+void sqlite_store::write_batch(const std::string& stream, std::string_view lines) {
+  const auto& layout = layouts_.at(stream);
+  std::string placeholders;
+  for (std::size_t i = 0; i <= layout.columns.size(); ++i)
+    placeholders += i == 0 ? "?" : ", ?";
+  auto sql = "INSERT INTO " + staging_table(stream) + " (" + column_list(layout) + ") VALUES ("
+             + placeholders + ")";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    fail("cannot prepare the insert into " + stream);
+  statement_ptr insert(raw);
+  in_transaction([&] {
+    for_each_record_data(lines, [&](std::string_view data) {
+      auto record = boost::json::parse(data);
+      const auto& object = record.as_object();
+      int index = 1;
+      for (const auto& column : layout.columns)
+        bind_value(insert.get(), index++, column_value(object, column));
+      sqlite3_bind_text(insert.get(), index, data.data(), static_cast<int>(data.size()),
+                        SQLITE_TRANSIENT);
+      if (sqlite3_step(insert.get()) != SQLITE_DONE)
+        fail("cannot insert a record into the staging table of " + stream);
+      sqlite3_reset(insert.get());
+    });
+  });
+}
+
+void sqlite_store::complete_stream(const std::string& stream, const std::string& state_json) {
+  const auto& layout = layouts_.at(stream);
+  in_transaction([&] {
+    for (const auto& sql : statements_completing(layout, "rowid"))
+      execute(sql);
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_,
+                           "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
+                           "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                           -1, &raw, nullptr)
+        != SQLITE_OK)
+      fail("cannot prepare the state update");
+    statement_ptr save(raw);
+    sqlite3_bind_text(save.get(), 1, stream.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(save.get(), 2, state_json.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(save.get()) != SQLITE_DONE)
+      fail("cannot store the state of " + stream);
+  });
+}
+
+void sqlite_store::abandon_stream(const std::string& stream) {
+  execute("DROP TABLE IF EXISTS " + staging_table(stream));
+}
+
+} // namespace klarna::stores

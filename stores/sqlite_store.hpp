@@ -1,0 +1,41 @@
+#pragma once
+
+#include "stores/table_store.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+
+namespace klarna::stores {
+
+/// The SQLite database of `--sink sqlite:FILE` (WAL mode; table_store says how it
+/// is written).
+class sqlite_store : public table_store {
+public:
+  /// Opens or creates the database. Throws store_error.
+  explicit sqlite_store(const std::string& path);
+  ~sqlite_store();
+
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
+
+  void open_stream(const table_layout& layout) override;
+  void write_batch(const std::string& stream, std::string_view lines) override;
+  void complete_stream(const std::string& stream, const std::string& state_json) override;
+  void abandon_stream(const std::string& stream) override;
+
+protected:
+  void execute(const std::string& sql) override;
+  void rollback() noexcept override;
+
+private:
+  [[noreturn]] void fail(const std::string& what);
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::map<std::string, table_layout> layouts_;
+};
+
+} // namespace klarna::stores

@@ -1,0 +1,2 @@
+// Must not compile: actors/ and sinks/ know each other only through messages/.
+#include "sinks/sink_registry.hpp"

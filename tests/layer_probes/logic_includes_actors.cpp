@@ -1,0 +1,2 @@
+// Must not compile: logic/ is below actors/.
+#include "actors/emitter.hpp"

@@ -1,0 +1,2 @@
+// Must not compile: protocol/ is CAF-free.
+#include <caf/actor.hpp>

@@ -1,0 +1,2 @@
+// Must not compile: app/ is the top; nothing below includes it.
+#include "app/read_pipeline.hpp"

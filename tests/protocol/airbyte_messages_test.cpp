@@ -1,0 +1,87 @@
+#include "protocol/airbyte_messages.hpp"
+
+#include "config/secrets.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace klarna::protocol;
+
+namespace {
+boost::json::object parse_line(const std::string& line) {
+  REQUIRE(!line.empty());
+  REQUIRE(line.back() == '\n');
+  REQUIRE(line.find('\n') == line.size() - 1); // exactly one line
+  return boost::json::parse(line).as_object();
+}
+} // namespace
+
+TEST_CASE("a RECORD line wraps the data verbatim", "[messages]") {
+  std::string data = R"({"a":9007199254740993,"s":"é\u0000"})";
+  auto out = record_line_prefix("payouts") + data + record_line_suffix(1700000000123);
+  CHECK(out == R"({"type":"RECORD","record":{"stream":"payouts","data":{"a":9007199254740993,"s":"é\u0000"},"emitted_at":1700000000123}})" "\n");
+}
+
+TEST_CASE("a STATE line is per stream, with a decimal record count", "[messages]") {
+  auto line = stream_state_line("transactions", 1000);
+  CHECK_THAT(line, Catch::Contains(R"("recordCount":1000.0)"));
+  auto message = parse_line(line);
+  CHECK(message["type"] == "STATE");
+  auto& state = message["state"].as_object();
+  CHECK(state["type"] == "STREAM");
+  CHECK(state["stream"].at("stream_descriptor").at("name") == "transactions");
+  CHECK(state["stream"].at("stream_state").at("__ab_no_cursor_state_message") == true);
+}
+
+TEST_CASE("stream status lines carry the status and an optional rate-limit reason", "[messages]") {
+  auto running = parse_line(stream_status_line("payouts", stream_status::running));
+  CHECK(running["trace"].at("type") == "STREAM_STATUS");
+  CHECK(running["trace"].at("stream_status").at("status") == "RUNNING");
+  CHECK_FALSE(running["trace"].at("stream_status").as_object().contains("reasons"));
+  auto limited = parse_line(stream_status_line("payouts", stream_status::running, 1234));
+  auto& reason = limited["trace"].at("stream_status").at("reasons").at(0);
+  CHECK(reason.at("type") == "RATE_LIMITED");
+  CHECK(reason.at("rate_limited").at("quota_reset") == 1234);
+  auto done = parse_line(stream_status_line("payouts", stream_status::incomplete));
+  CHECK(done["trace"].at("stream_status").at("status") == "INCOMPLETE");
+}
+
+TEST_CASE("error traces carry the failure type and the stream", "[messages]") {
+  klarna::config::register_credentials("user", "not-in-these-texts");
+  auto message = parse_line(error_trace_line("bad password", "HTTP 401",
+                                             klarna::config::failure_type::config_error, "payouts"));
+  auto& error = message["trace"].at("error");
+  CHECK(error.at("failure_type") == "config_error");
+  CHECK(error.at("message") == "bad password");
+  CHECK(error.at("internal_message") == "HTTP 401");
+  CHECK(error.at("stream_descriptor").at("name") == "payouts");
+}
+
+TEST_CASE("connection status and log lines", "[messages]") {
+  auto ok = parse_line(connection_status_line(true, ""));
+  CHECK(ok["connectionStatus"].at("status") == "SUCCEEDED");
+  auto failed = parse_line(connection_status_line(false, "line one\nline two"));
+  CHECK(failed["connectionStatus"].at("message") == "line one\nline two");
+  auto log = parse_line(log_line("WARN", "careful"));
+  CHECK(log["log"].at("level") == "WARN");
+}
+
+TEST_CASE("no form of the password survives into a line, and the line stays valid",
+          "[messages][secrets]") {
+  // Short, and made of what JSON escapes.
+  klarna::config::register_credentials("user", R"(y"\)");
+  for (const auto& line :
+       {error_trace_line(R"(server said y"\ twice: y"\)", R"(echo y\"\\)",
+                         klarna::config::failure_type::system_error, "payouts"),
+        log_line("WARN", R"(y"\)"), connection_status_line(false, R"(y"\)")}) {
+    INFO(line);
+    CHECK(line.find(R"(y\"\\)") == std::string::npos); // as JSON-escaped
+    auto message = parse_line(line);
+    CHECK(message.contains("type"));
+  }
+  auto message = parse_line(error_trace_line(R"(server said y"\ twice)", "",
+                                             klarna::config::failure_type::system_error));
+  CHECK(message["trace"].at("error").at("message") == "server said **** twice");
+  klarna::config::register_credentials("user", "not-in-these-texts");
+}

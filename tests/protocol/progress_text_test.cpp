@@ -1,0 +1,34 @@
+#include "protocol/progress_text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace klarna::protocol;
+
+TEST_CASE("clock texts", "[progress]") {
+  CHECK(clock_text(0) == "0:00");
+  CHECK(clock_text(65.2) == "1:06");
+  CHECK(clock_text(3725) == "1:02:05");
+  CHECK(clock_text(-1) == "-");
+}
+
+TEST_CASE("the live display has a line per stream with its ETA and one for the budget", "[progress]") {
+  progress_snapshot snapshot;
+  snapshot.elapsed_seconds = 10;
+  snapshot.streams = {{"payouts", 400, 1, 1, true, true},
+                      {"transactions", 50000, 100, 400, false, false}};
+  snapshot.budget.budget_rate = 200;
+  snapshot.fetch.requests = 1900;
+  snapshot.fetch.throttled = 2;
+  snapshot.fetch.in_flight = 11;
+  snapshot.fetch.latency_ms = 52;
+  auto lines = progress_lines(snapshot);
+  REQUIRE(lines.size() == 3);
+  CHECK_THAT(lines[0], Catch::StartsWith("payouts") && Catch::EndsWith("complete"));
+  // 100 of 400 pages in 10 s: 300 more take 30 s.
+  CHECK_THAT(lines[1], Catch::Contains("100/400") && Catch::Contains("25.0%")
+                         && Catch::EndsWith("ETA 0:30"));
+  CHECK(lines[2] == "190.0 requests/s of 200/s budget, 2 answered 429, 11 in flight, latency 52 ms, 0:10 elapsed");
+  CHECK(progress_line(snapshot)
+        == "[0:10] payouts 400 records 1/1 pages (complete); transactions 50000 records 100/400 pages "
+           "(ETA 0:30); 190.0 requests/s of 200/s budget, 2 answered 429, 11 in flight, latency 52 ms");
+}

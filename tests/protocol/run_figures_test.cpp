@@ -1,0 +1,41 @@
+#include "protocol/run_figures.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace klarna::protocol;
+
+TEST_CASE("the budget log gives the recent rate against the budget and the fetcher's state") {
+  budget_stats budget;
+  budget.budget_rate = 200;
+  budget.current_rate = 195.5;
+  budget.grants = 2000;
+  budget.waited = 40;
+  budget.wait_seconds = 0.2;
+  budget.throttled_reports = 1;
+  budget.waiting = 3;
+  fetch_stats fetch;
+  fetch.throttled = 2;
+  fetch.retries = 1;
+  fetch.in_flight = 11;
+  fetch.in_flight_limit = 14;
+  fetch.latency_ms = 52.4;
+  auto text = describe_budget(budget, fetch, 1050, 5.0);
+  CHECK(text == "budget: 190.0 requests/s over the last 5 s against 200/s (pacing at 195.5/s);"
+                " 2000 granted, 40 waited over 1 ms (mean 5.0 ms), 3 waiting; 2 answered 429;"
+                " 11 in flight (limit 14), latency 52 ms; 1 retried");
+}
+
+TEST_CASE("the summary names every stream's records and the budget figures") {
+  read_summary summary;
+  summary.streams = {"payouts", "transactions"};
+  summary.records = {202, 101000};
+  summary.fetch.requests = 410;
+  summary.fetch.throttled = 3;
+  summary.fetch.retries = 2;
+  summary.budget.budget_rate = 200;
+  summary.elapsed_seconds = 2.0;
+  CHECK(describe(summary)
+        == "read finished: payouts 202 records, transactions 101000 records, 410 requests"
+           " (3 answered 429, 2 retried) in 2.0 s, 205.0 requests/s against a budget of 200/s;"
+           " 0 waited over 1 ms for the budget (mean 0.0 ms)");
+}

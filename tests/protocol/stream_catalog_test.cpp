@@ -1,0 +1,42 @@
+#include "protocol/stream_catalog.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace klarna::protocol;
+
+TEST_CASE("the catalog lists payouts with a primary key and transactions without", "[catalog]") {
+  auto catalog = airbyte_catalog().as_object();
+  auto& streams = catalog["streams"].as_array();
+  REQUIRE(streams.size() == 2);
+  auto& payouts = streams[0].as_object();
+  CHECK(payouts["name"] == "payouts");
+  CHECK(payouts["source_defined_primary_key"] == boost::json::parse(R"([["payment_reference"]])"));
+  CHECK(payouts["supported_sync_modes"] == boost::json::parse(R"(["full_refresh"])"));
+  auto& transactions = streams[1].as_object();
+  CHECK(transactions["name"] == "transactions");
+  CHECK_FALSE(transactions.contains("source_defined_primary_key"));
+}
+
+TEST_CASE("schemas follow the OpenAPI objects: types, formats, enums, nullability", "[catalog]") {
+  auto payout = stream_json_schema(*find_stream("payouts")).as_object();
+  CHECK(payout["additionalProperties"] == true);
+  auto& props = payout["properties"].as_object();
+  CHECK(props["payment_reference"].at("type") == "string");
+  CHECK(props["payout_date"].at("format") == "date-time");
+  CHECK(props["transactions"].at("type") == boost::json::parse(R"(["null","string"])"));
+  auto& totals = props["totals"].as_object();
+  CHECK(totals["properties"].at("sale_amount").at("type") == "integer");
+  CHECK(totals["properties"].at("tax_amount").at("type") == boost::json::parse(R"(["null","integer"])"));
+  CHECK(totals["properties"].as_object().size() == 18);
+
+  auto transaction = stream_json_schema(*find_stream("transactions")).as_object();
+  auto& fields = transaction["properties"].as_object();
+  CHECK(fields.size() == 27); // every property of the OpenAPI Transaction
+  CHECK(fields["amount"].at("type") == "integer");
+  CHECK(fields["order_id"].at("format") == "uuid");
+  CHECK(fields["type"].at("enum").as_array().size() == 13);
+  CHECK(fields["detailed_type"].at("enum").as_array().size() == 44); // 43 values + null
+  CHECK(fields["payment_reference"].at("type") == boost::json::parse(R"(["null","string"])"));
+}

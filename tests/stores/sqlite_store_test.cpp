@@ -1,0 +1,98 @@
+#include "stores/sqlite_store.hpp"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+using namespace klarna::stores;
+
+namespace {
+
+// A database file that is removed afterwards.
+struct temporary_database {
+  std::string path = "sqlite_store_test_" + std::to_string(std::rand()) + ".db";
+  ~temporary_database() {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::remove((path + suffix).c_str());
+  }
+};
+
+std::vector<std::string> column_of(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+  std::vector<std::string> values;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    auto* text = sqlite3_column_text(statement, 0);
+    values.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return values;
+}
+
+std::string record_lines(const std::vector<std::string>& records) {
+  std::string lines;
+  for (const auto& data : records)
+    lines += "{\"type\":\"RECORD\",\"record\":{\"stream\":\"t\",\"data\":" + data
+             + ",\"emitted_at\":1}}\n";
+  return lines;
+}
+
+table_layout keyed_layout() {
+  return {"t",
+          {{"id", {"id"}, table_column::type::text}, {"n", {"n"}, table_column::type::integer}},
+          {"id"}};
+}
+
+} // namespace
+
+TEST_CASE("staged batches reach the table only when the stream completes", "[sinks]") {
+  temporary_database file;
+  sqlite_store store(file.path);
+  store.open_stream(keyed_layout());
+  store.write_batch("t", record_lines({R"({"id":"a","n":1})", R"({"id":"b"})"}));
+  CHECK(column_of(file.path, "SELECT count(*) FROM t") == std::vector<std::string>{"0"});
+  store.complete_stream("t", "{\"s\":1}");
+  CHECK(column_of(file.path, "SELECT n FROM t ORDER BY id") == std::vector<std::string>{"1", "NULL"});
+  CHECK(column_of(file.path, "SELECT state FROM _klarna_state") == std::vector<std::string>{"{\"s\":1}"});
+}
+
+TEST_CASE("a keyed stream is upserted; an abandoned sync leaves the table as it was", "[sinks]") {
+  temporary_database file;
+  sqlite_store store(file.path);
+  store.open_stream(keyed_layout());
+  store.write_batch("t", record_lines({R"({"id":"a","n":1})", R"({"id":"b","n":2})"}));
+  store.complete_stream("t", "{}");
+  store.open_stream(keyed_layout());
+  store.write_batch("t", record_lines({R"({"id":"b","n":20})", R"({"id":"c","n":3})"}));
+  store.complete_stream("t", "{}");
+  CHECK(column_of(file.path, "SELECT id || '=' || n FROM t ORDER BY id")
+        == std::vector<std::string>{"a=1", "b=20", "c=3"});
+  store.open_stream(keyed_layout());
+  store.write_batch("t", record_lines({R"({"id":"a","n":99})"}));
+  store.abandon_stream("t");
+  CHECK(column_of(file.path, "SELECT n FROM t WHERE id = 'a'") == std::vector<std::string>{"1"});
+}
+
+TEST_CASE("a stream without a key is replaced by each complete sync, in order", "[sinks]") {
+  temporary_database file;
+  sqlite_store store(file.path);
+  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  for (int sync = 0; sync < 2; ++sync) {
+    store.open_stream(layout);
+    store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
+    store.write_batch("t", record_lines({R"({"n":2})"}));
+    store.complete_stream("t", "{}");
+  }
+  CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid") == std::vector<std::string>{"3", "1", "2"});
+}
+
+TEST_CASE("a database that cannot be opened is a store_error naming it", "[sinks]") {
+  CHECK_THROWS_WITH(sqlite_store("/nonexistent-dir/x.db"),
+                    Catch::Contains("/nonexistent-dir/x.db") && Catch::Contains("cannot open"));
+}
