@@ -1,246 +1,233 @@
 #include "actors/emitter.hpp"
 
+#include "logic/stream_ledger.hpp"
 #include "messages/pipeline_messages.hpp"
-#include "messages/sink_contract.hpp"
-
-#include <boost/json/serialize.hpp>
 
 #include <csignal>
-#include <map>
 
 namespace klarna::actors {
 
 namespace {
 
 using namespace klarna::messages;
-using namespace klarna::protocol;
-
-
-struct stream_progress {
-  std::string name;
-  caf::actor planner;
-  std::uint64_t next_seq = 0;
-  std::map<std::uint64_t, page_records> waiting; // arrived ahead of next_seq
-  std::optional<std::uint64_t> page_count;       // known once the planner finished
-  std::uint64_t pages_known = 1;
-  std::uint64_t records = 0;
-  bool running = false;
-  bool ended = false;
-  bool complete = false;
-};
+using logic::stream_ledger;
+using protocol::log_level;
+using protocol::stream_status;
 
 struct emitter_state {
-  std::vector<stream_progress> streams;
-  caf::actor sink;
+  std::vector<stream_ledger> streams;
+  std::vector<caf::actor> planners;
+  sink_actor sink;
   caf::actor on_done;
-  std::chrono::milliseconds progress_interval{5000};
+  caf::actor observer; // gets progress_figures every interval, when set
   caf::actor fetcher;
   caf::actor governor;
-  caf::actor observer; // gets a progress_snapshot every interval, when set
+  std::chrono::milliseconds progress_interval{5000};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Grants counted at the previous budget log, for the rate since then.
   std::uint64_t grants_at_last_log = 0;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
   std::int64_t announced_resume_ms = 0;
   int interrupted_by = 0;
+  /// The sink's output failed: nothing more is sent to it.
+  bool sink_failed = false;
   bool reported = false; // sync_outcome goes out once
 };
 
 using emitter_actor = caf::stateful_actor<emitter_state>;
 
-std::vector<stream_figures> figures_of(const emitter_state& state) {
-  std::vector<stream_figures> figures;
-  for (const auto& stream : state.streams)
-    figures.push_back({stream.name, stream.records, stream.next_seq, stream.pages_known,
-                       stream.ended, stream.complete});
-  return figures;
-}
-
 void report_if_all_ended(emitter_actor* self) {
-  if (self->state.reported)
+  auto& state = self->state;
+  if (state.reported || !logic::all_ended(state.streams))
     return;
-  bool all_complete = true;
-  for (const auto& stream : self->state.streams) {
-    if (!stream.ended)
-      return;
-    all_complete = all_complete && stream.complete;
-  }
-  sync_outcome outcome{all_complete, figures_of(self->state), self->state.interrupted_by};
-  self->state.reported = true;
-  self->send(self->state.on_done, std::move(outcome));
+  state.reported = true;
+  self->send(state.on_done, sync_outcome{logic::all_complete(state.streams),
+                                         logic::figures_of(state.streams), state.interrupted_by});
 }
 
-void complete_if_done(emitter_actor* self, stream_progress& stream) {
-  if (stream.ended || !stream.page_count || stream.next_seq < *stream.page_count)
+// The output is gone: nothing more can be written, so every unfinished stream ends
+// now (the read pipeline reports the sink's failure, which it gets from sink_finish).
+void on_sink_failure(emitter_actor* self) {
+  auto& state = self->state;
+  if (state.sink_failed)
     return;
-  auto& sink = self->state.sink;
-  if (!stream.running)
-    self->send(sink, sink_stream_status{stream.name, stream_status::running, {}});
-  self->send(sink, sink_checkpoint{stream.name, stream.records});
-  self->send(sink, sink_close_stream{stream.name, true});
-  self->send(sink, sink_log{"INFO", stream.name + ": complete, "
-                                      + std::to_string(stream.records) + " records in "
-                                      + std::to_string(*stream.page_count) + " pages"});
-  stream.ended = true;
-  stream.complete = true;
+  state.sink_failed = true;
+  for (auto& stream : state.streams)
+    stream.end_incomplete();
   report_if_all_ended(self);
 }
 
-// Ends a stream as INCOMPLETE with an error; pages it still buffers are dropped.
-void end_incomplete(emitter_actor* self, std::size_t index, std::string message,
-                    std::string internal, config::failure_type failure) {
-  auto& stream = self->state.streams.at(index);
-  if (stream.ended)
+// Asks the sink to do `message`; `on_done` runs once the sink did it. A reply with
+// a failure, or a sink that is gone, ends the sync.
+template <class Message, class OnDone>
+void ask_sink(emitter_actor* self, Message message, OnDone on_done) {
+  if (self->state.sink_failed)
     return;
-  stream.ended = true;
-  stream.waiting.clear();
-  auto& sink = self->state.sink;
-  sink_error error{std::move(message), std::move(internal), failure, stream.name};
-  if (self->state.observer)
-    self->send(self->state.observer, error);
-  self->send(sink, std::move(error));
-  self->send(sink, sink_close_stream{stream.name, false});
+  self->request(self->state.sink, caf::infinite, std::move(message))
+    .then(
+      [=](const sink_reply& reply) {
+        if (reply.ok())
+          on_done();
+        else
+          on_sink_failure(self);
+      },
+      [=](caf::error&) { on_sink_failure(self); });
 }
 
-// Sends every page that is next in order.
-void flush_in_order(emitter_actor* self, std::size_t index) {
-  auto& stream = self->state.streams[index];
-  auto& sink = self->state.sink;
-  for (auto it = stream.waiting.find(stream.next_seq); it != stream.waiting.end();
-       it = stream.waiting.find(stream.next_seq)) {
-    auto& page = it->second;
-    if (!stream.running && page.record_count > 0) {
-      stream.running = true;
-      self->send(sink, sink_stream_status{stream.name, stream_status::running, {}});
-    }
-    stream.records += page.record_count;
-    self->send(sink, sink_write_records{index, stream.name, std::move(page.lines),
-                                        page.record_count});
-    stream.waiting.erase(it);
-    ++stream.next_seq;
-  }
+template <class Message>
+void ask_sink(emitter_actor* self, Message message) {
+  ask_sink(self, std::move(message), [] {});
+}
+
+void log(emitter_actor* self, log_level level, std::string text) {
+  log_entry entry{level, std::move(text)};
+  if (self->state.observer && level != log_level::info)
+    self->send(self->state.observer, entry);
+  ask_sink(self, std::move(entry));
+}
+
+void complete_if_done(emitter_actor* self, stream_ledger& stream) {
+  if (!stream.ready_to_complete())
+    return;
+  if (stream.take_running_start(true))
+    ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
+  ask_sink(self, sink_checkpoint{stream.name(), stream.records()});
+  ask_sink(self, sink_close_stream{stream.name(), true});
+  stream.mark_complete();
+  log(self, log_level::info,
+      stream.name() + ": complete, " + std::to_string(stream.records()) + " records in "
+        + std::to_string(*stream.page_count()) + " pages");
+  report_if_all_ended(self);
+}
+
+// Ends a stream as INCOMPLETE with an error; pages it still holds are dropped.
+void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_report report) {
+  auto& stream = self->state.streams.at(index);
+  if (!stream.end_incomplete())
+    return;
+  stream_error error{stream.name(), std::move(report)};
+  if (self->state.observer)
+    self->send(self->state.observer, error);
+  ask_sink(self, std::move(error));
+  ask_sink(self, sink_close_stream{stream.name(), false});
+}
+
+// Writes every page that is next in order; each write the sink confirms is a
+// credit for the stream's planner.
+void on_page(emitter_actor* self, page_records& page) {
+  auto& state = self->state;
+  auto& stream = state.streams.at(page.stream);
+  auto released = stream.accept({page.seq, std::move(page.lines), page.record_count},
+                                page.pages_known);
+  if (!released.empty() && stream.take_running_start())
+    ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
+  auto planner = page.stream < state.planners.size() ? state.planners[page.stream] : caf::actor{};
+  for (auto& ready : released)
+    ask_sink(self, sink_write_records{stream.name(), std::move(ready.lines)}, [=] {
+      if (planner)
+        self->send(planner, page_credit{1});
+    });
   complete_if_done(self, stream);
 }
 
+void on_interrupted(emitter_actor* self, int signal) {
+  auto& state = self->state;
+  state.interrupted_by = signal;
+  std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+  for (std::size_t i = 0; i < state.streams.size(); ++i) {
+    const auto& stream = state.streams[i];
+    if (stream.ended())
+      continue;
+    end_incomplete(self, i,
+                   {config::failure_type::transient_error,
+                    "the sync was stopped by " + name + " before " + stream.name()
+                      + " was read completely (" + std::to_string(stream.records())
+                      + " records were emitted)",
+                    name});
+  }
+  report_if_all_ended(self);
+}
+
+// Many requests in flight get 429 together; one status per pause is enough.
+void on_rate_limited(emitter_actor* self, std::int64_t resume_at_ms) {
+  auto& state = self->state;
+  if (resume_at_ms < state.announced_resume_ms + 1000)
+    return;
+  state.announced_resume_ms = resume_at_ms;
+  for (const auto& stream : state.streams)
+    if (!stream.ended())
+      ask_sink(self, sink_stream_status{stream.name(), stream_status::running, resume_at_ms});
+}
+
 // Every interval: a progress LOG, then the governor's and fetcher's figures as a
-// budget LOG and, for an observer, all of it as one snapshot.
+// budget LOG and, for an observer, all of it as progress_figures.
 void report_progress(emitter_actor* self) {
   auto& state = self->state;
-  self->send(state.sink, sink_log{"INFO", describe_progress(figures_of(state))});
+  log(self, log_level::info, protocol::describe_progress(logic::figures_of(state.streams)));
   if (!state.governor || !state.fetcher)
     return;
   auto timeout = state.progress_interval;
-  self->request(state.governor, timeout, stats_atom::value)
-    .then([=](const budget_stats& budget) {
-      self->request(self->state.fetcher, timeout, stats_atom::value)
-        .then([=](const fetch_stats& fetch) {
+  self->request(state.governor, timeout, figures_atom::value)
+    .then([=](const budget_figures& budget) {
+      self->request(self->state.fetcher, timeout, figures_atom::value)
+        .then([=](const fetch_figures& fetch) {
           auto& state = self->state;
           auto seconds = std::chrono::duration<double>(state.progress_interval).count();
           auto text = describe_budget(budget, fetch, state.grants_at_last_log, seconds);
           state.grants_at_last_log = budget.grants;
-          self->send(state.sink, sink_log{"INFO", std::move(text)});
+          log(self, log_level::info, std::move(text));
           if (state.observer) {
             auto elapsed = std::chrono::steady_clock::now() - state.started;
             self->send(state.observer,
-                       progress_snapshot{figures_of(state), budget, fetch,
-                                         std::chrono::duration<double>(elapsed).count()});
+                       progress_figures{logic::figures_of(state.streams), budget, fetch,
+                                        std::chrono::duration<double>(elapsed).count()});
           }
         });
     });
 }
 
+// Opens every stream at the sink.
+void open_streams(emitter_actor* self, const std::vector<const stream_definition*>& streams) {
+  for (const auto* definition : streams) {
+    self->state.streams.emplace_back(definition->name);
+    std::vector<std::string> key;
+    for (const auto& path : definition->primary_key)
+      key.push_back(path.front()); // the API's keys are top-level fields
+    ask_sink(self, sink_open_stream{definition->name, protocol::stream_json_schema(*definition),
+                                    std::move(key)});
+  }
+}
+
 caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*> streams,
-                      caf::actor sink, caf::actor on_done, caf::actor observer,
+                      sink_actor sink, caf::actor on_done, caf::actor observer,
                       std::chrono::milliseconds progress_interval) {
   auto& state = self->state;
   state.sink = std::move(sink);
   state.on_done = std::move(on_done);
   state.observer = std::move(observer);
   state.progress_interval = progress_interval;
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    state.streams.push_back({});
-    state.streams.back().name = streams[i]->name;
-    std::vector<std::string> key;
-    for (const auto& path : streams[i]->primary_key)
-      key.push_back(path.front()); // the API's keys are top-level fields
-    self->send(state.sink, sink_open_stream{i, streams[i]->name,
-                                            boost::json::serialize(stream_json_schema(*streams[i])),
-                                            std::move(key), "full_refresh"});
-  }
+  open_streams(self, streams);
   self->delayed_send(self, progress_interval, tick_atom::value);
   return {
     [=](const pipeline_actors& actors) {
       auto& state = self->state;
-      for (std::size_t i = 0; i < actors.planners.size() && i < state.streams.size(); ++i)
-        state.streams[i].planner = actors.planners[i];
+      state.planners = actors.planners;
       state.fetcher = actors.fetcher;
       state.governor = actors.governor;
     },
-    [=](page_records& page) {
-      auto& stream = self->state.streams.at(page.stream);
-      if (stream.ended)
-        return;
-      stream.pages_known = std::max(stream.pages_known, page.pages_known);
-      auto index = page.stream;
-      auto seq = page.seq;
-      stream.waiting.emplace(seq, std::move(page));
-      flush_in_order(self, index);
-    },
+    [=](page_records& page) { on_page(self, page); },
     [=](const stream_finished& finished) {
       auto& stream = self->state.streams.at(finished.stream);
-      stream.page_count = finished.page_count;
-      stream.pages_known = finished.page_count;
+      stream.set_page_count(finished.page_count);
       complete_if_done(self, stream);
     },
     [=](stream_failed& failed) {
-      end_incomplete(self, failed.stream, std::move(failed.message),
-                     std::move(failed.internal_message), failed.failure);
+      end_incomplete(self, failed.stream, std::move(failed.report));
       report_if_all_ended(self);
     },
-    [=](const interrupted& signal) {
-      self->state.interrupted_by = signal.signal;
-      auto name = signal.signal == SIGINT ? "SIGINT" : "SIGTERM";
-      for (std::size_t i = 0; i < self->state.streams.size(); ++i) {
-        const auto& stream = self->state.streams[i];
-        if (!stream.ended)
-          end_incomplete(self, i,
-                         std::string("the sync was stopped by ") + name + " before "
-                           + stream.name + " was read completely ("
-                           + std::to_string(stream.records) + " records were emitted)",
-                         name, config::failure_type::transient_error);
-      }
-      report_if_all_ended(self);
-    },
-    [=](const sink_failed&) {
-      // The output is gone: nothing more can be written, so every unfinished stream
-      // ends now (the read pipeline reports the sink's error).
-      for (auto& stream : self->state.streams) {
-        stream.ended = true;
-        stream.waiting.clear();
-      }
-      report_if_all_ended(self);
-    },
-    [=](const sink_written& written) {
-      auto& stream = self->state.streams.at(written.stream_index);
-      if (stream.planner)
-        self->send(stream.planner, page_credit{1});
-    },
-    [=](const rate_limited& notice) {
-      // Many requests in flight get 429 together; one status per pause is enough.
-      if (notice.resume_at_ms < self->state.announced_resume_ms + 1000)
-        return;
-      self->state.announced_resume_ms = notice.resume_at_ms;
-      for (const auto& stream : self->state.streams)
-        if (!stream.ended)
-          self->send(self->state.sink, sink_stream_status{stream.name, stream_status::running,
-                                                          notice.resume_at_ms});
-    },
-    [=](log_notice& notice) {
-      sink_log log{std::move(notice.level), std::move(notice.message)};
-      if (self->state.observer && log.level != "INFO")
-        self->send(self->state.observer, log);
-      self->send(self->state.sink, std::move(log));
-    },
+    [=](const interrupted& signal) { on_interrupted(self, signal.signal); },
+    [=](const rate_limited& notice) { on_rate_limited(self, notice.resume_at_ms); },
+    [=](log_entry& entry) { log(self, entry.level, std::move(entry.message)); },
     [=](tick_atom) {
       report_progress(self);
       self->delayed_send(self, self->state.progress_interval, tick_atom::value);
@@ -252,7 +239,7 @@ caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*>
 
 caf::actor spawn_emitter(caf::actor_system& system,
                          std::vector<const protocol::stream_definition*> streams,
-                         const caf::actor& sink, const caf::actor& on_done,
+                         const sink_actor& sink, const caf::actor& on_done,
                          const caf::actor& progress_observer,
                          std::chrono::milliseconds progress_interval) {
   return system.spawn(emitter, std::move(streams), sink, on_done, progress_observer,

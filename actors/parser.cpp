@@ -8,7 +8,6 @@ namespace klarna::actors {
 namespace {
 
 using namespace klarna::messages;
-using namespace klarna::protocol;
 using namespace klarna::logic;
 
 caf::behavior parse_pages(caf::event_based_actor* self) {
@@ -17,12 +16,11 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
       const auto& page = fetched.page;
       try {
         auto parsed = parse_page(fetched.body, page.definition->records_key,
-                                 page.definition->name, now_epoch_ms());
+                                 page.definition->name, protocol::now_epoch_ms());
         self->send(page.planner, page_ready{page.seq, std::move(parsed)});
       } catch (const page_error& e) {
-        // Back to the fetcher (the sender), which retries the page.
-        self->send(caf::actor_cast<caf::actor>(self->current_sender()),
-                   unusable_page{std::move(fetched.page),
+        // Back to the fetcher, which retries the page.
+        self->send(fetched.fetcher, unusable_page{std::move(fetched.page),
                                  std::string("the body is not a valid collection: ") + e.what()});
       }
     },

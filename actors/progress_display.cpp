@@ -10,7 +10,7 @@ namespace klarna::actors {
 
 namespace {
 
-using protocol::progress_snapshot;
+using protocol::progress_figures;
 
 struct display_state {
   std::size_t lines_drawn = 0;
@@ -29,7 +29,7 @@ void say(caf::stateful_actor<display_state>* self, std::FILE* out, const std::st
 caf::behavior progress_display(caf::stateful_actor<display_state>* self, std::FILE* out,
                                bool terminal) {
   return {
-    [=](const progress_snapshot& snapshot) {
+    [=](const progress_figures& snapshot) {
       if (!terminal) {
         std::fprintf(out, "%s\n", progress_line(snapshot).c_str());
         std::fflush(out);
@@ -45,10 +45,13 @@ caf::behavior progress_display(caf::stateful_actor<display_state>* self, std::FI
       drawn = lines.size();
       std::fflush(out);
     },
-    [=](const messages::sink_error& error) {
-      say(self, out, "source-klarna: error: " + error.message);
+    [=](const messages::stream_error& error) {
+      say(self, out, "source-klarna: error: " + error.report.message);
     },
-    [=](const messages::sink_log& log) { say(self, out, "source-klarna: " + log.level + ": " + log.message); },
+    [=](const messages::log_entry& entry) {
+      say(self, out,
+          std::string("source-klarna: ") + protocol::level_name(entry.level) + ": " + entry.message);
+    },
   };
 }
 

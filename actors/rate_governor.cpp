@@ -16,6 +16,7 @@ namespace {
 using namespace klarna::messages;
 using namespace klarna::protocol;
 using namespace klarna::logic;
+using protocol::log_level;
 
 struct governor_state {
   std::optional<rate_window> window;
@@ -23,7 +24,7 @@ struct governor_state {
   std::optional<round_robin_queues<std::pair<permit_request, rate_window::time_point>>> waiting;
   bool tick_scheduled = false;
   caf::actor emitter;
-  budget_stats stats;
+  budget_figures figures;
 };
 
 void serve(caf::stateful_actor<governor_state>* self) {
@@ -39,10 +40,10 @@ void serve(caf::stateful_actor<governor_state>* self) {
       return;
     }
     auto [request, arrived] = std::move(*state.waiting->pop());
-    ++state.stats.grants;
+    ++state.figures.grants;
     if (now - arrived > std::chrono::milliseconds(1)) {
-      ++state.stats.waited;
-      state.stats.wait_seconds += std::chrono::duration<double>(now - arrived).count();
+      ++state.figures.waited;
+      state.figures.wait_seconds += std::chrono::duration<double>(now - arrived).count();
     }
     self->send(request.requester, permit_granted{request.ticket});
   }
@@ -53,7 +54,7 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                             caf::actor emitter) {
   self->state.window.emplace(settings, rate_window::clock::now());
   self->state.waiting.emplace(stream_count);
-  self->state.stats.budget_rate = settings.requests_per_second;
+  self->state.figures.budget_rate = settings.requests_per_second;
   self->state.emitter = std::move(emitter);
   return {
     [=](permit_request& request) {
@@ -69,7 +70,7 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
       auto pause = std::chrono::duration_cast<rate_window::duration>(
         std::chrono::duration<double>(report.pause_seconds));
       auto now = rate_window::clock::now();
-      ++self->state.stats.throttled_reports;
+      ++self->state.figures.throttled_reports;
       self->state.window->on_throttled(now, now + pause);
       self->send(self->state.emitter,
                  rate_limited{now_epoch_ms()
@@ -86,11 +87,11 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                     "Klarna announces a quota of %g requests per %g s (%.1f/s) in its rate-limit "
                     "headers; %s, pacing at %.1f requests/s",
                     announced.quota.requests, announced.quota.window_seconds, announced_rate,
-                    announced_rate < state.stats.budget_rate
+                    announced_rate < state.figures.budget_rate
                       ? "tighter than the configured requests_per_second, so it holds"
                       : "the configured requests_per_second is tighter and holds",
                     state.window->pacing_ceiling());
-      self->send(state.emitter, log_notice{"INFO", text});
+      self->send(state.emitter, log_entry{log_level::info, text});
       serve(self);
     },
     [=](const quota_exhausted& exhausted) {
@@ -99,8 +100,8 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                                               std::chrono::duration<double>(exhausted.reset_seconds)));
       serve(self);
     },
-    [=](stats_atom) {
-      auto figures = self->state.stats;
+    [=](figures_atom) {
+      auto figures = self->state.figures;
       figures.current_rate = self->state.window->current_rate();
       figures.waiting = self->state.waiting->size();
       return figures;

@@ -12,7 +12,7 @@ namespace klarna::actors {
 /// of the process shares. It answers permit_request with permit_granted as the
 /// rate_window allows, alternating between streams that wait, pauses everyone on a
 /// `throttled` report and tells `emitter` (rate_limited) so the platform hears of it.
-/// It answers stats_atom with its budget_stats (grants, waits, 429 reports, rate).
+/// It answers figures_atom with its budget_figures (grants, waits, 429 reports, rate).
 caf::actor spawn_rate_governor(caf::actor_system& system, logic::rate_window::settings settings,
                                std::size_t stream_count, const caf::actor& emitter);
 

@@ -8,7 +8,6 @@ namespace klarna::actors {
 namespace {
 
 using namespace klarna::messages;
-using namespace klarna::protocol;
 using namespace klarna::logic;
 
 struct planner_state {
@@ -39,14 +38,12 @@ void schedule(planner_actor* self) {
   }
 }
 
-void fail(planner_actor* self, config::failure_type failure, std::string message,
-          std::string internal) {
+void fail(planner_actor* self, protocol::failure_report report) {
   auto& state = self->state;
   if (state.ended)
     return;
   state.ended = true;
-  self->send(state.emitter, stream_failed{state.settings.stream_index, failure,
-                                          std::move(message), std::move(internal)});
+  self->send(state.emitter, stream_failed{state.settings.stream_index, std::move(report)});
 }
 
 caf::behavior stream_planner(planner_actor* self, planner_settings settings,
@@ -69,7 +66,7 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
       if (state.ended)
         return;
       if (auto problem = state.plan->on_page(ready.seq, ready.page.pagination)) {
-        fail(self, config::failure_type::system_error, *problem, {});
+        fail(self, {config::failure_type::system_error, *problem, {}});
         return;
       }
       self->send(state.emitter,
@@ -84,9 +81,7 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
       }
       schedule(self);
     },
-    [=](page_failed& failed) {
-      fail(self, failed.failure, std::move(failed.message), std::move(failed.internal_message));
-    },
+    [=](page_failed& failed) { fail(self, std::move(failed.report)); },
     [=](const page_credit& credit) {
       self->state.credits += credit.pages;
       schedule(self);

@@ -18,10 +18,10 @@ struct planner_settings {
   std::size_t stream_index = 0;
   const protocol::stream_definition* definition = nullptr;
   std::string api_base_url;
-  int page_size = 500;
+  int page_size = 0;
   std::optional<std::string> start_date;
   /// Pages this stream may have fetched but not yet written (its credits).
-  std::uint64_t credits = 16;
+  std::uint64_t credits = 0;
 };
 
 /// Spawns the planner of one stream. On start_atom it asks `fetcher` for page 0,

@@ -38,14 +38,14 @@ void tell_user(const std::string& text) {
 // A configuration problem ends spec/discover/read: a TRACE error for the platform,
 // a line for people on stderr, exit code 1.
 int fail_with_config_error(const std::string& message) {
-  emit(protocol::error_trace_line(message, {}, config::failure_type::config_error));
+  emit(protocol::error_trace_line({config::failure_type::config_error, message, {}}));
   tell_user(message);
   return 1;
 }
 
 void warn_about_ignored_fields(const config::connector_config& cfg) {
   for (const auto& field : cfg.ignored_fields)
-    emit(protocol::log_line("WARN", "config field '" + field
+    emit(protocol::log_line(protocol::log_level::warn, "config field '" + field
                                       + "' is not known to this connector and is ignored"));
 }
 
@@ -115,7 +115,7 @@ int run_discover(const std::string& config_path) {
 namespace {
 
 // The exit code of a finished read, with its summary for people on stderr.
-int exit_code_of(const protocol::read_summary& summary) {
+int exit_code_of(const protocol::read_figures& summary) {
   tell_user(protocol::describe(summary));
   if (!summary.output_ok) {
     tell_user(summary.output_error);

@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <stdexcept>
 #include <thread>
@@ -18,14 +19,18 @@ struct interrupt_watch::impl {
   sigset_t previous_mask{};
   int signal_fd = -1;
   int stop_fd = -1;
+  /// Set before stop_fd is written; the thread also looks at it every poll timeout,
+  /// so it ends (and is joined) even if that write failed.
+  std::atomic<bool> stopping{false};
   std::thread thread;
 
   void watch(const std::function<void(int)>& on_interrupt) {
     bool interrupted = false;
     pollfd fds[2] = {{signal_fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
-    while (true) {
-      if (poll(fds, 2, -1) < 0)
-        continue; // EINTR
+    constexpr int poll_timeout_ms = 250;
+    while (!stopping.load()) {
+      if (poll(fds, 2, poll_timeout_ms) <= 0)
+        continue; // EINTR or the timeout
       if (fds[1].revents & POLLIN)
         return;
       signalfd_siginfo info{};
@@ -58,11 +63,11 @@ interrupt_watch::interrupt_watch(std::function<void(int)> on_interrupt)
 }
 
 interrupt_watch::~interrupt_watch() {
+  impl_->stopping.store(true);
   std::uint64_t one = 1;
-  if (write(impl_->stop_fd, &one, sizeof one) == sizeof one)
-    impl_->thread.join();
-  else
-    impl_->thread.detach();
+  // Wakes the thread at once; if the write fails, the poll timeout does it.
+  [[maybe_unused]] auto written = write(impl_->stop_fd, &one, sizeof one);
+  impl_->thread.join();
   close(impl_->signal_fd);
   close(impl_->stop_fd);
   pthread_sigmask(SIG_SETMASK, &impl_->previous_mask, nullptr);

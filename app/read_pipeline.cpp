@@ -3,13 +3,13 @@
 #include "actors/emitter.hpp"
 #include "actors/fetcher.hpp"
 #include "actors/parser.hpp"
+#include "actors/progress_display.hpp"
 #include "actors/rate_governor.hpp"
 #include "actors/stream_planner.hpp"
-#include "config/connector_config.hpp"
 #include "app/interrupt_watch.hpp"
+#include "app/pipeline_settings.hpp"
+#include "config/connector_config.hpp"
 #include "messages/pipeline_messages.hpp"
-#include "actors/progress_display.hpp"
-#include "messages/sink_contract.hpp"
 #include "sinks/sink_registry.hpp"
 
 #include <chrono>
@@ -19,7 +19,8 @@
 namespace klarna::app {
 
 using namespace klarna::messages;
-using namespace klarna::protocol;
+using protocol::log_level;
+using protocol::read_figures;
 
 namespace {
 
@@ -28,24 +29,167 @@ namespace {
 // few enough that a stalled reader holds at most this many pages per stream.
 constexpr std::uint64_t credits_per_stream = 48;
 
+using clock = std::chrono::steady_clock;
+
+double seconds_since(clock::time_point started) {
+  return std::chrono::duration<double>(clock::now() - started).count();
+}
+
+/// Where SIGINT and SIGTERM go: nowhere until the emitter exists (a signal that
+/// arrives before is kept and delivered then), nowhere once the actors stop.
+class interrupt_relay {
+public:
+  void on_signal(int signal) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (target_)
+      caf::anon_send(target_, interrupted{signal});
+    else
+      pending_ = signal;
+  }
+
+  void deliver_to(const caf::actor& target) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    target_ = target;
+    if (target_ && pending_ != 0)
+      caf::anon_send(target_, interrupted{pending_});
+  }
+
+private:
+  std::mutex mutex_;
+  caf::actor target_;
+  int pending_ = 0;
+};
+
+/// Every actor of one read.
+struct pipeline_graph {
+  sink_actor sink;
+  caf::actor observer;
+  caf::actor emitter;
+  caf::actor governor;
+  std::vector<caf::actor> parsers;
+  caf::actor fetcher;
+  std::vector<caf::actor> planners;
+};
+
+pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
+                           const config::connector_config& config,
+                           const std::vector<const protocol::stream_definition*>& streams,
+                           const read_options& options, interrupt_relay& interrupts) {
+  pipeline_graph graph;
+  graph.sink = sinks::spawn_sink(system, options.sink_uri);
+  using display = read_options::progress_display;
+  if (options.progress != display::none)
+    graph.observer =
+      actors::spawn_progress_display(system, stderr, options.progress == display::terminal);
+  // A terminal is redrawn every second; logs get a line (and LOG messages) every 5 s.
+  auto interval = std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
+  graph.emitter =
+    actors::spawn_emitter(system, streams, graph.sink, self, graph.observer, interval);
+  interrupts.deliver_to(graph.emitter);
+  graph.governor = actors::spawn_rate_governor(system, budget_settings_for(config),
+                                               streams.size(), graph.emitter);
+  graph.parsers =
+    actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
+  graph.fetcher = actors::spawn_fetcher(system, fetch_settings_for(config), graph.governor,
+                                        graph.parsers, graph.emitter);
+  for (std::size_t i = 0; i < streams.size(); ++i)
+    graph.planners.push_back(actors::spawn_stream_planner(
+      system, planner_settings_for(config, i, streams[i], credits_per_stream), graph.fetcher,
+      graph.emitter));
+  self->send(graph.emitter, pipeline_actors{graph.planners, graph.fetcher, graph.governor});
+  return graph;
+}
+
+// A LOG through the sink; a sink that cannot take it has already failed, which
+// finish_sink reports.
+void log_to_sink(caf::scoped_actor& self, const sink_actor& sink, log_level level,
+                 std::string text) {
+  self->request(sink, caf::infinite, log_entry{level, std::move(text)})
+    .receive([](const sink_reply&) {}, [](const caf::error&) {});
+}
+
+// Asks `actor` for its figures; a failure is logged, and the summary shows zeros.
+template <class Figures>
+Figures figures_of(caf::scoped_actor& self, const caf::actor& actor, const sink_actor& sink,
+                   const char* whose) {
+  Figures figures;
+  std::string problem;
+  self->request(actor, caf::infinite, figures_atom::value)
+    .receive([&](const Figures& answer) { figures = answer; },
+             [&](const caf::error& error) { problem = self->system().render(error); });
+  if (!problem.empty())
+    log_to_sink(self, sink, log_level::warn,
+                std::string("the summary lacks the ") + whose + "'s figures: " + problem);
+  return figures;
+}
+
+// Waits until every stream has ended, then gathers the figures of the read.
+read_figures await_outcome(caf::scoped_actor& self, const pipeline_graph& graph,
+                           const std::vector<const protocol::stream_definition*>& streams,
+                           clock::time_point started) {
+  read_figures figures;
+  for (const auto* stream : streams)
+    figures.streams.push_back(stream->name);
+  std::vector<protocol::stream_figures> final_streams;
+  self->receive([&](sync_outcome& outcome) {
+    figures.all_complete = outcome.all_complete;
+    figures.interrupted_by = outcome.interrupted_by;
+    for (const auto& stream : outcome.streams)
+      figures.records.push_back(stream.records);
+    final_streams = std::move(outcome.streams);
+  });
+  figures.fetch = figures_of<protocol::fetch_figures>(self, graph.fetcher, graph.sink, "fetcher");
+  figures.budget =
+    figures_of<protocol::budget_figures>(self, graph.governor, graph.sink, "rate governor");
+  figures.elapsed_seconds = seconds_since(started);
+  if (graph.observer) // the display's last frame shows where every stream ended
+    self->request(graph.observer, caf::infinite,
+                  protocol::progress_figures{std::move(final_streams), figures.budget,
+                                             figures.fetch, figures.elapsed_seconds})
+      .receive([] {},
+               [&](const caf::error& error) {
+                 log_to_sink(self, graph.sink, log_level::warn,
+                             "the progress display stopped: " + self->system().render(error));
+               });
+  return figures;
+}
+
+// Logs the summary, has the sink flush, and records whether its output held.
+void finish_sink(caf::scoped_actor& self, const sink_actor& sink, read_figures& figures) {
+  log_to_sink(self, sink, log_level::info, protocol::describe(figures));
+  self->request(sink, caf::infinite, sink_finish{})
+    .receive(
+      [&](const sink_reply& reply) {
+        figures.output_ok = reply.ok();
+        figures.output_error = reply.failure;
+      },
+      [&](const caf::error& error) {
+        figures.output_ok = false;
+        figures.output_error = "the output sink stopped: " + self->system().render(error);
+      });
+}
+
+void stop_graph(const pipeline_graph& graph) {
+  for (const auto& actor : graph.planners)
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (const auto& actor : graph.parsers)
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (const auto& actor : {graph.fetcher, graph.governor, graph.emitter, graph.observer})
+    if (actor)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(graph.sink, caf::exit_reason::user_shutdown);
+}
+
 } // namespace
 
-read_summary run_pipeline(const config::connector_config& config,
-                          const std::vector<const stream_definition*>& streams,
+read_figures run_pipeline(const config::connector_config& config,
+                          const std::vector<const protocol::stream_definition*>& streams,
                           const read_options& options) {
-  auto started = std::chrono::steady_clock::now();
-  // SIGINT/SIGTERM go to the emitter once it exists. The watch starts before the
-  // actor system so that no thread of CAF or curl ever takes these signals.
-  std::mutex interrupt_mutex;
-  caf::actor interrupt_target;
-  int pending_signal = 0;
-  app::interrupt_watch watch([&](int signal) {
-    std::lock_guard<std::mutex> guard(interrupt_mutex);
-    if (interrupt_target)
-      caf::anon_send(interrupt_target, interrupted{signal});
-    else
-      pending_signal = signal;
-  });
+  auto started = clock::now();
+  // The watch starts before the actor system so that no thread of CAF or curl ever
+  // takes SIGINT or SIGTERM.
+  interrupt_relay interrupts;
+  interrupt_watch watch([&](int signal) { interrupts.on_signal(signal); });
   caf::actor_system_config system_config;
   // Work stealing spins its threads while they wait for messages, which costs a core
   // in a pipeline that mostly waits on the network; a shared queue sleeps instead.
@@ -53,104 +197,17 @@ read_summary run_pipeline(const config::connector_config& config,
   caf::actor_system system{system_config};
   caf::scoped_actor self{system};
 
-  std::vector<std::string> names;
-  for (auto* stream : streams)
-    names.push_back(stream->name);
-
-  auto sink = sinks::spawn_sink(system, options.sink_uri);
-  using display = read_options::progress_display;
-  caf::actor observer;
-  if (options.progress != display::none)
-    observer = actors::spawn_progress_display(system, stderr, options.progress == display::terminal);
-  // A terminal is redrawn every second; logs get a line (and LOG messages) every 5 s.
-  auto interval = std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
-  auto emitter = actors::spawn_emitter(system, streams, sink, self, observer, interval);
-  {
-    std::lock_guard<std::mutex> guard(interrupt_mutex);
-    interrupt_target = emitter;
-    if (pending_signal != 0)
-      caf::anon_send(emitter, interrupted{pending_signal});
-  }
-  logic::rate_window::settings budget;
-  budget.requests_per_second = config.requests_per_second;
-  budget.window = std::chrono::milliseconds(static_cast<long>(config.rate_window_seconds * 1000));
-  auto governor = actors::spawn_rate_governor(system, budget, streams.size(), emitter);
-  auto parsers = actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
-  actors::fetch_settings fetch;
-  fetch.http = http::http_settings_for(config);
-  fetch.requests_per_second = config.requests_per_second;
-  fetch.max_attempts = config.max_attempts;
-  fetch.page_deadline =
-    std::chrono::milliseconds(static_cast<long>(config.page_deadline_seconds * 1000));
-  fetch.max_retry_wait =
-    std::chrono::milliseconds(static_cast<long>(config.max_retry_wait_seconds * 1000));
-  auto fetcher = actors::spawn_fetcher(system, fetch, governor, parsers, emitter);
-
-  std::vector<caf::actor> planners;
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    actors::planner_settings settings;
-    settings.stream_index = i;
-    settings.definition = streams[i];
-    settings.api_base_url = config.api_base_url;
-    settings.page_size = config.page_size;
-    settings.start_date = config.start_date;
-    settings.credits = credits_per_stream;
-    planners.push_back(actors::spawn_stream_planner(system, settings, fetcher, emitter));
-  }
-  self->send(emitter, pipeline_actors{planners, fetcher, governor});
-  for (auto& planner : planners)
+  auto graph = spawn_graph(system, self, config, streams, options, interrupts);
+  for (auto& planner : graph.planners)
     self->send(planner, start_atom::value);
-
-  read_summary summary;
-  summary.streams = names;
-  std::vector<stream_figures> final_figures;
-  self->receive([&](sync_outcome& outcome) {
-    summary.all_complete = outcome.all_complete;
-    summary.interrupted_by = outcome.interrupted_by;
-    for (const auto& stream : outcome.streams)
-      summary.records.push_back(stream.records);
-    final_figures = std::move(outcome.streams);
-  });
-  self->request(fetcher, caf::infinite, stats_atom::value)
-    .receive([&](const fetch_stats& stats) { summary.fetch = stats; }, [](caf::error&) {});
-  self->request(governor, caf::infinite, stats_atom::value)
-    .receive([&](const budget_stats& stats) { summary.budget = stats; }, [](caf::error&) {});
-  summary.elapsed_seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (observer) // the display's last frame shows where every stream ended
-    self->request(observer, caf::infinite,
-                  progress_snapshot{std::move(final_figures), summary.budget, summary.fetch,
-                                    summary.elapsed_seconds})
-      .receive([] {}, [](caf::error&) {});
-  self->send(sink, messages::sink_log{"INFO", describe(summary)});
-  self->request(sink, caf::infinite, messages::sink_finish{})
-    .receive(
-      [&](const messages::sink_finished& finished) {
-        summary.output_ok = finished.ok;
-        summary.output_error = finished.error;
-      },
-      [&](caf::error&) {
-        summary.output_ok = false;
-        summary.output_error = "the output sink stopped";
-      });
+  auto figures = await_outcome(self, graph, streams, started);
+  finish_sink(self, graph.sink, figures);
   // The sink may still have been committing (a database): the summary for people
   // counts until everything is written.
-  summary.elapsed_seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  {
-    // No signal may reach the actors once the system is going away.
-    std::lock_guard<std::mutex> guard(interrupt_mutex);
-    interrupt_target = nullptr;
-  }
-  for (auto& actor : planners)
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  for (auto& actor : parsers)
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  for (const auto& actor : {fetcher, governor, emitter, sink, observer})
-    if (actor)
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  return summary;
+  figures.elapsed_seconds = seconds_since(started);
+  interrupts.deliver_to(nullptr); // no signal may reach actors that are going away
+  stop_graph(graph);
+  return figures;
 }
 
 } // namespace klarna::app

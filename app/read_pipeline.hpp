@@ -25,7 +25,7 @@ struct read_options {
 /// parsers, emitter) into the sink `options` names and returns when every stream
 /// has ended. Throws config::input_error when the sink cannot be used (before any
 /// request is made).
-protocol::read_summary run_pipeline(const config::connector_config& config,
+protocol::read_figures run_pipeline(const config::connector_config& config,
                                     const std::vector<const protocol::stream_definition*>& streams,
                                     const read_options& options);
 

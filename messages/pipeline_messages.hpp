@@ -2,10 +2,12 @@
 
 // The messages that the actors of the read pipeline exchange: plain structs. The
 // pipeline lives in one process, so they travel as unsafe (never serialized) types.
+// What the emitter asks of a sink is in messages/sink_contract.hpp.
 
 #include "http/http_client.hpp"
 #include "logic/page_parser.hpp"
-#include "config/input_error.hpp"
+#include "messages/sink_contract.hpp"
+#include "protocol/airbyte_messages.hpp"
 #include "protocol/run_figures.hpp"
 #include "protocol/stream_catalog.hpp"
 
@@ -23,16 +25,16 @@ namespace klarna::messages {
 
 using protocol::stream_definition;
 using protocol::stream_figures;
-using protocol::fetch_stats;
-using protocol::budget_stats;
-using protocol::progress_snapshot;
+using protocol::fetch_figures;
+using protocol::budget_figures;
+using protocol::progress_figures;
 
 /// Position of a stream in the read's selection (also its planner's index).
 using stream_index = std::size_t;
 
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
-using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using figures_atom = caf::atom_constant<caf::atom("figures")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 /// planner -> fetcher: fetch one page and hand the result back to `planner`.
@@ -52,6 +54,8 @@ struct fetch_page {
 struct fetched_page {
   fetch_page page;
   std::string body;
+  /// Where a body that does not parse goes back (as unusable_page) to be retried.
+  caf::actor fetcher;
 };
 
 /// parser -> fetcher: a 200 body that is not a valid collection (truncated,
@@ -67,12 +71,10 @@ struct page_ready {
   logic::parsed_page page;
 };
 
-/// fetcher or parser -> planner: a page that cannot be had.
+/// fetcher -> planner: a page that cannot be had.
 struct page_failed {
   std::uint64_t seq = 0;
-  config::failure_type failure = config::failure_type::system_error;
-  std::string message;
-  std::string internal_message;
+  protocol::failure_report report;
 };
 
 /// planner -> emitter: the records of page `seq`, to emit in seq order.
@@ -93,9 +95,7 @@ struct stream_finished {
 /// planner -> emitter: the stream cannot be completed.
 struct stream_failed {
   stream_index stream = 0;
-  config::failure_type failure = config::failure_type::system_error;
-  std::string message;
-  std::string internal_message;
+  protocol::failure_report report;
 };
 
 /// emitter -> planner: pages written by the sink, so as many new pages may be fetched.
@@ -152,13 +152,8 @@ struct rate_limited {
   std::int64_t resume_at_ms = 0;
 };
 
-/// any actor -> emitter: a LOG message to pass on.
-struct log_notice {
-  std::string level;
-  std::string message;
-};
-
 /// read pipeline -> emitter: the actors it reports on and returns credits to.
+/// (Actors send the emitter a log_entry to have it logged.)
 struct pipeline_actors {
   std::vector<caf::actor> planners;
   caf::actor fetcher;
@@ -184,9 +179,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::throttled)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::rate_limited)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::announced_limit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_exhausted)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::log_notice)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_stats)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_stats)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::progress_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_figures)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_figures)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::progress_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::pipeline_actors)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::http::http_response)

@@ -1,21 +1,26 @@
 #pragma once
 
-// The sink contract: the messages a sink actor receives from the emitter, and the
-// acknowledgements it sends back. A sink writes; it decides nothing about order or
-// completeness (the emitter does). Per stream a sink sees, in this order:
-//   sink_open_stream, then sink_write_records (each acknowledged with one
-//   sink_written once durable), sink_stream_status RUNNING, sink_checkpoint when the
-//   stream is complete, and sink_close_stream (complete or not).
-// The acknowledgement is the credit that lets one more page be fetched, so a slow
-// sink slows the whole read and memory stays bounded. A sink whose output fails
-// sends sink_failed once and writes nothing more. sink_finish is answered with
-// sink_finished after everything before it is written and flushed. docs/SINKS.md
-// explains how to write one.
+// The sink contract: a sink is a typed actor (sink_actor) that the emitter asks to
+// write. A sink writes; it decides nothing about order or completeness (the emitter
+// does). Per stream a sink is asked, in this order:
+//   sink_open_stream; sink_stream_status RUNNING before the first records;
+//   sink_write_records, page by page; sink_checkpoint once the stream is complete;
+//   sink_close_stream (complete or not).
+// Logs and errors may come at any time, sink_finish last. Every request is answered
+// with a sink_reply once it is done (for records: durable, or handed to the
+// output). The reply to a write is the credit that lets one more page be fetched,
+// so a slow sink slows the whole read and memory stays bounded. A sink whose output
+// fails answers that request and every later one with the failure and writes
+// nothing more; a batch that was not written is never answered as written.
+// docs/SINKS.md explains how to write one.
 
-#include "config/input_error.hpp"
 #include "protocol/airbyte_messages.hpp"
 
+#include <boost/json/value.hpp>
+
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -26,14 +31,34 @@ namespace klarna::messages {
 
 /// A stream begins: what its records look like and how they are keyed.
 struct sink_open_stream {
-  std::size_t stream_index = 0;
   std::string stream;
-  /// The records' JSON schema (serialized), as discover describes them.
-  std::string json_schema;
+  /// The records' JSON schema, as discover describes them.
+  boost::json::value json_schema;
   /// Top-level fields that identify a record; empty when none does.
   std::vector<std::string> primary_key;
-  /// "full_refresh": every sync reads the whole collection.
-  std::string sync_mode = "full_refresh";
+};
+
+/// Records of one page, in order: Airbyte RECORD lines, one per record
+/// (stores/record_lines.hpp gets each record's data out of them).
+struct sink_write_records {
+  std::string stream;
+  std::string lines;
+};
+
+/// A stream's status while it runs (RUNNING), possibly with the time requests
+/// resume after a rate limit. STARTED, COMPLETE and INCOMPLETE follow from
+/// sink_open_stream and sink_close_stream.
+struct sink_stream_status {
+  std::string stream;
+  protocol::stream_status status = protocol::stream_status::running;
+  std::optional<std::int64_t> rate_limited_until_ms;
+};
+
+/// Everything written for `stream` so far is a consistent state: `record_count`
+/// records since the previous checkpoint of that stream.
+struct sink_checkpoint {
+  std::string stream;
+  std::uint64_t record_count = 0;
 };
 
 /// A stream ends: `complete` when every record was written and checkpointed, else
@@ -44,76 +69,46 @@ struct sink_close_stream {
   bool complete = false;
 };
 
-/// A stream's status while it runs (RUNNING), possibly with the time requests
-/// resume after a rate limit. STARTED, COMPLETE and INCOMPLETE follow from
-/// sink_open_stream and sink_close_stream.
-struct sink_stream_status {
-  std::string stream;
-  protocol::stream_status status = protocol::stream_status::started;
-  std::optional<std::int64_t> rate_limited_until_ms;
-};
-
-/// Records of one page, in order: Airbyte RECORD lines, one per record
-/// (stores/record_lines.hpp gets each record's data out of them).
-struct sink_write_records {
-  std::size_t stream_index = 0;
-  std::string stream;
-  std::string lines;
-  std::uint64_t record_count = 0;
-};
-
-/// Acknowledgement of one sink_write_records.
-struct sink_written {
-  std::size_t stream_index = 0;
-};
-
-/// Everything written for `stream` so far is a consistent state: `record_count`
-/// records since the previous checkpoint of that stream.
-struct sink_checkpoint {
-  std::string stream;
-  std::uint64_t record_count = 0;
-};
-
-/// A progress or diagnostic message.
-struct sink_log {
-  std::string level;
+/// A progress or diagnostic message (also what actors send the emitter to log).
+struct log_entry {
+  protocol::log_level level = protocol::log_level::info;
   std::string message;
 };
 
-/// A failure of the sync or of one stream (`stream` empty when not one stream's).
-struct sink_error {
-  std::string message;
-  std::string internal_message;
-  config::failure_type failure = config::failure_type::system_error;
+/// A failure of one stream, or of the sync when `stream` is empty.
+struct stream_error {
   std::string stream;
+  protocol::failure_report report;
 };
 
-/// Flush and answer sink_finished.
+/// Flush everything; the last request of a sync.
 struct sink_finish {};
 
-/// Answer to sink_finish; `ok` is false when a write failed.
-struct sink_finished {
-  bool ok = true;
-  std::string error;
+/// The answer to every request: `failure` is empty when the sink did what was
+/// asked, else it says why its output failed (then nothing more is written).
+struct sink_reply {
+  std::string failure;
+  bool ok() const { return failure.empty(); }
 };
 
-/// Sent once by a sink, to the sender of the message it could not write, when its
-/// output fails (stdout closed, disk full ...). Nothing it is sent after that is
-/// written; the emitter ends the sync as incomplete.
-struct sink_failed {
-  std::string error;
-};
+/// The typed interface every sink actor implements.
+using sink_actor = caf::typed_actor<caf::replies_to<sink_open_stream>::with<sink_reply>,
+                                    caf::replies_to<sink_write_records>::with<sink_reply>,
+                                    caf::replies_to<sink_stream_status>::with<sink_reply>,
+                                    caf::replies_to<sink_checkpoint>::with<sink_reply>,
+                                    caf::replies_to<sink_close_stream>::with<sink_reply>,
+                                    caf::replies_to<log_entry>::with<sink_reply>,
+                                    caf::replies_to<stream_error>::with<sink_reply>,
+                                    caf::replies_to<sink_finish>::with<sink_reply>>;
 
 } // namespace klarna::messages
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_open_stream)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_close_stream)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_stream_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_write_records)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_written)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_stream_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_checkpoint)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_log)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_error)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_close_stream)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::log_entry)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_error)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_finish)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_finished)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_reply)

@@ -75,8 +75,21 @@ std::string connection_status_line(bool succeeded, const std::string& message) {
   return line_of({{"type", "CONNECTION_STATUS"}, {"connectionStatus", std::move(status)}});
 }
 
-std::string log_line(const char* level, const std::string& message) {
-  return line_of({{"type", "LOG"}, {"log", {{"level", level}, {"message", redacted(message)}}}});
+const char* level_name(log_level level) {
+  switch (level) {
+    case log_level::info:
+      return "INFO";
+    case log_level::warn:
+      return "WARN";
+    case log_level::error:
+      return "ERROR";
+  }
+  return "INFO";
+}
+
+std::string log_line(log_level level, const std::string& message) {
+  return line_of(
+    {{"type", "LOG"}, {"log", {{"level", level_name(level)}, {"message", redacted(message)}}}});
 }
 
 std::string stream_status_line(const std::string& stream, stream_status status,
@@ -114,12 +127,11 @@ std::string stream_state_line(const std::string& stream, std::uint64_t record_co
   return "{\"type\":\"STATE\",\"state\":" + stream_state_json(stream, record_count) + "}\n";
 }
 
-std::string error_trace_line(const std::string& message, const std::string& internal_message,
-                             config::failure_type failure, const std::string& stream) {
-  boost::json::object error{{"message", redacted(message)},
-                            {"failure_type", config::to_string(failure)}};
-  if (!internal_message.empty())
-    error["internal_message"] = redacted(internal_message);
+std::string error_trace_line(const failure_report& report, const std::string& stream) {
+  boost::json::object error{{"message", redacted(report.message)},
+                            {"failure_type", config::to_string(report.failure)}};
+  if (!report.internal_message.empty())
+    error["internal_message"] = redacted(report.internal_message);
   if (!stream.empty())
     error["stream_descriptor"] = descriptor(stream);
   return line_of({{"type", "TRACE"},

@@ -25,7 +25,14 @@ std::string record_line_suffix(std::int64_t emitted_at_ms);
 std::string spec_line(const boost::json::value& specification);
 std::string catalog_line(const boost::json::value& catalog);
 std::string connection_status_line(bool succeeded, const std::string& message);
-std::string log_line(const char* level, const std::string& message);
+
+/// Levels of AirbyteLogMessage that the connector uses.
+enum class log_level { info, warn, error };
+
+/// "INFO", "WARN", "ERROR".
+const char* level_name(log_level level);
+
+std::string log_line(log_level level, const std::string& message);
 
 /// Stream status values of AirbyteStreamStatusTraceMessage.
 enum class stream_status { started, running, complete, incomplete };
@@ -42,8 +49,16 @@ std::string stream_state_json(const std::string& stream, std::uint64_t record_co
 
 std::string stream_state_line(const std::string& stream, std::uint64_t record_count);
 
+/// Why a stream or the sync failed: what a TRACE ERROR carries.
+struct failure_report {
+  config::failure_type failure = config::failure_type::system_error;
+  /// For the user: what went wrong and what to do.
+  std::string message;
+  /// For the developer: the raw cause (curl's text, the server's answer).
+  std::string internal_message;
+};
+
 /// A TRACE ERROR line; `stream` empty when the error is not about one stream.
-std::string error_trace_line(const std::string& message, const std::string& internal_message,
-                             config::failure_type failure, const std::string& stream = {});
+std::string error_trace_line(const failure_report& report, const std::string& stream = {});
 
 } // namespace klarna::protocol

@@ -23,7 +23,7 @@ std::string state_text(const stream_figures& stream, double elapsed) {
   return "ETA " + clock_text(eta_seconds(stream, elapsed));
 }
 
-std::string budget_text(const progress_snapshot& snapshot) {
+std::string budget_text(const progress_figures& snapshot) {
   double rate = snapshot.elapsed_seconds > 0 ? snapshot.fetch.requests / snapshot.elapsed_seconds : 0;
   char text[200];
   std::snprintf(text, sizeof text,
@@ -48,7 +48,7 @@ std::string clock_text(double seconds) {
   return text;
 }
 
-std::vector<std::string> progress_lines(const progress_snapshot& snapshot) {
+std::vector<std::string> progress_lines(const progress_figures& snapshot) {
   std::vector<std::string> lines;
   for (const auto& stream : snapshot.streams) {
     double percent = stream.pages_known ? 100.0 * stream.pages_done / stream.pages_known : 0;
@@ -64,7 +64,7 @@ std::vector<std::string> progress_lines(const progress_snapshot& snapshot) {
   return lines;
 }
 
-std::string progress_line(const progress_snapshot& snapshot) {
+std::string progress_line(const progress_figures& snapshot) {
   std::string text = "[" + clock_text(snapshot.elapsed_seconds) + "]";
   for (const auto& stream : snapshot.streams)
     text += " " + stream.name + " " + std::to_string(stream.records) + " records "

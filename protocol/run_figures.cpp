@@ -6,13 +6,13 @@ namespace klarna::protocol {
 
 namespace {
 
-double mean_wait_ms(const budget_stats& budget) {
+double mean_wait_ms(const budget_figures& budget) {
   return budget.waited ? budget.wait_seconds * 1000 / budget.waited : 0.0;
 }
 
 } // namespace
 
-std::string describe_budget(const budget_stats& budget, const fetch_stats& fetch,
+std::string describe_budget(const budget_figures& budget, const fetch_figures& fetch,
                             std::uint64_t previous_grants, double interval_seconds) {
   double recent_rate =
     interval_seconds > 0 ? (budget.grants - previous_grants) / interval_seconds : 0.0;
@@ -41,7 +41,7 @@ std::string describe_progress(const std::vector<stream_figures>& streams) {
   return text;
 }
 
-std::string describe(const read_summary& summary) {
+std::string describe(const read_figures& summary) {
   std::string text = "read finished:";
   for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)
     text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";

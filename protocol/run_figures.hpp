@@ -11,8 +11,8 @@
 
 namespace klarna::protocol {
 
-/// The fetcher's figures (its answer to stats_atom).
-struct fetch_stats {
+/// The fetcher's figures (its answer to figures_atom).
+struct fetch_figures {
   std::uint64_t requests = 0;
   std::uint64_t throttled = 0;
   std::uint64_t retries = 0;
@@ -21,8 +21,8 @@ struct fetch_stats {
   double latency_ms = 0;
 };
 
-/// The rate governor's figures (its answer to stats_atom).
-struct budget_stats {
+/// The rate governor's figures (its answer to figures_atom).
+struct budget_figures {
   double budget_rate = 0;
   double current_rate = 0;
   std::uint64_t grants = 0;
@@ -47,10 +47,10 @@ struct stream_figures {
 };
 
 /// Where the whole read stands, sent to a progress observer every interval.
-struct progress_snapshot {
+struct progress_figures {
   std::vector<stream_figures> streams;
-  budget_stats budget;
-  fetch_stats fetch;
+  budget_figures budget;
+  fetch_figures fetch;
   double elapsed_seconds = 0;
 };
 
@@ -58,12 +58,12 @@ struct progress_snapshot {
 std::string describe_progress(const std::vector<stream_figures>& streams);
 
 /// Figures of a finished read.
-struct read_summary {
+struct read_figures {
   bool all_complete = false;
   std::vector<std::string> streams;
   std::vector<std::uint64_t> records;
-  fetch_stats fetch;
-  budget_stats budget;
+  fetch_figures fetch;
+  budget_figures budget;
   double elapsed_seconds = 0;
   bool output_ok = true;
   std::string output_error;
@@ -73,11 +73,11 @@ struct read_summary {
 
 /// One line on the budget since the previous report (`previous_grants` grants were
 /// given by then, `interval_seconds` ago) and the fetcher's state now.
-std::string describe_budget(const budget_stats& budget, const fetch_stats& fetch,
+std::string describe_budget(const budget_figures& budget, const fetch_figures& fetch,
                             std::uint64_t previous_grants, double interval_seconds);
 
 /// One line for people: records per stream, requests, 429s, retries, time, mean rate
 /// against the budget, waits.
-std::string describe(const read_summary& summary);
+std::string describe(const read_figures& summary);
 
 } // namespace klarna::protocol

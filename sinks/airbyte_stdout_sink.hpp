@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/sink_contract.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <cstdio>
@@ -10,6 +12,6 @@ namespace klarna::sinks {
 /// protocol lines on `out` (stdout for `read`). It runs detached, on its own thread,
 /// because writing to a pipe blocks when the reader is slow; records are
 /// acknowledged once written and flushed.
-caf::actor spawn_airbyte_stdout_sink(caf::actor_system& system, std::FILE* out);
+messages::sink_actor spawn_airbyte_stdout_sink(caf::actor_system& system, std::FILE* out);
 
 } // namespace klarna::sinks

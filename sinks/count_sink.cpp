@@ -2,9 +2,10 @@
 
 #include "config/input_error.hpp"
 #include "stores/record_lines.hpp"
-#include "messages/sink_contract.hpp"
 
-#include <caf/all.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -12,10 +13,9 @@
 
 namespace klarna::sinks {
 
-using namespace klarna::messages;
-using namespace klarna::stores;
-
 namespace {
+
+using namespace klarna::messages;
 
 struct stream_count {
   std::string name;
@@ -28,9 +28,9 @@ struct count_sink_state {
   std::vector<stream_count> streams; // in the order they were opened
 };
 
-using count_sink_actor = caf::stateful_actor<count_sink_state>;
+using count_sink = sink_actor::stateful_pointer<count_sink_state>;
 
-stream_count* find(count_sink_actor* self, const std::string& name) {
+stream_count* find(count_sink self, const std::string& name) {
   for (auto& stream : self->state.streams)
     if (stream.name == name)
       return &stream;
@@ -53,42 +53,42 @@ std::string write_counts(const count_sink_state& state) {
   return {};
 }
 
-caf::behavior count_sink(count_sink_actor* self, std::string path) {
+sink_actor::behavior_type count_sink_behavior(count_sink self, std::string path) {
   self->state.path = std::move(path);
   return {
-    [=](const sink_open_stream& open) { self->state.streams.push_back({open.stream}); },
+    [=](const sink_open_stream& open) {
+      self->state.streams.push_back({open.stream});
+      return sink_reply{};
+    },
     [=](const sink_write_records& batch) {
-      // A real sink makes the batch durable here, then acknowledges: the
-      // acknowledgement is the credit for one more page.
+      // A real sink makes the batch durable here, then replies: the reply is the
+      // credit for one more page.
       if (auto* stream = find(self, batch.stream))
-        for_each_record_data(batch.lines, [&](std::string_view) { ++stream->records; });
-      self->send(caf::actor_cast<caf::actor>(self->current_sender()),
-                 sink_written{batch.stream_index});
+        stores::for_each_record_data(batch.lines, [&](std::string_view) { ++stream->records; });
+      return sink_reply{};
     },
     [=](const sink_close_stream& close) {
       if (auto* stream = find(self, close.stream))
         stream->complete = close.complete;
+      return sink_reply{};
     },
-    [=](sink_finish) {
-      auto error = write_counts(self->state);
-      return sink_finished{error.empty(), error};
-    },
+    [=](sink_finish) { return sink_reply{write_counts(self->state)}; },
     // Statuses, checkpoints, logs and errors mean nothing to this sink.
-    [=](const sink_stream_status&) {},
-    [=](const sink_checkpoint&) {},
-    [=](const sink_log&) {},
-    [=](const sink_error&) {},
+    [=](const sink_stream_status&) { return sink_reply{}; },
+    [=](const sink_checkpoint&) { return sink_reply{}; },
+    [=](const log_entry&) { return sink_reply{}; },
+    [=](const stream_error&) { return sink_reply{}; },
   };
 }
 
 } // namespace
 
-caf::actor spawn_count_sink(caf::actor_system& system, const std::string& path) {
+sink_actor spawn_count_sink(caf::actor_system& system, const std::string& path) {
   // Fail before the sync starts if FILE cannot be written.
   std::ofstream probe(path + ".tmp");
   if (!probe)
     throw config::input_error("--sink count:" + path + ": cannot write " + path + ".tmp");
-  return system.spawn(count_sink, path);
+  return system.spawn(count_sink_behavior, path);
 }
 
 } // namespace klarna::sinks

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/sink_contract.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <string>
@@ -10,6 +12,6 @@ namespace klarna::sinks {
 /// each stream and, when the sync finishes, writes one line per stream to FILE:
 /// "<stream> <records> complete|incomplete". Small on purpose: it shows the whole
 /// contract (open, write and acknowledge, close, finish, failure) and nothing else.
-caf::actor spawn_count_sink(caf::actor_system& system, const std::string& path);
+messages::sink_actor spawn_count_sink(caf::actor_system& system, const std::string& path);
 
 } // namespace klarna::sinks

@@ -2,103 +2,102 @@
 
 #include "config/input_error.hpp"
 #include "protocol/airbyte_messages.hpp"
-#include "messages/sink_contract.hpp"
 #include "stores/postgres_store.hpp"
 #include "stores/sqlite_store.hpp"
 
-#include <boost/json/parse.hpp>
-
-#include <caf/all.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <map>
 #include <memory>
 
 namespace klarna::sinks {
 
-using namespace klarna::messages;
-using namespace klarna::stores;
-
 namespace {
+
+using namespace klarna::messages;
+using stores::table_store;
 
 struct database_sink_state {
   std::shared_ptr<table_store> store;
   std::map<std::string, std::string> checkpoints; // stream -> state to commit with it
-  std::string error;
+  std::string failure; // the first failure; nothing is written after it
 };
 
-using database_sink_actor = caf::stateful_actor<database_sink_state>;
+using database_sink = sink_actor::stateful_pointer<database_sink_state>;
 
-// Runs a store operation; the first failure is reported once and stops all writing.
+// Runs a store operation and answers with its outcome: the first failure is kept,
+// answers every later request and stops all writing.
 template <class Operation>
-void guarded(database_sink_actor* self, Operation&& operation) {
+sink_reply guarded(database_sink self, Operation&& operation) {
   auto& state = self->state;
-  if (!state.error.empty())
-    return;
+  if (!state.failure.empty())
+    return {state.failure};
   try {
     operation(*state.store);
   } catch (const std::exception& e) {
-    state.error = e.what();
-    self->send(caf::actor_cast<caf::actor>(self->current_sender()), sink_failed{state.error});
+    state.failure = e.what();
   }
+  return {state.failure};
 }
 
-caf::behavior database_sink(database_sink_actor* self, std::shared_ptr<table_store> store) {
+sink_actor::behavior_type database_sink_behavior(database_sink self,
+                                                 std::shared_ptr<table_store> store) {
   self->state.store = std::move(store);
   return {
     [=](const sink_open_stream& open) {
-      guarded(self, [&](table_store& db) {
-        db.open_stream(layout_for(open.stream, boost::json::parse(open.json_schema),
-                                  open.primary_key));
+      return guarded(self, [&](table_store& db) {
+        db.open_stream(stores::layout_for(open.stream, open.json_schema, open.primary_key));
       });
     },
     [=](const sink_write_records& batch) {
-      guarded(self, [&](table_store& db) { db.write_batch(batch.stream, batch.lines); });
-      self->send(caf::actor_cast<caf::actor>(self->current_sender()),
-                 sink_written{batch.stream_index});
+      return guarded(self, [&](table_store& db) { db.write_batch(batch.stream, batch.lines); });
     },
     [=](const sink_checkpoint& checkpoint) {
       self->state.checkpoints[checkpoint.stream] =
         protocol::stream_state_json(checkpoint.stream, checkpoint.record_count);
+      return sink_reply{self->state.failure};
     },
     [=](const sink_close_stream& close) {
       auto& checkpoints = self->state.checkpoints;
-      guarded(self, [&](table_store& db) {
+      return guarded(self, [&](table_store& db) {
         if (close.complete && checkpoints.count(close.stream))
           db.complete_stream(close.stream, checkpoints[close.stream]);
         else
           db.abandon_stream(close.stream);
       });
     },
-    [=](sink_finish) { return sink_finished{self->state.error.empty(), self->state.error}; },
-    [=](const sink_stream_status&) {},
-    [=](const sink_log&) {},
-    [=](const sink_error&) {},
+    [=](sink_finish) { return sink_reply{self->state.failure}; },
+    [=](const sink_stream_status&) { return sink_reply{self->state.failure}; },
+    [=](const log_entry&) { return sink_reply{self->state.failure}; },
+    [=](const stream_error&) { return sink_reply{self->state.failure}; },
   };
 }
 
 // Opens the store before the sync starts, so a database that cannot be used fails
 // before any request is made.
 template <class Store>
-caf::actor spawn_with(caf::actor_system& system, const std::string& target,
+sink_actor spawn_with(caf::actor_system& system, const std::string& target,
                       const std::string& uri_for_errors) {
   std::shared_ptr<table_store> store;
   try {
     store = std::make_shared<Store>(target);
-  } catch (const store_error& e) {
+  } catch (const stores::store_error& e) {
     throw config::input_error("--sink " + uri_for_errors + ": " + e.what());
   }
-  return system.spawn<caf::detached>(database_sink, std::move(store));
+  return system.spawn<caf::detached>(database_sink_behavior, std::move(store));
 }
 
 } // namespace
 
-caf::actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path) {
-  return spawn_with<sqlite_store>(system, path, "sqlite:" + path);
+sink_actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path) {
+  return spawn_with<stores::sqlite_store>(system, path, "sqlite:" + path);
 }
 
-caf::actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo) {
+sink_actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo) {
   // The connection string may hold a password: errors never repeat it.
-  return spawn_with<postgres_store>(system, conninfo, "postgres:...");
+  return spawn_with<stores::postgres_store>(system, conninfo, "postgres:...");
 }
 
 } // namespace klarna::sinks

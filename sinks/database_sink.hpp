@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/sink_contract.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <string>
@@ -7,11 +9,11 @@
 namespace klarna::sinks {
 
 /// Spawns the SQLite sink (`--sink sqlite:FILE`), the embedded default of `sync`.
-caf::actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path);
+messages::sink_actor spawn_sqlite_sink(caf::actor_system& system, const std::string& path);
 
 /// Spawns the PostgreSQL sink (`--sink postgres:CONNINFO`, a libpq connection string
 /// or URI).
-caf::actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo);
+messages::sink_actor spawn_postgres_sink(caf::actor_system& system, const std::string& conninfo);
 
 // Both are one actor over a table_store (stores/table_store.hpp): a table per stream
 // (stores/table_layout.hpp), each batch acknowledged once its transaction committed.

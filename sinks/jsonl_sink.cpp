@@ -3,9 +3,10 @@
 #include "config/input_error.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "stores/record_lines.hpp"
-#include "messages/sink_contract.hpp"
 
-#include <caf/all.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -16,11 +17,9 @@
 
 namespace klarna::sinks {
 
-using namespace klarna::messages;
-using namespace klarna::stores;
-
 namespace {
 
+using namespace klarna::messages;
 namespace fs = std::filesystem;
 
 struct file_closer {
@@ -32,25 +31,23 @@ struct jsonl_sink_state {
   fs::path directory;
   std::map<std::string, file_ptr> open_files;
   std::map<std::string, std::string> states; // stream -> state of its last completion
-  std::string write_error;
+  std::string failure; // the first failure; nothing is written after it
 };
 
-using jsonl_sink_actor = caf::stateful_actor<jsonl_sink_state>;
+using jsonl_sink = sink_actor::stateful_pointer<jsonl_sink_state>;
 
 fs::path part_path(const jsonl_sink_state& state, const std::string& stream) {
   return state.directory / (stream + ".jsonl.part");
 }
 
-// Records the first failure and tells the sender, once.
-void fail(jsonl_sink_actor* self, const std::string& what) {
-  if (!self->state.write_error.empty())
-    return;
-  self->state.write_error = what + ": " + std::strerror(errno);
-  self->send(caf::actor_cast<caf::actor>(self->current_sender()),
-             sink_failed{self->state.write_error});
+// Records the first failure (with errno's text) and answers with it.
+sink_reply fail(jsonl_sink self, const std::string& what) {
+  if (self->state.failure.empty())
+    self->state.failure = what + ": " + std::strerror(errno);
+  return {self->state.failure};
 }
 
-void write_states(jsonl_sink_actor* self) {
+sink_reply write_states(jsonl_sink self) {
   auto& state = self->state;
   std::string text = "[";
   for (const auto& [stream, json] : state.states)
@@ -63,77 +60,101 @@ void write_states(jsonl_sink_actor* self) {
     return fail(self, "cannot write " + temporary.string());
   out.reset();
   if (std::rename(temporary.c_str(), (state.directory / "state.json").c_str()) != 0)
-    fail(self, "cannot rename " + temporary.string());
+    return fail(self, "cannot rename " + temporary.string());
+  return {};
 }
 
-caf::behavior jsonl_sink(jsonl_sink_actor* self, fs::path directory) {
+sink_reply open_part(jsonl_sink self, const std::string& stream) {
+  auto path = part_path(self->state, stream);
+  file_ptr file(std::fopen(path.c_str(), "w"));
+  if (!file)
+    return fail(self, "cannot create " + path.string());
+  self->state.open_files[stream] = std::move(file);
+  return {};
+}
+
+sink_reply append_records(jsonl_sink self, const sink_write_records& batch) {
+  auto& state = self->state;
+  auto found = state.open_files.find(batch.stream);
+  if (found == state.open_files.end())
+    return fail(self, "no open file for stream " + batch.stream);
+  std::FILE* file = found->second.get();
+  bool ok = true;
+  stores::for_each_record_data(batch.lines, [&](std::string_view data) {
+    ok = ok && std::fwrite(data.data(), 1, data.size(), file) == data.size()
+         && std::fputc('\n', file) != EOF;
+  });
+  if (!ok || std::fflush(file) != 0)
+    return fail(self, "cannot write " + part_path(state, batch.stream).string());
+  return {};
+}
+
+// A complete stream's part file becomes DIR/<stream>.jsonl; an incomplete one's goes.
+sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
+  auto& state = self->state;
+  state.open_files.erase(close.stream); // closes the file
+  auto part = part_path(state, close.stream);
+  if (!close.complete) {
+    std::remove(part.c_str());
+    return {};
+  }
+  auto whole = state.directory / (close.stream + ".jsonl");
+  if (std::rename(part.c_str(), whole.c_str()) != 0)
+    return fail(self, "cannot rename " + part.string());
+  return write_states(self);
+}
+
+// Streams never closed (the sync stopped early, or failed) leave no part file.
+void remove_open_parts(jsonl_sink_state& state) {
+  for (auto& [stream, file] : state.open_files) {
+    file.reset();
+    std::remove(part_path(state, stream).c_str());
+  }
+  state.open_files.clear();
+}
+
+sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path directory) {
   self->state.directory = std::move(directory);
+  // After a failure every request is answered with it and nothing is written.
+  auto unless_failed = [self](auto&& operation) -> sink_reply {
+    if (!self->state.failure.empty())
+      return {self->state.failure};
+    return operation();
+  };
   return {
     [=](const sink_open_stream& open) {
-      auto path = part_path(self->state, open.stream);
-      file_ptr file(std::fopen(path.c_str(), "w"));
-      if (!file)
-        return fail(self, "cannot create " + path.string());
-      self->state.open_files[open.stream] = std::move(file);
+      return unless_failed([&] { return open_part(self, open.stream); });
     },
     [=](const sink_write_records& batch) {
-      auto& state = self->state;
-      auto found = state.open_files.find(batch.stream);
-      if (state.write_error.empty() && found != state.open_files.end()) {
-        std::FILE* file = found->second.get();
-        bool ok = true;
-        for_each_record_data(batch.lines, [&](std::string_view data) {
-          ok = ok && std::fwrite(data.data(), 1, data.size(), file) == data.size()
-               && std::fputc('\n', file) != EOF;
-        });
-        if (!ok || std::fflush(file) != 0)
-          return fail(self, "cannot write " + part_path(state, batch.stream).string());
-      }
-      self->send(caf::actor_cast<caf::actor>(self->current_sender()),
-                 sink_written{batch.stream_index});
+      return unless_failed([&] { return append_records(self, batch); });
     },
     [=](const sink_checkpoint& checkpoint) {
       self->state.states[checkpoint.stream] =
         protocol::stream_state_json(checkpoint.stream, checkpoint.record_count);
+      return sink_reply{self->state.failure};
     },
     [=](const sink_close_stream& close) {
-      auto& state = self->state;
-      state.open_files.erase(close.stream); // closes the file
-      auto part = part_path(state, close.stream);
-      if (!close.complete || !state.write_error.empty()) {
-        std::remove(part.c_str());
-        return;
-      }
-      auto whole = state.directory / (close.stream + ".jsonl");
-      if (std::rename(part.c_str(), whole.c_str()) != 0)
-        return fail(self, "cannot rename " + part.string());
-      write_states(self);
+      return unless_failed([&] { return close_part(self, close); });
     },
     [=](sink_finish) {
-      // Streams never closed (the sync stopped early) leave no part file behind.
-      auto& state = self->state;
-      for (auto& [stream, file] : state.open_files) {
-        file.reset();
-        std::remove(part_path(state, stream).c_str());
-      }
-      state.open_files.clear();
-      return sink_finished{state.write_error.empty(), state.write_error};
+      remove_open_parts(self->state);
+      return sink_reply{self->state.failure};
     },
-    [=](const sink_stream_status&) {},
-    [=](const sink_log&) {},
-    [=](const sink_error&) {},
+    [=](const sink_stream_status&) { return sink_reply{self->state.failure}; },
+    [=](const log_entry&) { return sink_reply{self->state.failure}; },
+    [=](const stream_error&) { return sink_reply{self->state.failure}; },
   };
 }
 
 } // namespace
 
-caf::actor spawn_jsonl_sink(caf::actor_system& system, const std::string& directory) {
+sink_actor spawn_jsonl_sink(caf::actor_system& system, const std::string& directory) {
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec || !fs::is_directory(directory))
     throw config::input_error("--sink jsonl:" + directory + ": cannot create directory '"
                               + directory + "'" + (ec ? " (" + ec.message() + ")" : ""));
-  return system.spawn<caf::detached>(jsonl_sink, fs::path(directory));
+  return system.spawn<caf::detached>(jsonl_sink_behavior, fs::path(directory));
 }
 
 } // namespace klarna::sinks

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/sink_contract.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <string>
@@ -12,6 +14,6 @@ namespace klarna::sinks {
 /// incomplete stream's part file is removed, so a .jsonl file is always a whole
 /// stream). DIR/state.json holds the Airbyte state of the completed streams. DIR is
 /// created if needed. Runs detached: file writes block.
-caf::actor spawn_jsonl_sink(caf::actor_system& system, const std::string& directory);
+messages::sink_actor spawn_jsonl_sink(caf::actor_system& system, const std::string& directory);
 
 } // namespace klarna::sinks

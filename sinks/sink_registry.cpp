@@ -6,7 +6,7 @@
 #include "sinks/database_sink.hpp"
 #include "sinks/jsonl_sink.hpp"
 
-#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
 
 #include <cstdio>
 
@@ -15,7 +15,7 @@ namespace klarna::sinks {
 
 namespace {
 
-caf::actor make_airbyte_sink(caf::actor_system& system, const std::string& target) {
+messages::sink_actor make_airbyte_sink(caf::actor_system& system, const std::string& target) {
   if (!target.empty())
     throw config::input_error("--sink airbyte: takes no target (it writes to stdout), got 'airbyte:"
                               + target + "'");
@@ -46,7 +46,7 @@ std::string sink_usages() {
   return text;
 }
 
-caf::actor spawn_sink(caf::actor_system& system, const std::string& uri) {
+messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& uri) {
   auto colon = uri.find(':');
   auto scheme = uri.substr(0, colon);
   for (const auto& kind : sink_kinds()) {

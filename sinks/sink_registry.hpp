@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/sink_contract.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <string>
@@ -11,7 +13,7 @@ namespace klarna::sinks {
 /// file, a connection string). Opens what it needs before returning, so that a
 /// target that cannot be used fails before any request is made: it throws
 /// config::input_error naming the target and what is wrong.
-using sink_factory = caf::actor (*)(caf::actor_system& system, const std::string& target);
+using sink_factory = messages::sink_actor (*)(caf::actor_system& system, const std::string& target);
 
 /// One kind of sink that --sink can name.
 struct sink_kind {
@@ -27,7 +29,7 @@ const std::vector<sink_kind>& sink_kinds();
 
 /// Spawns the sink that `uri` names ("sqlite:klarna.db", "airbyte:"). Throws
 /// config::input_error for an unknown scheme, a missing target or an unusable one.
-caf::actor spawn_sink(caf::actor_system& system, const std::string& uri);
+messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& uri);
 
 /// "airbyte:, jsonl:DIR, sqlite:FILE, ..." for help texts.
 std::string sink_usages();

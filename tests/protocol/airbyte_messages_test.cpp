@@ -49,8 +49,8 @@ TEST_CASE("stream status lines carry the status and an optional rate-limit reaso
 
 TEST_CASE("error traces carry the failure type and the stream", "[messages]") {
   klarna::config::register_credentials("user", "not-in-these-texts");
-  auto message = parse_line(error_trace_line("bad password", "HTTP 401",
-                                             klarna::config::failure_type::config_error, "payouts"));
+  auto message = parse_line(error_trace_line(
+    {klarna::config::failure_type::config_error, "bad password", "HTTP 401"}, "payouts"));
   auto& error = message["trace"].at("error");
   CHECK(error.at("failure_type") == "config_error");
   CHECK(error.at("message") == "bad password");
@@ -63,7 +63,7 @@ TEST_CASE("connection status and log lines", "[messages]") {
   CHECK(ok["connectionStatus"].at("status") == "SUCCEEDED");
   auto failed = parse_line(connection_status_line(false, "line one\nline two"));
   CHECK(failed["connectionStatus"].at("message") == "line one\nline two");
-  auto log = parse_line(log_line("WARN", "careful"));
+  auto log = parse_line(log_line(log_level::warn, "careful"));
   CHECK(log["log"].at("level") == "WARN");
 }
 
@@ -72,16 +72,17 @@ TEST_CASE("no form of the password survives into a line, and the line stays vali
   // Short, and made of what JSON escapes.
   klarna::config::register_credentials("user", R"(y"\)");
   for (const auto& line :
-       {error_trace_line(R"(server said y"\ twice: y"\)", R"(echo y\"\\)",
-                         klarna::config::failure_type::system_error, "payouts"),
-        log_line("WARN", R"(y"\)"), connection_status_line(false, R"(y"\)")}) {
+       {error_trace_line({klarna::config::failure_type::system_error,
+                          R"(server said y"\ twice: y"\)", R"(echo y\"\\)"},
+                         "payouts"),
+        log_line(log_level::warn, R"(y"\)"), connection_status_line(false, R"(y"\)")}) {
     INFO(line);
     CHECK(line.find(R"(y\"\\)") == std::string::npos); // as JSON-escaped
     auto message = parse_line(line);
     CHECK(message.contains("type"));
   }
-  auto message = parse_line(error_trace_line(R"(server said y"\ twice)", "",
-                                             klarna::config::failure_type::system_error));
+  auto message = parse_line(error_trace_line(
+    {klarna::config::failure_type::system_error, R"(server said y"\ twice)", ""}));
   CHECK(message["trace"].at("error").at("message") == "server said **** twice");
   klarna::config::register_credentials("user", "not-in-these-texts");
 }

@@ -12,7 +12,7 @@ TEST_CASE("clock texts", "[progress]") {
 }
 
 TEST_CASE("the live display has a line per stream with its ETA and one for the budget", "[progress]") {
-  progress_snapshot snapshot;
+  progress_figures snapshot;
   snapshot.elapsed_seconds = 10;
   snapshot.streams = {{"payouts", 400, 1, 1, true, true},
                       {"transactions", 50000, 100, 400, false, false}};

@@ -5,7 +5,7 @@
 using namespace klarna::protocol;
 
 TEST_CASE("the budget log gives the recent rate against the budget and the fetcher's state") {
-  budget_stats budget;
+  budget_figures budget;
   budget.budget_rate = 200;
   budget.current_rate = 195.5;
   budget.grants = 2000;
@@ -13,7 +13,7 @@ TEST_CASE("the budget log gives the recent rate against the budget and the fetch
   budget.wait_seconds = 0.2;
   budget.throttled_reports = 1;
   budget.waiting = 3;
-  fetch_stats fetch;
+  fetch_figures fetch;
   fetch.throttled = 2;
   fetch.retries = 1;
   fetch.in_flight = 11;
@@ -26,7 +26,7 @@ TEST_CASE("the budget log gives the recent rate against the budget and the fetch
 }
 
 TEST_CASE("the summary names every stream's records and the budget figures") {
-  read_summary summary;
+  read_figures summary;
   summary.streams = {"payouts", "transactions"};
   summary.records = {202, 101000};
   summary.fetch.requests = 410;

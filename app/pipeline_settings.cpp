@@ -1,0 +1,46 @@
+#include "app/pipeline_settings.hpp"
+
+#include "config/connector_config.hpp"
+
+namespace klarna::app {
+
+namespace {
+
+std::chrono::milliseconds milliseconds_of(double seconds) {
+  return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
+
+} // namespace
+
+logic::rate_window::settings budget_settings_for(const config::connector_config& config) {
+  logic::rate_window::settings budget;
+  budget.requests_per_second = config.requests_per_second;
+  budget.window = milliseconds_of(config.rate_window_seconds);
+  return budget;
+}
+
+actors::fetch_settings fetch_settings_for(const config::connector_config& config) {
+  actors::fetch_settings fetch;
+  fetch.http = http::http_settings_for(config);
+  fetch.requests_per_second = config.requests_per_second;
+  fetch.retry.max_attempts = config.max_attempts;
+  fetch.retry.page_deadline = milliseconds_of(config.page_deadline_seconds);
+  fetch.retry.max_retry_wait = milliseconds_of(config.max_retry_wait_seconds);
+  return fetch;
+}
+
+actors::planner_settings planner_settings_for(const config::connector_config& config,
+                                              std::size_t index,
+                                              const protocol::stream_definition* stream,
+                                              std::uint64_t credits) {
+  actors::planner_settings settings;
+  settings.stream_index = index;
+  settings.definition = stream;
+  settings.api_base_url = config.api_base_url;
+  settings.page_size = config.page_size;
+  settings.start_date = config.start_date;
+  settings.credits = credits;
+  return settings;
+}
+
+} // namespace klarna::app

@@ -1,0 +1,28 @@
+#pragma once
+
+// The settings each actor gets, from the validated config (the config's fields are
+// declared in config/config_fields.cpp; nothing here repeats their defaults).
+
+#include "actors/fetcher.hpp"
+#include "actors/stream_planner.hpp"
+#include "logic/rate_window.hpp"
+
+namespace klarna::config {
+struct connector_config;
+}
+
+namespace klarna::app {
+
+/// The governor's budget: requests_per_second over rate_window_seconds.
+logic::rate_window::settings budget_settings_for(const config::connector_config& config);
+
+/// The fetcher's connection, retry and in-flight settings.
+actors::fetch_settings fetch_settings_for(const config::connector_config& config);
+
+/// The planner of stream `index`, holding `credits` pages at most unwritten.
+actors::planner_settings planner_settings_for(const config::connector_config& config,
+                                              std::size_t index,
+                                              const protocol::stream_definition* stream,
+                                              std::uint64_t credits);
+
+} // namespace klarna::app
