@@ -1,6 +1,7 @@
 #include "http/http_client.hpp"
 
 #include "config/connector_config.hpp"
+#include "http/curl_handles.hpp"
 
 #include <curl/curl.h>
 
@@ -22,8 +23,9 @@ namespace {
 
 // libcurl must be initialised once per process before any thread uses it.
 void ensure_curl_global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  static const CURLcode result = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (result != CURLE_OK)
+    throw std::runtime_error(std::string("libcurl cannot start: ") + curl_easy_strerror(result));
 }
 
 struct transfer {
@@ -31,7 +33,7 @@ struct transfer {
   http_response response;
   char error_text[CURL_ERROR_SIZE] = {0};
   std::chrono::steady_clock::time_point started;
-  CURL* easy = nullptr;
+  easy_handle easy;
   std::size_t max_body_bytes = 0;
   bool body_too_large = false;
 };
@@ -49,7 +51,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   }
   if (body.empty()) {
     curl_off_t length = -1;
-    if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK
+    if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK
         && length > 0)
       body.reserve(static_cast<std::size_t>(std::min(length, max_body_reserve)));
   }
@@ -114,24 +116,27 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 struct http_client::impl {
   http_settings settings;
   completion_handler on_complete;
-  CURLM* multi = nullptr;
+  // Destroyed in reverse: easy handles (removed from the multi handle by run()),
+  // then the multi handle, then the share they all used.
   /// TLS sessions and DNS answers shared by every handle (used by the I/O thread only).
-  CURLSH* share = nullptr;
+  share_handle share;
+  multi_handle multi;
   std::mutex mutex;
   std::vector<http_request> submitted; // guarded by mutex
   std::atomic<bool> stopping{false};
   std::unordered_map<CURL*, std::unique_ptr<transfer>> active; // I/O thread only
   /// Finished easy handles, kept with their settings for the next requests.
-  std::vector<CURL*> idle;
+  std::vector<easy_handle> idle;
   std::thread io_thread;
 
   // A handle with every setting that does not change between requests; nullptr
   // when libcurl cannot make one (the request then fails like a transport error).
-  CURL* new_easy() {
-    CURL* easy = curl_easy_init();
+  easy_handle new_easy() {
+    easy_handle handle(curl_easy_init());
+    CURL* easy = handle.get();
     if (easy == nullptr)
-      return nullptr;
-    curl_easy_setopt(easy, CURLOPT_SHARE, share);
+      return handle;
+    curl_easy_setopt(easy, CURLOPT_SHARE, share.get());
     curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(easy, CURLOPT_USERNAME, settings.username.c_str());
     curl_easy_setopt(easy, CURLOPT_PASSWORD, settings.password.c_str());
@@ -164,7 +169,14 @@ struct http_client::impl {
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, settings.low_speed_time_s);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    return easy;
+    return handle;
+  }
+
+  // A request that never reached the network.
+  void fail_locally(transfer& t, CURLcode code, const char* why) {
+    t.response.transport_code = code;
+    t.response.transport_error = why;
+    on_complete(std::move(t.response));
   }
 
   void start(http_request request) {
@@ -173,22 +185,21 @@ struct http_client::impl {
     t->response.id = t->request.id;
     t->started = std::chrono::steady_clock::now();
     t->max_body_bytes = settings.max_body_bytes;
-    CURL* easy = nullptr;
     if (!idle.empty()) {
-      easy = idle.back();
+      t->easy = std::move(idle.back());
       idle.pop_back();
-    } else if ((easy = new_easy()) == nullptr) {
-      t->response.transport_code = CURLE_OUT_OF_MEMORY;
-      t->response.transport_error = "libcurl could not create a transfer handle";
-      on_complete(std::move(t->response));
-      return;
+    } else {
+      t->easy = new_easy();
     }
-    t->easy = easy;
+    CURL* easy = t->easy.get();
+    if (easy == nullptr)
+      return fail_locally(*t, CURLE_OUT_OF_MEMORY, "libcurl could not create a transfer handle");
     curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error_text);
-    curl_multi_add_handle(multi, easy);
+    if (auto added = curl_multi_add_handle(multi.get(), easy); added != CURLM_OK)
+      return fail_locally(*t, CURLE_FAILED_INIT, curl_multi_strerror(added));
     active.emplace(easy, std::move(t));
   }
 
@@ -204,7 +215,7 @@ struct http_client::impl {
 
   void finish_done() {
     int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+    while (CURLMsg* message = curl_multi_info_read(multi.get(), &left)) {
       if (message->msg != CURLMSG_DONE)
         continue;
       CURL* easy = message->easy_handle;
@@ -226,8 +237,8 @@ struct http_client::impl {
       response.elapsed_seconds = std::chrono::duration<double>(
                                    std::chrono::steady_clock::now() - t.started)
                                    .count();
-      curl_multi_remove_handle(multi, easy);
-      idle.push_back(easy);
+      curl_multi_remove_handle(multi.get(), easy);
+      idle.push_back(std::move(t.easy));
       on_complete(std::move(response));
     }
   }
@@ -236,17 +247,15 @@ struct http_client::impl {
     while (!stopping.load()) {
       start_submitted();
       int running = 0;
-      curl_multi_perform(multi, &running);
+      curl_multi_perform(multi.get(), &running);
       finish_done();
-      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+      curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
     }
-    for (auto& [easy, t] : active) {
-      curl_multi_remove_handle(multi, easy);
-      curl_easy_cleanup(easy);
-    }
+    // Transfers still running are abandoned; their handles leave the multi handle
+    // before anything is cleaned up.
+    for (auto& [easy, t] : active)
+      curl_multi_remove_handle(multi.get(), easy);
     active.clear();
-    for (CURL* easy : idle)
-      curl_easy_cleanup(easy);
     idle.clear();
   }
 };
@@ -256,31 +265,28 @@ http_client::http_client(http_settings settings, completion_handler on_complete)
   ensure_curl_global_init();
   impl_->settings = std::move(settings);
   impl_->on_complete = std::move(on_complete);
-  impl_->share = curl_share_init();
-  impl_->multi = curl_multi_init();
-  if (impl_->share == nullptr || impl_->multi == nullptr) {
-    curl_share_cleanup(impl_->share);
-    curl_multi_cleanup(impl_->multi);
+  impl_->share.reset(curl_share_init());
+  impl_->multi.reset(curl_multi_init());
+  if (impl_->share == nullptr || impl_->multi == nullptr)
     throw std::runtime_error("libcurl: cannot create its handles (out of memory?)");
-  }
   // Every handle is used by the I/O thread alone, so the share needs no locks.
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  CURLSH* share = impl_->share.get();
+  CURLM* multi = impl_->multi.get();
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   long connections = impl_->settings.max_connections;
-  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, connections);
+  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, connections);
   // Keep every connection opened, idle or not, for the next request: without this
   // the cache follows the number of handles in use and closes what it cannot hold.
-  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, connections);
-  curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, connections);
+  curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   impl_->io_thread = std::thread([this] { impl_->run(); });
 }
 
 http_client::~http_client() {
   impl_->stopping = true;
-  curl_multi_wakeup(impl_->multi);
+  curl_multi_wakeup(impl_->multi.get());
   impl_->io_thread.join();
-  curl_multi_cleanup(impl_->multi);
-  curl_share_cleanup(impl_->share);
 }
 
 void http_client::submit(http_request request) {
@@ -288,7 +294,7 @@ void http_client::submit(http_request request) {
     std::lock_guard<std::mutex> guard(impl_->mutex);
     impl_->submitted.push_back(std::move(request));
   }
-  curl_multi_wakeup(impl_->multi);
+  curl_multi_wakeup(impl_->multi.get());
 }
 
 namespace {

@@ -21,6 +21,8 @@ struct openssl_deleter {
 using key_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY, EVP_PKEY_free>>;
 using cert_ptr = std::unique_ptr<X509, openssl_deleter<X509, X509_free>>;
 using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO, BIO_free_all>>;
+using extension_ptr =
+  std::unique_ptr<X509_EXTENSION, openssl_deleter<X509_EXTENSION, X509_EXTENSION_free>>;
 
 void check(bool ok, const char* what) {
   if (!ok)
@@ -37,10 +39,9 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_CTX context;
   X509V3_set_ctx_nodb(&context);
   X509V3_set_ctx(&context, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value);
+  extension_ptr extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value));
   check(extension != nullptr, "bad extension");
-  X509_add_ext(cert, extension, -1);
-  X509_EXTENSION_free(extension);
+  check(X509_add_ext(cert, extension.get(), -1) == 1, "cannot add an extension");
 }
 
 // An unsigned certificate for `subject_key` named `common_name`, issued by `issuer`

@@ -62,34 +62,28 @@ void append_copy_value(std::string& out, const boost::json::value* value) {
 
 } // namespace
 
-postgres_store::postgres_store(const std::string& conninfo) {
-  // A constructor that throws runs no destructor: close the connection on the way out.
-  connection_ = PQconnectdb(conninfo.c_str());
-  try {
-    if (PQstatus(connection_) != CONNECTION_OK)
-      fail("cannot connect");
-    execute("SET client_min_messages = warning");
-    execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state JSON NOT "
-            "NULL, completed_at TIMESTAMPTZ NOT NULL)");
-  } catch (...) {
-    PQfinish(connection_);
-    throw;
-  }
+void pg_connection_closer::operator()(pg_conn* connection) const { PQfinish(connection); }
+
+postgres_store::postgres_store(const std::string& conninfo)
+  : connection_(PQconnectdb(conninfo.c_str())) {
+  if (PQstatus(connection_.get()) != CONNECTION_OK) // also CONNECTION_BAD for a null handle
+    fail("cannot connect");
+  execute("SET client_min_messages = warning");
+  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state JSON NOT "
+          "NULL, completed_at TIMESTAMPTZ NOT NULL)");
 }
 
-postgres_store::~postgres_store() { PQfinish(connection_); }
-
 void postgres_store::fail(const std::string& what) {
-  std::string reason = connection_ != nullptr ? PQerrorMessage(connection_) : "out of memory";
+  std::string reason = connection_ != nullptr ? PQerrorMessage(connection_.get()) : "out of memory";
   while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
     reason.pop_back();
   throw store_error("PostgreSQL: " + what + ": " + reason);
 }
 
-void postgres_store::rollback() noexcept { PQclear(PQexec(connection_, "ROLLBACK")); }
+void postgres_store::rollback() noexcept { PQclear(PQexec(connection_.get(), "ROLLBACK")); }
 
 void postgres_store::execute(const std::string& sql) {
-  result_ptr result(PQexec(connection_, sql.c_str()));
+  result_ptr result(PQexec(connection_.get(), sql.c_str()));
   auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     fail("'" + sql.substr(0, 80) + "' failed");
@@ -122,18 +116,18 @@ void postgres_store::write_batch(const std::string& stream, std::string_view lin
     rows += '\n';
   });
   in_transaction([&] {
-    result_ptr started(PQexec(connection_, ("COPY " + staging_table(stream) + " ("
+    result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
                                             + column_list(layout) + ") FROM STDIN")
                                              .c_str()));
     if (PQresultStatus(started.get()) != PGRES_COPY_IN)
       fail("cannot start COPY into the staging table of " + stream);
-    if (PQputCopyData(connection_, rows.data(), static_cast<int>(rows.size())) != 1
-        || PQputCopyEnd(connection_, nullptr) != 1)
+    if (PQputCopyData(connection_.get(), rows.data(), static_cast<int>(rows.size())) != 1
+        || PQputCopyEnd(connection_.get(), nullptr) != 1)
       fail("COPY into the staging table of " + stream + " failed");
-    result_ptr copied(PQgetResult(connection_));
+    result_ptr copied(PQgetResult(connection_.get()));
     if (PQresultStatus(copied.get()) != PGRES_COMMAND_OK)
       fail("COPY into the staging table of " + stream + " failed");
-    while (result_ptr(PQgetResult(connection_)))
+    while (result_ptr(PQgetResult(connection_.get())))
       ;
   });
 }
@@ -145,7 +139,7 @@ void postgres_store::complete_stream(const std::string& stream, const std::strin
       execute(sql);
     const char* values[] = {stream.c_str(), state_json.c_str()};
     result_ptr saved(PQexecParams(
-      connection_,
+      connection_.get(),
       "INSERT INTO _klarna_state (stream, state, completed_at) VALUES ($1, $2, now()) "
       "ON CONFLICT (stream) DO UPDATE SET state = excluded.state, completed_at = now()",
       2, nullptr, values, nullptr, nullptr, 0));

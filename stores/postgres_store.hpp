@@ -6,9 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
 struct pg_conn;
 
 namespace klarna::stores {
+
+/// Closes a libpq connection (PQfinish).
+struct pg_connection_closer {
+  void operator()(pg_conn* connection) const;
+};
 
 /// The PostgreSQL database of `--sink postgres:CONNINFO` (libpq). Batches go into the
 /// staging table with COPY; table_store says how the rest is written. Tables get a
@@ -19,10 +26,6 @@ public:
   /// Connects with a libpq connection string or URI. Throws store_error (whose
   /// text never repeats the connection string: it may hold a password).
   explicit postgres_store(const std::string& conninfo);
-  ~postgres_store() override;
-
-  postgres_store(const postgres_store&) = delete;
-  postgres_store& operator=(const postgres_store&) = delete;
 
   void open_stream(const table_layout& layout) override;
   void write_batch(const std::string& stream, std::string_view lines) override;
@@ -36,7 +39,7 @@ protected:
 private:
   [[noreturn]] void fail(const std::string& what);
 
-  pg_conn* connection_ = nullptr;
+  std::unique_ptr<pg_conn, pg_connection_closer> connection_;
   std::map<std::string, table_layout> layouts_;
 };
 

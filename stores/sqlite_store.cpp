@@ -53,36 +53,33 @@ void bind_value(sqlite3_stmt* statement, int index, const boost::json::value* va
 
 } // namespace
 
+void sqlite_closer::operator()(sqlite3* db) const { sqlite3_close(db); }
+
 sqlite_store::sqlite_store(const std::string& path) : path_(path) {
-  // A constructor that throws runs no destructor: close the handle on the way out.
-  try {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
-        != SQLITE_OK)
-      fail("cannot open the database");
-    sqlite3_busy_timeout(db_, 60'000); // another writer (a report, a backup) may hold the lock a while
-    execute("PRAGMA journal_mode=WAL");
-    execute("PRAGMA synchronous=NORMAL");
-    execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
-            "NULL, completed_at TEXT NOT NULL)");
-  } catch (...) {
-    sqlite3_close(db_);
-    throw;
-  }
+  sqlite3* opened = nullptr;
+  int result =
+    sqlite3_open_v2(path.c_str(), &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  db_.reset(opened); // SQLite may hand out a handle even when opening fails: closed either way
+  if (result != SQLITE_OK)
+    fail("cannot open the database");
+  sqlite3_busy_timeout(db_.get(), 60'000); // another writer (a report, a backup) may hold the lock a while
+  execute("PRAGMA journal_mode=WAL");
+  execute("PRAGMA synchronous=NORMAL");
+  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
+          "NULL, completed_at TEXT NOT NULL)");
 }
 
-sqlite_store::~sqlite_store() { sqlite3_close(db_); }
-
 void sqlite_store::fail(const std::string& what) {
-  std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+  std::string reason = db_ != nullptr ? sqlite3_errmsg(db_.get()) : "out of memory";
   throw store_error("SQLite database '" + path_ + "': " + what + ": " + reason);
 }
 
 void sqlite_store::rollback() noexcept {
-  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void sqlite_store::execute(const std::string& sql) {
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+  if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     fail("'" + sql.substr(0, 80) + "' failed");
 }
 
@@ -109,7 +106,7 @@ void sqlite_store::write_batch(const std::string& stream, std::string_view lines
   auto sql = "INSERT INTO " + staging_table(stream) + " (" + column_list(layout) + ") VALUES ("
              + placeholders + ")";
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     fail("cannot prepare the insert into " + stream);
   statement_ptr insert(raw);
   in_transaction([&] {
@@ -134,7 +131,7 @@ void sqlite_store::complete_stream(const std::string& stream, const std::string&
     for (const auto& sql : statements_completing(layout, "rowid"))
       execute(sql);
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_,
+    if (sqlite3_prepare_v2(db_.get(),
                            "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
                            "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                            -1, &raw, nullptr)

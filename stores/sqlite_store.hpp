@@ -6,9 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
 struct sqlite3;
 
 namespace klarna::stores {
+
+/// Closes an SQLite connection (sqlite3_close).
+struct sqlite_closer {
+  void operator()(sqlite3* db) const;
+};
 
 /// The SQLite database of `--sink sqlite:FILE` (WAL mode; table_store says how it
 /// is written).
@@ -16,10 +23,6 @@ class sqlite_store : public table_store {
 public:
   /// Opens or creates the database. Throws store_error.
   explicit sqlite_store(const std::string& path);
-  ~sqlite_store();
-
-  sqlite_store(const sqlite_store&) = delete;
-  sqlite_store& operator=(const sqlite_store&) = delete;
 
   void open_stream(const table_layout& layout) override;
   void write_batch(const std::string& stream, std::string_view lines) override;
@@ -34,7 +37,7 @@ private:
   [[noreturn]] void fail(const std::string& what);
 
   std::string path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite3, sqlite_closer> db_;
   std::map<std::string, table_layout> layouts_;
 };
 

@@ -1,0 +1,26 @@
+#pragma once
+
+// libcurl's handles as unique owners: each is cleaned up exactly once, by the
+// function libcurl asks for, in the reverse order of its owner's members.
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace klarna::http {
+
+struct easy_cleanup {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct multi_cleanup {
+  void operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
+};
+struct share_cleanup {
+  void operator()(CURLSH* handle) const { curl_share_cleanup(handle); }
+};
+
+using easy_handle = std::unique_ptr<CURL, easy_cleanup>;
+using multi_handle = std::unique_ptr<CURLM, multi_cleanup>;
+using share_handle = std::unique_ptr<CURLSH, share_cleanup>;
+
+} // namespace klarna::http
