@@ -1,0 +1,93 @@
+#pragma once
+
+// Actor tests on CAF 0.17's test coordinator: one thread, messages delivered only
+// when the test runs the scheduler, timeouts only when it triggers them, so every
+// run of a test sees the same interleaving.
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/message.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace klarna::testing {
+
+class deterministic_system {
+public:
+  deterministic_system() : system_(configure(config_)),
+      scheduler_(dynamic_cast<caf::scheduler::test_coordinator&>(system_.scheduler())) {
+    // Actors of a test live until the system goes; nothing else would stop them on a
+    // scheduler that only runs when the test says so.
+    system_.await_actors_before_shutdown(false);
+  }
+
+  // Stops the actors under test first: CAF's test coordinator runs every pending
+  // timeout at shutdown, and an actor with a periodic timer would never let it end.
+  ~deterministic_system() {
+    for (const auto& actor : stopped_at_end_)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  caf::actor_system& system() { return system_; }
+
+  /// `actor`, to be stopped when the test ends.
+  template <class Handle>
+  Handle stop_at_end(Handle actor) {
+    stopped_at_end_.push_back(caf::actor_cast<caf::actor>(actor));
+    return actor;
+  }
+
+  /// Delivers every message until no actor has one left (timeouts do not fire).
+  void run() {
+    while (scheduler_.try_run_once()) {
+    }
+  }
+
+private:
+  static caf::actor_system_config& configure(caf::actor_system_config& config) {
+    config.set("scheduler.policy", caf::atom("testing"));
+    config.set("logger.file-verbosity", caf::atom("quiet"));
+    return config;
+  }
+
+  caf::actor_system_config config_;
+  caf::actor_system system_;
+  caf::scheduler::test_coordinator& scheduler_;
+  std::vector<caf::actor> stopped_at_end_;
+};
+
+/// Everything an actor sent to a recorder, in arrival order.
+struct recording {
+  std::vector<caf::message> messages;
+
+  /// The messages that hold exactly one T, in order.
+  template <class T>
+  std::vector<T> all() const {
+    std::vector<T> found;
+    for (const auto& message : messages)
+      if (message.match_elements<T>())
+        found.push_back(message.get_as<T>(0));
+    return found;
+  }
+
+  template <class T>
+  std::size_t count() const {
+    return all<T>().size();
+  }
+};
+
+/// An actor that keeps every message it gets in `log` and answers none.
+caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<recording> log);
+
+inline caf::actor spawn_recorder(caf::actor_system& system, std::shared_ptr<recording> log) {
+  return system.spawn(record_messages, std::move(log));
+}
+
+} // namespace klarna::testing

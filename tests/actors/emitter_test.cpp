@@ -1,0 +1,177 @@
+#include "actors/emitter.hpp"
+
+#include "actors/deterministic_system.hpp"
+#include "actors/fake_sink.hpp"
+#include "messages/pipeline_messages.hpp"
+#include "protocol/stream_catalog.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <numeric>
+#include <random>
+
+using namespace klarna;
+using namespace klarna::messages;
+using klarna::testing::deterministic_system;
+using klarna::testing::recording;
+using klarna::testing::sink_requests;
+
+namespace {
+
+// An emitter for payouts (stream 0) and transactions (stream 1), with recorders in
+// place of the planners and of whoever waits for the outcome.
+struct emitter_under_test {
+  deterministic_system runtime;
+  std::shared_ptr<sink_requests> sink = std::make_shared<sink_requests>();
+  std::shared_ptr<recording> planner_log = std::make_shared<recording>();
+  std::shared_ptr<recording> outcome_log = std::make_shared<recording>();
+  caf::actor emitter;
+
+  emitter_under_test() {
+    auto& system = runtime.system();
+    std::vector<const protocol::stream_definition*> streams{protocol::find_stream("payouts"),
+                                                            protocol::find_stream("transactions")};
+    auto planner = testing::spawn_recorder(system, planner_log);
+    // An hour between progress reports: no tick fires during a test.
+    emitter = runtime.stop_at_end(actors::spawn_emitter(
+      system, streams, testing::spawn_fake_sink(system, sink),
+      testing::spawn_recorder(system, outcome_log), caf::actor{}, std::chrono::hours(1)));
+    caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}});
+    runtime.run();
+  }
+
+  void send_page(std::size_t stream, std::uint64_t seq, std::uint64_t pages_known) {
+    caf::anon_send(emitter, page_records{stream, seq, "records of page " + std::to_string(seq),
+                                         2, pages_known});
+  }
+
+  std::optional<sync_outcome> outcome() const {
+    auto outcomes = outcome_log->all<sync_outcome>();
+    if (outcomes.empty())
+      return std::nullopt;
+    return outcomes.front();
+  }
+};
+
+} // namespace
+
+TEST_CASE("the emitter opens every stream at the sink first", "[emitter]") {
+  emitter_under_test test;
+  REQUIRE(test.sink->lines.size() >= 2);
+  CHECK(test.sink->lines[0] == "open payouts");
+  CHECK(test.sink->lines[1] == "open transactions");
+}
+
+TEST_CASE("pages arriving shuffled are written in page order, each write returns a credit",
+          "[emitter]") {
+  for (unsigned seed = 0; seed < 5; ++seed) {
+    emitter_under_test test;
+    std::vector<std::uint64_t> order(8);
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), std::mt19937(seed));
+    for (auto seq : order) {
+      test.send_page(1, seq, 8);
+      test.runtime.run();
+    }
+    caf::anon_send(test.emitter, stream_finished{1, 8});
+    test.runtime.run();
+
+    auto writes = test.sink->starting_with("write transactions");
+    REQUIRE(writes.size() == 8);
+    for (std::uint64_t seq = 0; seq < 8; ++seq)
+      CHECK(writes[seq] == "write transactions records of page " + std::to_string(seq));
+    CHECK(test.planner_log->count<page_credit>() == 8);
+    // RUNNING before the first write; the checkpoint and a complete close after the last.
+    auto& lines = test.sink->lines;
+    auto running = std::find(lines.begin(), lines.end(), "status transactions RUNNING");
+    auto first_write = std::find(lines.begin(), lines.end(), writes.front());
+    auto checkpoint = std::find(lines.begin(), lines.end(), "checkpoint transactions 16");
+    auto close = std::find(lines.begin(), lines.end(), "close transactions complete");
+    REQUIRE(running != lines.end());
+    REQUIRE(checkpoint != lines.end());
+    REQUIRE(close != lines.end());
+    CHECK(running < first_write);
+    CHECK(std::find(lines.begin(), lines.end(), writes.back()) < checkpoint);
+    CHECK(checkpoint < close);
+    CHECK_FALSE(test.outcome()); // payouts has not ended
+  }
+}
+
+TEST_CASE("the outcome comes once every stream ended, complete or not", "[emitter]") {
+  emitter_under_test test;
+  test.send_page(0, 0, 1);
+  caf::anon_send(test.emitter, stream_finished{0, 1});
+  caf::anon_send(test.emitter,
+                 stream_failed{1, {config::failure_type::config_error, "HTTP 401 for transactions",
+                                   "401"}});
+  test.runtime.run();
+  auto outcome = test.outcome();
+  REQUIRE(outcome);
+  CHECK_FALSE(outcome->all_complete);
+  REQUIRE(outcome->streams.size() == 2);
+  CHECK(outcome->streams[0].complete);
+  CHECK(outcome->streams[0].records == 2);
+  CHECK_FALSE(outcome->streams[1].complete);
+  CHECK(test.sink->starting_with("error transactions HTTP 401").size() == 1);
+  CHECK(test.sink->starting_with("close transactions incomplete").size() == 1);
+  CHECK(test.sink->starting_with("checkpoint transactions").empty()); // no STATE for it
+  CHECK(test.outcome_log->count<sync_outcome>() == 1);
+}
+
+TEST_CASE("a failed stream drops the pages it held and writes nothing more", "[emitter]") {
+  emitter_under_test test;
+  test.send_page(1, 1, 3); // held: page 0 has not arrived
+  caf::anon_send(test.emitter, stream_failed{1, {config::failure_type::transient_error,
+                                                 "gave up", ""}});
+  test.send_page(1, 0, 3);
+  test.runtime.run();
+  CHECK(test.sink->starting_with("write transactions").empty());
+  CHECK(test.planner_log->count<page_credit>() == 0);
+}
+
+TEST_CASE("an interrupt ends every unfinished stream INCOMPLETE, saying which signal",
+          "[emitter]") {
+  emitter_under_test test;
+  test.send_page(0, 0, 1);
+  caf::anon_send(test.emitter, stream_finished{0, 1}); // payouts completes first
+  test.send_page(1, 0, 5);
+  caf::anon_send(test.emitter, interrupted{SIGTERM});
+  test.runtime.run();
+  auto outcome = test.outcome();
+  REQUIRE(outcome);
+  CHECK(outcome->interrupted_by == SIGTERM);
+  CHECK(test.sink->starting_with("close payouts complete").size() == 1);
+  auto errors = test.sink->starting_with("error transactions");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("stopped by SIGTERM")
+                          && Catch::Contains("2 records were emitted"));
+  CHECK(test.sink->starting_with("close transactions incomplete").size() == 1);
+}
+
+TEST_CASE("a write the sink refuses is never credited and ends the sync", "[emitter]") {
+  emitter_under_test test;
+  test.sink->fail_writes = true;
+  test.send_page(1, 0, 2);
+  test.runtime.run();
+  CHECK(test.sink->starting_with("refused transactions").size() == 1);
+  CHECK(test.planner_log->count<page_credit>() == 0);
+  auto outcome = test.outcome();
+  REQUIRE(outcome);
+  CHECK_FALSE(outcome->all_complete);
+  // Nothing is asked of a sink whose output failed.
+  auto asked = test.sink->lines.size();
+  test.send_page(1, 1, 2);
+  test.runtime.run();
+  CHECK(test.sink->lines.size() == asked);
+}
+
+TEST_CASE("one RATE_LIMITED status per pause reaches each running stream", "[emitter]") {
+  emitter_under_test test;
+  caf::anon_send(test.emitter, rate_limited{1'000'000});
+  caf::anon_send(test.emitter, rate_limited{1'000'200}); // the same pause, seen by another 429
+  test.runtime.run();
+  CHECK(test.sink->starting_with("status payouts RUNNING rate-limited").size() == 1);
+  CHECK(test.sink->starting_with("status transactions RUNNING rate-limited").size() == 1);
+}

@@ -1,0 +1,110 @@
+#include "actors/stream_planner.hpp"
+
+#include "actors/deterministic_system.hpp"
+#include "messages/pipeline_messages.hpp"
+#include "protocol/stream_catalog.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace klarna;
+using namespace klarna::messages;
+using klarna::testing::deterministic_system;
+using klarna::testing::recording;
+
+namespace {
+
+// A planner for payouts with 10 records a page and 3 credits; recorders stand in
+// for the fetcher and the emitter.
+struct planner_under_test {
+  deterministic_system runtime;
+  std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
+  std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
+  caf::actor planner;
+
+  planner_under_test() {
+    actors::planner_settings settings;
+    settings.stream_index = 0;
+    settings.definition = protocol::find_stream("payouts");
+    settings.api_base_url = "https://api.test/";
+    settings.page_size = 10;
+    settings.credits = 3;
+    auto& system = runtime.system();
+    planner = actors::spawn_stream_planner(system, settings,
+                                           testing::spawn_recorder(system, fetcher_log),
+                                           testing::spawn_recorder(system, emitter_log));
+    caf::anon_send(planner, start_atom::value);
+    runtime.run();
+  }
+
+  // Page `seq` parsed: 10 records of a collection of `total`.
+  void page_parsed(std::uint64_t seq, std::int64_t total) {
+    logic::parsed_page page;
+    page.record_lines = "lines of page " + std::to_string(seq);
+    page.record_count = 10;
+    page.pagination.count = 10;
+    page.pagination.total = total;
+    caf::anon_send(planner, page_ready{seq, std::move(page)});
+    runtime.run();
+  }
+
+  std::vector<std::uint64_t> fetched_seqs() const {
+    std::vector<std::uint64_t> seqs;
+    for (const auto& fetch : fetcher_log->all<fetch_page>())
+      seqs.push_back(fetch.seq);
+    return seqs;
+  }
+};
+
+} // namespace
+
+TEST_CASE("the planner asks for page 0 alone until the collection's size is known",
+          "[planner]") {
+  planner_under_test test;
+  auto fetches = test.fetcher_log->all<fetch_page>();
+  REQUIRE(fetches.size() == 1);
+  CHECK(fetches[0].seq == 0);
+  CHECK(fetches[0].url == "https://api.test/settlements/v1/payouts?offset=0&size=10");
+  CHECK(fetches[0].definition->name == "payouts");
+}
+
+TEST_CASE("once the total is known, pages go out only while credits last", "[planner]") {
+  planner_under_test test;
+  test.page_parsed(0, 100); // 10 pages
+  // 3 credits: page 0 used one, two more go out now.
+  CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0, 1, 2});
+  auto records = test.emitter_log->all<page_records>();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].lines == "lines of page 0");
+  CHECK(records[0].pages_known == 10);
+
+  caf::anon_send(test.planner, page_credit{2});
+  test.runtime.run();
+  CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("the stream finishes when its last page arrived", "[planner]") {
+  planner_under_test test;
+  test.page_parsed(0, 20); // 2 pages
+  test.page_parsed(1, 20);
+  auto finished = test.emitter_log->all<stream_finished>();
+  REQUIRE(finished.size() == 1);
+  CHECK(finished[0].page_count == 2);
+}
+
+TEST_CASE("a page that cannot be had fails the stream once, with its report", "[planner]") {
+  planner_under_test test;
+  test.page_parsed(0, 100);
+  caf::anon_send(test.planner,
+                 page_failed{2, {config::failure_type::transient_error, "gave up on page 2", "503"}});
+  caf::anon_send(test.planner, page_failed{1, {config::failure_type::transient_error, "again", ""}});
+  test.runtime.run();
+  auto failed = test.emitter_log->all<stream_failed>();
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].report.message == "gave up on page 2");
+  CHECK(failed[0].report.internal_message == "503");
+  // A failed stream asks for nothing more, credits or not.
+  auto fetched = test.fetched_seqs().size();
+  caf::anon_send(test.planner, page_credit{5});
+  test.runtime.run();
+  CHECK(test.fetched_seqs().size() == fetched);
+}

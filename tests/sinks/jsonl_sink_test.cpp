@@ -1,0 +1,109 @@
+// The JSON-lines sink through the typed sink interface, as the emitter drives it.
+#include "sinks/jsonl_sink.hpp"
+
+#include "protocol/airbyte_messages.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace klarna;
+using namespace klarna::messages;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct sink_under_test {
+  caf::actor_system_config config;
+  caf::actor_system system{config};
+  caf::scoped_actor self{system};
+  fs::path directory;
+  sink_actor sink;
+
+  sink_under_test()
+    : directory(fs::temp_directory_path()
+                / ("jsonl_sink_test_" + std::to_string(::getpid()) + "_"
+                   + std::to_string(std::rand()))) {
+    sink = sinks::spawn_jsonl_sink(system, directory.string());
+  }
+
+  ~sink_under_test() {
+    caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+    fs::remove_all(directory);
+  }
+
+  template <class Message>
+  sink_reply ask(Message message) {
+    sink_reply reply{"no answer"};
+    self->request(sink, caf::infinite, std::move(message))
+      .receive([&](const sink_reply& answer) { reply = answer; },
+               [&](const caf::error& error) { reply.failure = system.render(error); });
+    return reply;
+  }
+
+  std::string file(const std::string& name) const {
+    std::ifstream in(directory / name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+};
+
+std::string record_lines(std::initializer_list<const char*> records) {
+  std::string lines;
+  for (const char* data : records)
+    lines += protocol::record_line_prefix("payouts") + data + protocol::record_line_suffix(1);
+  return lines;
+}
+
+} // namespace
+
+TEST_CASE("a complete stream becomes <stream>.jsonl with each record's data as sent",
+          "[sinks]") {
+  sink_under_test test;
+  CHECK(test.ask(sink_open_stream{"payouts", {}, {"payment_reference"}}).ok());
+  CHECK(fs::exists(test.directory / "payouts.jsonl.part"));
+  CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"a":1})", R"({"b":"é"})"})})
+          .ok());
+  CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"c":9007199254740993})"})})
+          .ok());
+  CHECK(test.ask(sink_checkpoint{"payouts", 3}).ok());
+  CHECK(test.ask(sink_close_stream{"payouts", true}).ok());
+  CHECK(test.ask(sink_finish{}).ok());
+  CHECK(test.file("payouts.jsonl") == "{\"a\":1}\n{\"b\":\"é\"}\n{\"c\":9007199254740993}\n");
+  CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl.part"));
+  CHECK(test.file("state.json") == "[" + protocol::stream_state_json("payouts", 3) + "]\n");
+}
+
+TEST_CASE("an incomplete stream leaves no file behind", "[sinks]") {
+  sink_under_test test;
+  test.ask(sink_open_stream{"payouts", {}, {}});
+  test.ask(sink_write_records{"payouts", record_lines({R"({"a":1})"})});
+  CHECK(test.ask(sink_close_stream{"payouts", false}).ok());
+  CHECK(test.ask(sink_finish{}).ok());
+  CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl"));
+  CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl.part"));
+}
+
+TEST_CASE("a write that fails is answered with the failure, and so is everything after",
+          "[sinks]") {
+  sink_under_test test;
+  // The part file is /dev/full: every flush fails with ENOSPC.
+  fs::create_symlink("/dev/full", test.directory / "payouts.jsonl.part");
+  CHECK(test.ask(sink_open_stream{"payouts", {}, {}}).ok());
+  auto written = test.ask(sink_write_records{"payouts", record_lines({R"({"a":1})"})});
+  CHECK_FALSE(written.ok());
+  CHECK_THAT(written.failure, Catch::Contains("cannot write")
+                                && Catch::Contains("No space left on device"));
+  CHECK(test.ask(sink_checkpoint{"payouts", 1}).failure == written.failure);
+  CHECK(test.ask(sink_close_stream{"payouts", true}).failure == written.failure);
+  CHECK(test.ask(sink_finish{}).failure == written.failure);
+  CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl"));
+}
