@@ -169,6 +169,11 @@ std::string validate_base_url(const std::string& text, const std::string& field)
                       + " must not contain credentials; use username and password");
   if (url.has_query() || url.has_fragment())
     throw input_error(field + " must not have a query or fragment");
+  // Boost.URL takes any digits as a port (and wraps its number past 65535); libcurl
+  // refuses such a URL.
+  auto port = std::string(url.port());
+  if (!port.empty() && (port.size() > 5 || std::stoul(port) == 0 || std::stoul(port) > 65535))
+    throw input_error(field + " has port " + port + "; a port must be a number from 1 to 65535");
   std::string host(url.encoded_host());
   if (scheme == "http" && !is_loopback_host(url))
     throw input_error(field + " uses plain http for host '" + host

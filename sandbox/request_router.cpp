@@ -114,6 +114,27 @@ answer request_router::error(int status, const std::string& code, const std::str
   return {status, boost::json::serialize(body)};
 }
 
+// What selects payouts: the date range and currency of a request.
+struct payout_filter {
+  std::optional<std::int64_t> start;
+  std::optional<std::int64_t> end;
+  std::optional<std::string> currency_code;
+
+  bool matches(const payout_row& payout) const {
+    return (!start || payout.payout_epoch >= *start) && (!end || payout.payout_epoch <= *end)
+           && (!currency_code || *currency_code == payout.currency_code);
+  }
+};
+
+// One API request, parsed.
+struct api_request {
+  std::string resource; // the path after /settlements/v1/
+  query_map query;
+  std::string page_base; // the absolute URL of this resource, for next/prev links
+  payout_filter payouts;
+  bool has_date_range = false;
+};
+
 answer request_router::route(const std::string& method, const std::string& target,
                              const std::string& authorization) const {
   if (authorization != expected_authorization_)
@@ -126,102 +147,121 @@ answer request_router::route(const std::string& method, const std::string& targe
     return error(404, "NOT_FOUND", "No such resource: " + path);
   if (method != "GET")
     return error(405, "METHOD_NOT_ALLOWED", "Only GET is supported");
-  query_map query;
+  api_request request;
   for (const auto& param : parsed->params())
-    query[std::string(param.key)] = std::string(param.value);
-  auto resource = path.substr(std::string(api_prefix).size());
-  auto page_base = base_url_ + path.substr(1);
+    request.query[std::string(param.key)] = std::string(param.value);
+  request.resource = path.substr(std::string(api_prefix).size());
+  request.page_base = base_url_ + path.substr(1);
+  if (auto refused = read_payout_filter(request))
+    return *refused;
 
-  std::optional<std::int64_t> start;
-  std::optional<std::int64_t> end;
-  bool has_start = query.count("start_date") != 0;
-  bool has_end = query.count("end_date") != 0;
-  if (has_start && !(start = config::parse_iso8601_epoch_seconds(query["start_date"])))
-    return error(400, "BAD_VALUE", "start_date must be an ISO 8601 date or date-time");
-  if (has_end && !(end = config::parse_iso8601_epoch_seconds(query["end_date"])))
-    return error(400, "BAD_VALUE", "end_date must be an ISO 8601 date or date-time");
-  auto payout_matches = [&](const payout_row& payout) {
-    if (start && payout.payout_epoch < *start)
-      return false;
-    if (end && payout.payout_epoch > *end)
-      return false;
-    auto currency = query.find("currency_code");
-    return currency == query.end() || currency->second == payout.currency_code;
-  };
-
-  if (resource == "payouts") {
-    std::vector<std::size_t> matching;
-    for (std::size_t i = 0; i < data_.payouts.size(); ++i)
-      if (payout_matches(data_.payouts[i]))
-        matching.push_back(i);
-    return page_of("payouts", matching.size(),
-                   [&](std::size_t i) -> const std::string& { return data_.payouts[matching[i]].json; },
-                   query, page_base);
-  }
-  if (resource == "payouts/summary") {
-    if (!has_start || !has_end)
-      return error(400, "BAD_VALUE", "start_date and end_date are required");
-    std::map<std::string, boost::json::object> by_currency;
-    for (const auto& payout : data_.payouts) {
-      if (!payout_matches(payout))
-        continue;
-      auto& summary = by_currency[payout.currency_code];
-      if (summary.empty()) {
-        summary["summary_settlement_currency"] = payout.currency_code;
-        summary["summary_payout_date_start"] = format_utc(payout.payout_epoch);
-      }
-      summary["summary_payout_date_end"] = format_utc(payout.payout_epoch);
-      for (const auto& [key, value] : payout.totals) {
-        std::string name = "summary_total_" + std::string(key);
-        if (name == "summary_total_opening_debt_balance_amount"
-            || name == "summary_total_closing_debt_balance_amount"
-            || name == "summary_total_charge_amount" || name == "summary_total_credit_amount"
-            || name == "summary_total_fee_refund_amount"
-            || name == "summary_total_tax_refund_amount"
-            || name == "summary_total_deposit_amount")
-          continue; // not part of PayoutSummary
-        auto* existing = summary.if_contains(name);
-        summary[name] = (existing ? existing->as_int64() : 0) + value.as_int64();
-      }
-    }
-    boost::json::array summaries;
-    for (auto& [code, summary] : by_currency)
-      summaries.emplace_back(std::move(summary));
-    return {200, boost::json::serialize(summaries)};
-  }
-  if (resource.rfind("payouts/", 0) == 0) {
-    auto reference = resource.substr(std::string("payouts/").size());
-    auto found = data_.payout_by_reference.find(reference);
-    if (found == data_.payout_by_reference.end())
-      return error(404, "NOT_FOUND", "No payout with payment_reference " + reference);
-    return {200, data_.payouts[found->second].json};
-  }
-  if (resource == "transactions") {
-    const auto& all = data_.transactions;
-    auto reference = query.find("payment_reference");
-    auto order = query.find("order_id");
-    if (reference == query.end() && order == query.end())
-      return page_of("transactions", all.size(),
-                     [&](std::size_t i) -> const std::string& { return all[i].json; }, query,
-                     page_base);
-    // Filtered: the indexes of one payout's or one order's transactions.
-    static const std::vector<std::size_t> none;
-    auto lookup = [](const auto& index, const std::string& key) -> const std::vector<std::size_t>& {
-      auto found = index.find(key);
-      return found == index.end() ? none : found->second;
-    };
-    std::vector<std::size_t> matching;
-    const auto& candidates = reference != query.end()
-                               ? lookup(data_.transactions_by_reference, reference->second)
-                               : lookup(data_.transactions_by_order, order->second);
-    for (auto index : candidates)
-      if (order == query.end() || all[index].order_id == order->second)
-        matching.push_back(index);
-    return page_of("transactions", matching.size(),
-                   [&](std::size_t i) -> const std::string& { return all[matching[i]].json; },
-                   query, page_base);
-  }
+  if (request.resource == "payouts")
+    return payouts(request);
+  if (request.resource == "payouts/summary")
+    return payout_summaries(request);
+  if (request.resource.rfind("payouts/", 0) == 0)
+    return payout(request.resource.substr(std::string("payouts/").size()));
+  if (request.resource == "transactions")
+    return transactions(request);
   return error(404, "NOT_FOUND", "No such resource: " + path);
+}
+
+std::optional<answer> request_router::read_payout_filter(api_request& request) {
+  auto& query = request.query;
+  auto date = [&](const char* name, std::optional<std::int64_t>& into) -> std::optional<answer> {
+    auto found = query.find(name);
+    if (found == query.end())
+      return std::nullopt;
+    if (!(into = config::parse_iso8601_epoch_seconds(found->second)))
+      return error(400, "BAD_VALUE", std::string(name) + " must be an ISO 8601 date or date-time");
+    return std::nullopt;
+  };
+  if (auto refused = date("start_date", request.payouts.start))
+    return refused;
+  if (auto refused = date("end_date", request.payouts.end))
+    return refused;
+  request.has_date_range = query.count("start_date") != 0 && query.count("end_date") != 0;
+  if (auto currency = query.find("currency_code"); currency != query.end())
+    request.payouts.currency_code = currency->second;
+  return std::nullopt;
+}
+
+answer request_router::payouts(const api_request& request) const {
+  std::vector<std::size_t> matching;
+  for (std::size_t i = 0; i < data_.payouts.size(); ++i)
+    if (request.payouts.matches(data_.payouts[i]))
+      matching.push_back(i);
+  return page_of(
+    "payouts", matching.size(),
+    [&](std::size_t i) -> const std::string& { return data_.payouts[matching[i]].json; },
+    request.query, request.page_base);
+}
+
+// One PayoutSummary per currency over the payouts in the date range.
+answer request_router::payout_summaries(const api_request& request) const {
+  if (!request.has_date_range)
+    return error(400, "BAD_VALUE", "start_date and end_date are required");
+  std::map<std::string, boost::json::object> by_currency;
+  for (const auto& payout : data_.payouts) {
+    if (!request.payouts.matches(payout))
+      continue;
+    auto& summary = by_currency[payout.currency_code];
+    if (summary.empty()) {
+      summary["summary_settlement_currency"] = payout.currency_code;
+      summary["summary_payout_date_start"] = format_utc(payout.payout_epoch);
+    }
+    summary["summary_payout_date_end"] = format_utc(payout.payout_epoch);
+    for (const auto& [key, value] : payout.totals) {
+      std::string name = "summary_total_" + std::string(key);
+      if (name == "summary_total_opening_debt_balance_amount"
+          || name == "summary_total_closing_debt_balance_amount"
+          || name == "summary_total_charge_amount" || name == "summary_total_credit_amount"
+          || name == "summary_total_fee_refund_amount" || name == "summary_total_tax_refund_amount"
+          || name == "summary_total_deposit_amount")
+        continue; // not part of PayoutSummary
+      auto* existing = summary.if_contains(name);
+      summary[name] = (existing ? existing->as_int64() : 0) + value.as_int64();
+    }
+  }
+  boost::json::array summaries;
+  for (auto& [code, summary] : by_currency)
+    summaries.emplace_back(std::move(summary));
+  return {200, boost::json::serialize(summaries)};
+}
+
+answer request_router::payout(const std::string& reference) const {
+  auto found = data_.payout_by_reference.find(reference);
+  if (found == data_.payout_by_reference.end())
+    return error(404, "NOT_FOUND", "No payout with payment_reference " + reference);
+  return {200, data_.payouts[found->second].json};
+}
+
+// All transactions, or one payout's (payment_reference) or one order's (order_id).
+answer request_router::transactions(const api_request& request) const {
+  const auto& all = data_.transactions;
+  const auto& query = request.query;
+  auto reference = query.find("payment_reference");
+  auto order = query.find("order_id");
+  if (reference == query.end() && order == query.end())
+    return page_of(
+      "transactions", all.size(), [&](std::size_t i) -> const std::string& { return all[i].json; },
+      query, request.page_base);
+  static const std::vector<std::size_t> none;
+  auto lookup = [](const auto& index, const std::string& key) -> const std::vector<std::size_t>& {
+    auto found = index.find(key);
+    return found == index.end() ? none : found->second;
+  };
+  std::vector<std::size_t> matching;
+  const auto& candidates = reference != query.end()
+                             ? lookup(data_.transactions_by_reference, reference->second)
+                             : lookup(data_.transactions_by_order, order->second);
+  for (auto index : candidates)
+    if (order == query.end() || all[index].order_id == order->second)
+      matching.push_back(index);
+  return page_of(
+    "transactions", matching.size(),
+    [&](std::size_t i) -> const std::string& { return all[matching[i]].json; }, query,
+    request.page_base);
 }
 
 } // namespace klarna::sandbox

@@ -2,9 +2,12 @@
 
 #include "sandbox/dataset.hpp"
 
+#include <optional>
 #include <string>
 
 namespace klarna::sandbox {
+
+struct api_request;
 
 /// A response to send.
 struct answer {
@@ -28,6 +31,13 @@ public:
   static answer error(int status, const std::string& code, const std::string& message);
 
 private:
+  /// The request's start_date, end_date and currency_code, or a 400 for a bad date.
+  static std::optional<answer> read_payout_filter(api_request& request);
+  answer payouts(const api_request& request) const;
+  answer payout_summaries(const api_request& request) const;
+  answer payout(const std::string& reference) const;
+  answer transactions(const api_request& request) const;
+
   const dataset& data_;
   std::string base_url_;
   std::string expected_authorization_;

@@ -138,6 +138,17 @@ TEST_CASE("loopback is decided on the parsed host, not on its text", "[config]")
   }
 }
 
+TEST_CASE("a base_url port beyond what libcurl takes is refused", "[config]") {
+  // Found by the config fuzz target (fuzz/regressions/config/port-beyond-65535.json).
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"http://127.0.0.1:80800/"})"),
+             Catch::Contains("'base_url' has port 80800")
+               && Catch::Contains("a number from 1 to 65535"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"https://x:0/"})"),
+             Catch::Contains("has port 0"));
+  CHECK(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"https://x:65535/"})")
+          .empty());
+}
+
 TEST_CASE("a username with ':' cannot be sent by Basic auth and is refused", "[config]") {
   CHECK_THAT(error_of(R"({"region":"eu","username":"K1:x","password":"p"})"),
              Catch::Contains("'username' must not contain ':'"));
