@@ -6,11 +6,12 @@ namespace klarna::config {
 
 namespace {
 
-// Each entry: name, title, description (spec), meaning (docs), target, then the
-// designated extras. Keep the spec's wording for Airbyte's form, the docs' for
-// people who write the JSON by hand.
-std::vector<config_field> make_fields() {
-  std::vector<config_field> fields;
+// Each entry: name, title, description (spec), meaning (docs), JSON type, target,
+// then the extras. Keep the spec's wording for Airbyte's form, the docs' for people
+// who write the JSON by hand. Fields are added in the specification's order.
+
+// The account and where it lives.
+void add_account_fields(std::vector<config_field>& fields) {
   auto add = [&](config_field field) { fields.push_back(std::move(field)); };
   config_field region{"region", "Region",
                       "Region of the Klarna account: eu (Europe), na (North America; \"us\" is "
@@ -70,7 +71,11 @@ std::vector<config_field> make_fields() {
   base_url.default_text = "region's host";
   base_url.examples = {"http://127.0.0.1:8099/"};
   add(base_url);
+}
 
+// How much is asked of Klarna, and how fast.
+void add_budget_fields(std::vector<config_field>& fields) {
+  auto add = [&](config_field field) { fields.push_back(std::move(field)); };
   config_field page_size{"page_size", "Page size", "Records per request (Klarna allows at most 500).",
                          "records per request", "integer", &connector_config::page_size};
   page_size.minimum = 1;
@@ -100,7 +105,11 @@ std::vector<config_field> make_fields() {
   window.maximum = 3600;
   window.default_json = "60";
   add(window);
+}
 
+// How long the connector waits, and how often it tries again.
+void add_patience_fields(std::vector<config_field>& fields) {
+  auto add = [&](config_field field) { fields.push_back(std::move(field)); };
   config_field connect{"connect_timeout_seconds", "Connect timeout (seconds)",
                        "Time allowed to open a connection to Klarna.", "time to open a connection",
                        "number", &connector_config::connect_timeout_seconds};
@@ -164,7 +173,10 @@ std::vector<config_field> make_fields() {
   retry_wait.maximum = 86400;
   retry_wait.default_json = "600";
   add(retry_wait);
+}
 
+// Whom to trust for TLS.
+void add_trust_fields(std::vector<config_field>& fields) {
   config_field ca{"ca_certificate", "CA certificate (PEM)",
                   "Trust these CA certificates (PEM) instead of the system's to verify the API "
                   "host, e.g. the CA of a TLS-inspecting corporate proxy. SSL_CERT_FILE, "
@@ -176,7 +188,15 @@ std::vector<config_field> make_fields() {
   ca.type_text = "PEM text";
   ca.multiline = true;
   ca.examples = {"-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"};
-  add(ca);
+  fields.push_back(std::move(ca));
+}
+
+std::vector<config_field> make_fields() {
+  std::vector<config_field> fields;
+  add_account_fields(fields);
+  add_budget_fields(fields);
+  add_patience_fields(fields);
+  add_trust_fields(fields);
   return fields;
 }
 

@@ -44,11 +44,8 @@ std::string write_ca(const std::string& pem, std::string path) {
   return path;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);
-  CLI::App app{"klarna-sandbox: a Klarna Settlements API compatible server", "klarna-sandbox"};
+// Everything the command line sets.
+struct sandbox_settings {
   klarna::sandbox::server_options server;
   klarna::sandbox::dataset_options data;
   std::string username = "sandbox-user";
@@ -60,61 +57,73 @@ int main(int argc, char** argv) {
   long second_window_ms = 1'000;
   long latency_ms = 0;
   long jitter_ms = 0;
-  app.add_option("--host", server.host, "address to listen on")->capture_default_str();
-  app.add_option("--port", server.port, "port; 0 picks a free one")->capture_default_str();
-  app.add_option("--threads", server.threads, "server threads")->capture_default_str();
-  app.add_option("--seed", data.seed, "seed of the generated data")->capture_default_str();
-  app.add_option("--payouts", data.payouts, "number of payouts")->capture_default_str();
-  app.add_option("--transactions-per-payout", data.transactions_per_payout,
-                 "transactions in each payout")->capture_default_str();
-  app.add_option("--unpaid-transactions", data.unpaid_transactions,
-                 "transactions not yet paid out")->capture_default_str();
-  app.add_option("--username", username, "accepted username")->capture_default_str();
-  app.add_option("--password", password, "accepted password");
-  app.add_option("--rate-limit", rate_limit,
-                 "requests/s averaged over --rate-window; 0 = unlimited")->capture_default_str();
-  app.add_option("--rate-window-ms", window_ms, "sliding window of the rate limit")
-    ->capture_default_str()->check(CLI::Range(1L, 3'600'000L));
-  app.add_option("--second-rate-limit", second_rate_limit,
-                 "a second limit enforced at once: requests/s averaged over "
-                 "--second-rate-window-ms; 0 = none")->capture_default_str();
-  app.add_option("--second-rate-window-ms", second_window_ms, "window of the second limit")
-    ->capture_default_str()->check(CLI::Range(1L, 3'600'000L));
-  app.add_flag("--retry-after", server.retry_after,
-               "send Retry-After with 429 (seconds until the limit has room) and with "
-               "injected 503s (1)");
-  app.add_option("--retry-after-value", server.retry_after_value,
-                 "send this literal Retry-After value instead (implies --retry-after)");
-  app.add_option("--rate-limit-headers", server.rate_limit_headers,
-                 "announce the tightest limit on every answer: x-ratelimit "
-                 "(X-RateLimit-Limit: N, N;w=S, -Remaining, -Reset) or ietf "
-                 "(RateLimit-Policy, RateLimit)")
-    ->check(CLI::IsMember({"x-ratelimit", "ietf"}));
   bool tls = false;
   std::string tls_cert;
   std::string tls_key;
   std::string tls_ca_out;
-  app.add_flag("--tls", tls,
-               "serve HTTPS with a throwaway CA and a certificate for localhost, "
-               "127.0.0.1 and ::1, made at start; the CA is written to --tls-ca-out");
-  app.add_option("--tls-ca-out", tls_ca_out,
-                 "where --tls writes its CA certificate (PEM); default a file in $TMPDIR");
-  app.add_option("--tls-cert", tls_cert, "serve HTTPS with this certificate chain (PEM)");
-  app.add_option("--tls-key", tls_key, "the private key (PEM) of --tls-cert");
-  app.add_option("--latency-ms", latency_ms, "delay before each response")->capture_default_str();
-  app.add_option("--jitter-ms", jitter_ms, "uniform +- jitter on the delay")->capture_default_str();
-  app.add_option("--dump-truth", truth_directory,
-                 "write payouts.jsonl and transactions.jsonl (the records served) here");
-  app.add_option("--connection-log", server.connection_log_path,
-                 "write '<ms> <http|https>' per accepted connection here");
-  app.add_option("--request-log", server.request_log_path,
-                 "write '<ms> <status> <target>' per request here");
   std::vector<std::string> fault_kinds;
   long slow_ms = 10'000;
-  app.add_option("--fault-rate", server.faults.rate,
+};
+
+void add_data_options(CLI::App& app, sandbox_settings& s) {
+  app.add_option("--host", s.server.host, "address to listen on")->capture_default_str();
+  app.add_option("--port", s.server.port, "port; 0 picks a free one")->capture_default_str();
+  app.add_option("--threads", s.server.threads, "server threads")->capture_default_str();
+  app.add_option("--seed", s.data.seed, "seed of the generated data")->capture_default_str();
+  app.add_option("--payouts", s.data.payouts, "number of payouts")->capture_default_str();
+  app.add_option("--transactions-per-payout", s.data.transactions_per_payout,
+                 "transactions in each payout")->capture_default_str();
+  app.add_option("--unpaid-transactions", s.data.unpaid_transactions,
+                 "transactions not yet paid out")->capture_default_str();
+  app.add_option("--username", s.username, "accepted username")->capture_default_str();
+  app.add_option("--password", s.password, "accepted password");
+  app.add_option("--dump-truth", s.truth_directory,
+                 "write payouts.jsonl and transactions.jsonl (the records served) here");
+  app.add_option("--connection-log", s.server.connection_log_path,
+                 "write '<ms> <http|https>' per accepted connection here");
+  app.add_option("--request-log", s.server.request_log_path,
+                 "write '<ms> <status> <target>' per request here");
+}
+
+void add_rate_limit_options(CLI::App& app, sandbox_settings& s) {
+  app.add_option("--rate-limit", s.rate_limit,
+                 "requests/s averaged over --rate-window; 0 = unlimited")->capture_default_str();
+  app.add_option("--rate-window-ms", s.window_ms, "sliding window of the rate limit")
+    ->capture_default_str()->check(CLI::Range(1L, 3'600'000L));
+  app.add_option("--second-rate-limit", s.second_rate_limit,
+                 "a second limit enforced at once: requests/s averaged over "
+                 "--second-rate-window-ms; 0 = none")->capture_default_str();
+  app.add_option("--second-rate-window-ms", s.second_window_ms, "window of the second limit")
+    ->capture_default_str()->check(CLI::Range(1L, 3'600'000L));
+  app.add_flag("--retry-after", s.server.retry_after,
+               "send Retry-After with 429 (seconds until the limit has room) and with "
+               "injected 503s (1)");
+  app.add_option("--retry-after-value", s.server.retry_after_value,
+                 "send this literal Retry-After value instead (implies --retry-after)");
+  app.add_option("--rate-limit-headers", s.server.rate_limit_headers,
+                 "announce the tightest limit on every answer: x-ratelimit "
+                 "(X-RateLimit-Limit: N, N;w=S, -Remaining, -Reset) or ietf "
+                 "(RateLimit-Policy, RateLimit)")
+    ->check(CLI::IsMember({"x-ratelimit", "ietf"}));
+}
+
+void add_tls_options(CLI::App& app, sandbox_settings& s) {
+  app.add_flag("--tls", s.tls,
+               "serve HTTPS with a throwaway CA and a certificate for localhost, "
+               "127.0.0.1 and ::1, made at start; the CA is written to --tls-ca-out");
+  app.add_option("--tls-ca-out", s.tls_ca_out,
+                 "where --tls writes its CA certificate (PEM); default a file in $TMPDIR");
+  app.add_option("--tls-cert", s.tls_cert, "serve HTTPS with this certificate chain (PEM)");
+  app.add_option("--tls-key", s.tls_key, "the private key (PEM) of --tls-cert");
+}
+
+void add_fault_options(CLI::App& app, sandbox_settings& s) {
+  app.add_option("--latency-ms", s.latency_ms, "delay before each response")->capture_default_str();
+  app.add_option("--jitter-ms", s.jitter_ms, "uniform +- jitter on the delay")->capture_default_str();
+  app.add_option("--fault-rate", s.server.faults.rate,
                  "share of successful answers replaced by a fault")
     ->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  app.add_option("--faults", fault_kinds,
+  app.add_option("--faults", s.fault_kinds,
                  "fault kinds to draw from (default all): "
                    + klarna::sandbox::fault_injector::names())
     ->delimiter(',')
@@ -124,51 +133,78 @@ int main(int argc, char** argv) {
                : "unknown fault '" + name + "'; known: "
                    + klarna::sandbox::fault_injector::names();
     });
-  app.add_option("--fault-seed", server.faults.seed, "seed of the fault draws")
+  app.add_option("--fault-seed", s.server.faults.seed, "seed of the fault draws")
     ->capture_default_str();
-  app.add_option("--slow-ms", slow_ms, "delay of a 'slow' fault")->capture_default_str();
+  app.add_option("--slow-ms", s.slow_ms, "delay of a 'slow' fault")->capture_default_str();
+}
+
+// The server options that follow from several flags.
+void derive_server_options(sandbox_settings& s) {
+  for (const auto& name : s.fault_kinds)
+    s.server.faults.kinds.push_back(*klarna::sandbox::fault_injector::parse(name));
+  s.server.slow_delay = std::chrono::milliseconds(s.slow_ms);
+  s.server.rate_limits = {{s.rate_limit, std::chrono::milliseconds(s.window_ms)},
+                          {s.second_rate_limit, std::chrono::milliseconds(s.second_window_ms)}};
+  if (!s.server.retry_after_value.empty())
+    s.server.retry_after = true;
+  s.server.latency = std::chrono::milliseconds(s.latency_ms);
+  s.server.jitter = std::chrono::milliseconds(s.jitter_ms);
+}
+
+// The certificate to serve, if any; returns where the throwaway CA went ("" if none).
+std::string set_up_tls(sandbox_settings& s) {
+  if (!s.tls_cert.empty()) {
+    auto identity = klarna::sandbox::read_identity(s.tls_cert, s.tls_key);
+    s.server.tls_certificate_pem = identity.certificate_pem;
+    s.server.tls_private_key_pem = identity.private_key_pem;
+    return "";
+  }
+  if (!s.tls)
+    return "";
+  auto identity = klarna::sandbox::make_throwaway_identity();
+  s.server.tls_certificate_pem = identity.certificate_pem;
+  s.server.tls_private_key_pem = identity.private_key_pem;
+  return write_ca(identity.ca_certificate_pem, s.tls_ca_out);
+}
+
+// Binds, generates the data for the bound URL, announces itself and serves.
+void serve(sandbox_settings& s) {
+  auto ca_path = set_up_tls(s);
+  klarna::sandbox::http_server http(s.server);
+  auto port = http.bind();
+  const auto& host = s.server.host;
+  std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string scheme = s.server.tls_certificate_pem.empty() ? "http" : "https";
+  s.data.base_url = scheme + "://" + shown_host + ":" + std::to_string(port) + "/";
+  auto dataset = klarna::sandbox::generate_dataset(s.data);
+  if (!s.truth_directory.empty())
+    dump_truth(dataset, s.truth_directory);
+  klarna::sandbox::request_router router(dataset, s.data.base_url, s.username, s.password);
+  std::cout << "klarna-sandbox listening on " << s.data.base_url << " (" << dataset.payouts.size()
+            << " payouts, " << dataset.transactions.size() << " transactions)" << std::endl;
+  if (!ca_path.empty())
+    std::cout << "klarna-sandbox CA certificate: " << ca_path << std::endl;
+  http.run(router);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"klarna-sandbox: a Klarna Settlements API compatible server", "klarna-sandbox"};
+  sandbox_settings settings;
+  add_data_options(app, settings);
+  add_rate_limit_options(app, settings);
+  add_tls_options(app, settings);
+  add_fault_options(app, settings);
   CLI11_PARSE(app, argc, argv);
-  for (const auto& name : fault_kinds)
-    server.faults.kinds.push_back(*klarna::sandbox::fault_injector::parse(name));
-  server.slow_delay = std::chrono::milliseconds(slow_ms);
-  server.rate_limits = {{rate_limit, std::chrono::milliseconds(window_ms)},
-                        {second_rate_limit, std::chrono::milliseconds(second_window_ms)}};
-  if (!server.retry_after_value.empty())
-    server.retry_after = true;
-  if (tls_cert.empty() != tls_key.empty()) {
+  if (settings.tls_cert.empty() != settings.tls_key.empty()) {
     std::cerr << "klarna-sandbox: --tls-cert and --tls-key go together\n";
     return 2;
   }
-  server.latency = std::chrono::milliseconds(latency_ms);
-  server.jitter = std::chrono::milliseconds(jitter_ms);
-
+  derive_server_options(settings);
   try {
-    std::string ca_path;
-    if (!tls_cert.empty()) {
-      auto identity = klarna::sandbox::read_identity(tls_cert, tls_key);
-      server.tls_certificate_pem = identity.certificate_pem;
-      server.tls_private_key_pem = identity.private_key_pem;
-    } else if (tls) {
-      auto identity = klarna::sandbox::make_throwaway_identity();
-      server.tls_certificate_pem = identity.certificate_pem;
-      server.tls_private_key_pem = identity.private_key_pem;
-      ca_path = write_ca(identity.ca_certificate_pem, tls_ca_out);
-    }
-    klarna::sandbox::http_server http(server);
-    auto port = http.bind();
-    std::string host = server.host.find(':') != std::string::npos ? "[" + server.host + "]" : server.host;
-    std::string scheme = server.tls_certificate_pem.empty() ? "http" : "https";
-    data.base_url = scheme + "://" + host + ":" + std::to_string(port) + "/";
-    auto dataset = klarna::sandbox::generate_dataset(data);
-    if (!truth_directory.empty())
-      dump_truth(dataset, truth_directory);
-    klarna::sandbox::request_router router(dataset, data.base_url, username, password);
-    std::cout << "klarna-sandbox listening on " << data.base_url << " ("
-              << dataset.payouts.size() << " payouts, " << dataset.transactions.size()
-              << " transactions)" << std::endl;
-    if (!ca_path.empty())
-      std::cout << "klarna-sandbox CA certificate: " << ca_path << std::endl;
-    http.run(router);
+    serve(settings);
   } catch (const std::exception& e) {
     std::cerr << "klarna-sandbox: " << e.what() << '\n';
     return 1;
