@@ -29,20 +29,6 @@ boost::json::object descriptor(const std::string& stream) {
   return {{"name", stream}};
 }
 
-const char* status_name(stream_status status) {
-  switch (status) {
-    case stream_status::started:
-      return "STARTED";
-    case stream_status::running:
-      return "RUNNING";
-    case stream_status::complete:
-      return "COMPLETE";
-    case stream_status::incomplete:
-      return "INCOMPLETE";
-  }
-  return "INCOMPLETE";
-}
-
 } // namespace
 
 std::int64_t now_epoch_ms() {
@@ -73,6 +59,20 @@ std::string connection_status_line(bool succeeded, const std::string& message) {
   if (!message.empty())
     status["message"] = redacted(message);
   return line_of({{"type", "CONNECTION_STATUS"}, {"connectionStatus", std::move(status)}});
+}
+
+const char* status_name(stream_status status) {
+  switch (status) {
+    case stream_status::started:
+      return "STARTED";
+    case stream_status::running:
+      return "RUNNING";
+    case stream_status::complete:
+      return "COMPLETE";
+    case stream_status::incomplete:
+      return "INCOMPLETE";
+  }
+  return "INCOMPLETE";
 }
 
 const char* level_name(log_level level) {

@@ -37,6 +37,9 @@ std::string log_line(log_level level, const std::string& message);
 /// Stream status values of AirbyteStreamStatusTraceMessage.
 enum class stream_status { started, running, complete, incomplete };
 
+/// "STARTED", "RUNNING", "COMPLETE", "INCOMPLETE".
+const char* status_name(stream_status status);
+
 /// A TRACE STREAM_STATUS line; `rate_limited_until_ms` adds a RATE_LIMITED reason
 /// (with quota_reset when it is positive).
 std::string stream_status_line(const std::string& stream, stream_status status,

@@ -17,20 +17,6 @@ std::vector<std::string> sink_requests::starting_with(const std::string& prefix)
 
 namespace {
 
-const char* status_text(protocol::stream_status status) {
-  switch (status) {
-    case protocol::stream_status::started:
-      return "STARTED";
-    case protocol::stream_status::running:
-      return "RUNNING";
-    case protocol::stream_status::complete:
-      return "COMPLETE";
-    case protocol::stream_status::incomplete:
-      return "INCOMPLETE";
-  }
-  return "?";
-}
-
 sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_requests> log) {
   auto note = [log](std::string line) {
     log->lines.push_back(std::move(line));
@@ -46,7 +32,7 @@ sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_re
       return note("write " + batch.stream + " " + batch.lines);
     },
     [=](const sink_stream_status& status) {
-      return note("status " + status.stream + " " + status_text(status.status)
+      return note("status " + status.stream + " " + protocol::status_name(status.status)
                   + (status.rate_limited_until_ms ? " rate-limited" : ""));
     },
     [=](const sink_checkpoint& checkpoint) {
