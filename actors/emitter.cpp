@@ -167,6 +167,12 @@ void report_progress(emitter_actor* self) {
   if (!state.governor || !state.fetcher)
     return;
   auto timeout = state.progress_interval;
+  // A request without an error handler would end the emitter on a timeout: a late
+  // answer only costs this report its budget line.
+  auto skip_report = [=](caf::error& error) {
+    log(self, log_level::warn,
+        "no budget figures in this progress report: " + self->system().render(error));
+  };
   self->request(state.governor, timeout, figures_atom::value)
     .then([=](const budget_figures& budget) {
       self->request(self->state.fetcher, timeout, figures_atom::value)
@@ -182,8 +188,10 @@ void report_progress(emitter_actor* self) {
                        progress_figures{logic::figures_of(state.streams), budget, fetch,
                                         std::chrono::duration<double>(elapsed).count()});
           }
-        });
-    });
+        },
+        skip_report);
+    },
+    skip_report);
 }
 
 // Opens every stream at the sink.

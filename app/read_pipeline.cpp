@@ -13,6 +13,7 @@
 #include "sinks/sink_registry.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -100,12 +101,16 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   return graph;
 }
 
-// A LOG through the sink; a sink that cannot take it has already failed, which
-// finish_sink reports.
+// A LOG through the sink. A sink that cannot take it has failed, which finish_sink
+// reports with the sink's own reason; a sink that is gone is said here, on stderr.
 void log_to_sink(caf::scoped_actor& self, const sink_actor& sink, log_level level,
                  std::string text) {
   self->request(sink, caf::infinite, log_entry{level, std::move(text)})
-    .receive([](const sink_reply&) {}, [](const caf::error&) {});
+    .receive([](const sink_reply&) {},
+             [&](const caf::error& error) {
+               std::fprintf(stderr, "source-klarna: the output sink stopped: %s\n",
+                            self->system().render(error).c_str());
+             });
 }
 
 // Asks `actor` for its figures; a failure is logged, and the summary shows zeros.
