@@ -1,7 +1,7 @@
 #include "actors/parser.hpp"
 
-#include "protocol/airbyte_messages.hpp"
 #include "messages/pipeline_messages.hpp"
+#include "protocol/airbyte_messages.hpp"
 
 namespace klarna::actors {
 

@@ -1,8 +1,8 @@
 #include "actors/progress_display.hpp"
 
 #include "messages/pipeline_messages.hpp"
-#include "protocol/progress_text.hpp"
 #include "messages/sink_contract.hpp"
+#include "protocol/progress_text.hpp"
 
 #include "config/secrets.hpp"
 

@@ -1,7 +1,7 @@
 #include "actors/rate_governor.hpp"
 
-#include "protocol/airbyte_messages.hpp"
 #include "messages/pipeline_messages.hpp"
+#include "protocol/airbyte_messages.hpp"
 
 #include "logic/round_robin_queues.hpp"
 

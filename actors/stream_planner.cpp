@@ -1,7 +1,7 @@
 #include "actors/stream_planner.hpp"
 
-#include "messages/pipeline_messages.hpp"
 #include "logic/page_plan.hpp"
+#include "messages/pipeline_messages.hpp"
 
 namespace klarna::actors {
 

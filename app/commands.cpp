@@ -1,16 +1,16 @@
 #include "app/commands.hpp"
 
-#include "http/http_client.hpp"
-#include "http/klarna_error.hpp"
+#include "app/read_pipeline.hpp"
 #include "config/configured_catalog.hpp"
 #include "config/connector_config.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
 #include "config/secrets.hpp"
 #include "config/state_input.hpp"
-#include "protocol/airbyte_messages.hpp"
+#include "http/http_client.hpp"
+#include "http/klarna_error.hpp"
 #include "logic/page_plan.hpp"
-#include "app/read_pipeline.hpp"
+#include "protocol/airbyte_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <algorithm>

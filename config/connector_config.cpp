@@ -4,8 +4,8 @@
 #include "config/http_url.hpp"
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
-#include "config/secrets.hpp"
 #include "config/json_input.hpp"
+#include "config/secrets.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

@@ -29,9 +29,10 @@ struct planner_under_test {
     settings.page_size = 10;
     settings.credits = 3;
     auto& system = runtime.system();
-    planner = actors::spawn_stream_planner(system, settings,
-                                           testing::spawn_recorder(system, fetcher_log),
-                                           testing::spawn_recorder(system, emitter_log));
+    // Stopped at the end: the fetch_page messages the recorder keeps hold the planner.
+    planner = runtime.stop_at_end(actors::spawn_stream_planner(
+      system, settings, testing::spawn_recorder(system, fetcher_log),
+      testing::spawn_recorder(system, emitter_log)));
     caf::anon_send(planner, start_atom::value);
     runtime.run();
   }
