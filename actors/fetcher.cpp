@@ -80,8 +80,7 @@ void pass_on_quota(fetcher_actor* self, const http::http_response& response) {
   }
   if (response.status != 429 && response.quota_remaining && *response.quota_remaining <= 0
       && response.quota_reset_seconds && *response.quota_reset_seconds > 0) {
-    auto cap = std::chrono::duration<double>(state.policy->settings().max_retry_wait).count();
-    double pause = std::min(*response.quota_reset_seconds, cap);
+    double pause = std::min(*response.quota_reset_seconds, state.policy->max_wait_seconds());
     announce_long_wait(self, pause, "Klarna's quota is used up; every request",
                        "its rate-limit headers: nothing remaining, reset in "
                          + logic::seconds_text(*response.quota_reset_seconds));

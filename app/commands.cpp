@@ -1,11 +1,11 @@
 #include "app/commands.hpp"
 
 #include "app/read_pipeline.hpp"
+#include "app/tell_user.hpp"
 #include "config/configured_catalog.hpp"
 #include "config/connector_config.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
-#include "config/secrets.hpp"
 #include "config/state_input.hpp"
 #include "http/http_client.hpp"
 #include "http/klarna_error.hpp"
@@ -17,7 +17,6 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
-#include <iostream>
 
 #include <unistd.h>
 
@@ -28,11 +27,6 @@ namespace {
 void emit(const std::string& line) {
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
-}
-
-// A line for people on stderr, with secrets redacted.
-void tell_user(const std::string& text) {
-  std::cerr << "source-klarna: " << config::redact_secrets(text) << '\n';
 }
 
 // A configuration problem ends spec/discover/read: a TRACE error for the platform,

@@ -8,12 +8,12 @@
 #include "actors/stream_planner.hpp"
 #include "app/interrupt_watch.hpp"
 #include "app/pipeline_settings.hpp"
+#include "app/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "sinks/sink_registry.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -108,8 +108,7 @@ void log_to_sink(caf::scoped_actor& self, const sink_actor& sink, log_level leve
   self->request(sink, caf::infinite, log_entry{level, std::move(text)})
     .receive([](const sink_reply&) {},
              [&](const caf::error& error) {
-               std::fprintf(stderr, "source-klarna: the output sink stopped: %s\n",
-                            self->system().render(error).c_str());
+               tell_user("the output sink stopped: " + self->system().render(error));
              });
 }
 

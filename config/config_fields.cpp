@@ -12,7 +12,6 @@ namespace {
 
 // The account and where it lives.
 void add_account_fields(std::vector<config_field>& fields) {
-  auto add = [&](config_field field) { fields.push_back(std::move(field)); };
   config_field region{"region", "Region",
                       "Region of the Klarna account: eu (Europe), na (North America; \"us\" is "
                       "accepted as an alias) or oc (Oceania).",
@@ -20,13 +19,13 @@ void add_account_fields(std::vector<config_field>& fields) {
   region.required = true;
   region.allowed = {"eu", "na", "us", "oc"};
   region.type_text = "`\"eu\"`, `\"na\"` (alias `\"us\"`), `\"oc\"`";
-  add(region);
+  fields.push_back(std::move(region));
 
   config_field playground{"playground", "Playground",
                           "Read from Klarna's playground (test) environment instead of production.",
                           "use Klarna's playground (test) environment", "boolean", &connector_config::playground};
   playground.default_json = "false";
-  add(playground);
+  fields.push_back(std::move(playground));
 
   config_field username{"username", "Username (UID)",
                         "The API username (UID) from the Klarna Merchant Portal, Settings > API "
@@ -36,7 +35,7 @@ void add_account_fields(std::vector<config_field>& fields) {
                         "string", &connector_config::username};
   username.required = true;
   username.type_text = "string without `:`";
-  add(username);
+  fields.push_back(std::move(username));
 
   config_field password{"password", "Password", "The API password that belongs to the username.",
                         "API password; never printed, logged or put in an error, in any form "
@@ -44,7 +43,7 @@ void add_account_fields(std::vector<config_field>& fields) {
                         "string", &connector_config::password};
   password.required = true;
   password.secret = true;
-  add(password);
+  fields.push_back(std::move(password));
 
   config_field start_date{
     "start_date", "Start date",
@@ -58,7 +57,7 @@ void add_account_fields(std::vector<config_field>& fields) {
   start_date.pattern = "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)"
                        "?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9]))?$";
   start_date.examples = {"2024-01-01", "2024-01-01T00:00:00Z"};
-  add(start_date);
+  fields.push_back(std::move(start_date));
 
   config_field base_url{"base_url", "Base URL",
                         "Replaces the region and playground host, for proxies and tests; requests "
@@ -70,18 +69,17 @@ void add_account_fields(std::vector<config_field>& fields) {
   base_url.type_text = "URL";
   base_url.default_text = "region's host";
   base_url.examples = {"http://127.0.0.1:8099/"};
-  add(base_url);
+  fields.push_back(std::move(base_url));
 }
 
 // How much is asked of Klarna, and how fast.
 void add_budget_fields(std::vector<config_field>& fields) {
-  auto add = [&](config_field field) { fields.push_back(std::move(field)); };
   config_field page_size{"page_size", "Page size", "Records per request (Klarna allows at most 500).",
                          "records per request", "integer", &connector_config::page_size};
   page_size.minimum = 1;
   page_size.maximum = 500;
   page_size.default_json = "500";
-  add(page_size);
+  fields.push_back(std::move(page_size));
 
   config_field rate{"requests_per_second", "Requests per second",
                     "Request budget averaged over 60 seconds, shared by all streams. Defaults to "
@@ -94,7 +92,7 @@ void add_budget_fields(std::vector<config_field>& fields) {
   rate.minimum = 0.001;
   rate.maximum = 10000;
   rate.default_text = "200 (production), 50 (playground)";
-  add(rate);
+  fields.push_back(std::move(rate));
 
   config_field window{"rate_window_seconds", "Rate window (seconds)",
                       "The window over which requests_per_second is averaged. Klarna measures over "
@@ -104,19 +102,18 @@ void add_budget_fields(std::vector<config_field>& fields) {
   window.minimum = 1;
   window.maximum = 3600;
   window.default_json = "60";
-  add(window);
+  fields.push_back(std::move(window));
 }
 
 // How long the connector waits, and how often it tries again.
 void add_patience_fields(std::vector<config_field>& fields) {
-  auto add = [&](config_field field) { fields.push_back(std::move(field)); };
   config_field connect{"connect_timeout_seconds", "Connect timeout (seconds)",
                        "Time allowed to open a connection to Klarna.", "time to open a connection",
                        "number", &connector_config::connect_timeout_seconds};
   connect.minimum = 1;
   connect.maximum = 300;
   connect.default_json = "10";
-  add(connect);
+  fields.push_back(std::move(connect));
 
   config_field request{"request_timeout_seconds", "Request timeout (seconds)",
                        "Time allowed for one whole request; a request past it is retried.",
@@ -125,7 +122,7 @@ void add_patience_fields(std::vector<config_field>& fields) {
   request.minimum = 1;
   request.maximum = 3600;
   request.default_json = "120";
-  add(request);
+  fields.push_back(std::move(request));
 
   config_field low_speed{"low_speed_timeout_seconds", "Stalled transfer timeout (seconds)",
                          "A response arriving slower than 1 KiB/s for this long is aborted and "
@@ -136,7 +133,7 @@ void add_patience_fields(std::vector<config_field>& fields) {
   low_speed.minimum = 1;
   low_speed.maximum = 3600;
   low_speed.default_json = "15";
-  add(low_speed);
+  fields.push_back(std::move(low_speed));
 
   config_field attempts{"max_attempts", "Attempts per page",
                         "Tries of one page after server errors, timeouts, broken connections or "
@@ -149,7 +146,7 @@ void add_patience_fields(std::vector<config_field>& fields) {
   attempts.minimum = 1;
   attempts.maximum = 20;
   attempts.default_json = "5";
-  add(attempts);
+  fields.push_back(std::move(attempts));
 
   config_field deadline{"page_deadline_seconds", "Deadline per page (seconds)",
                         "Time that the attempts of one page may take together before the sync "
@@ -159,7 +156,7 @@ void add_patience_fields(std::vector<config_field>& fields) {
   deadline.minimum = 1;
   deadline.maximum = 86400;
   deadline.default_json = "900";
-  add(deadline);
+  fields.push_back(std::move(deadline));
 
   config_field retry_wait{"max_retry_wait_seconds", "Longest server-requested wait (seconds)",
                           "When Klarna answers 429 or 503 with a Retry-After longer than this, the "
@@ -172,7 +169,7 @@ void add_patience_fields(std::vector<config_field>& fields) {
   retry_wait.minimum = 0;
   retry_wait.maximum = 86400;
   retry_wait.default_json = "600";
-  add(retry_wait);
+  fields.push_back(std::move(retry_wait));
 }
 
 // Whom to trust for TLS.
@@ -216,8 +213,7 @@ std::string default_column(const config_field& field) {
   if (*field.default_json == '\0')
     return "none";
   std::string value = field.default_json;
-  return std::string(field.type) == "boolean" ? "`" + value + "`"
-                                                                         : value;
+  return std::string(field.type) == "boolean" ? "`" + value + "`" : value;
 }
 
 } // namespace

@@ -172,7 +172,8 @@ std::string validate_base_url(const std::string& text, const std::string& field)
   // Boost.URL takes any digits as a port (and wraps its number past 65535); libcurl
   // refuses such a URL.
   auto port = std::string(url.port());
-  if (!port.empty() && (port.size() > 5 || std::stoul(port) == 0 || std::stoul(port) > 65535))
+  auto number = port.empty() || port.size() > 5 ? 0 : std::stoul(port);
+  if (!port.empty() && (number == 0 || number > 65535))
     throw input_error(field + " has port " + port + "; a port must be a number from 1 to 65535");
   std::string host(url.encoded_host());
   if (scheme == "http" && !is_loopback_host(url))

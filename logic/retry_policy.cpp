@@ -55,12 +55,16 @@ std::chrono::milliseconds retry_policy::backoff(int attempt) {
 // A wait the server asked for is longer than max_retry_wait: the reason to give up,
 // quoting the server; nullopt when the wait is acceptable.
 std::optional<std::string> retry_policy::refused_wait(const http::retry_after& wait) const {
-  auto cap = std::chrono::duration<double>(settings_.max_retry_wait).count();
+  auto cap = max_wait_seconds();
   if (wait.seconds <= cap)
     return std::nullopt;
   return "the server asked to wait before retrying (Retry-After: " + wait.text
          + "), longer than max_retry_wait_seconds (" + seconds_text(cap)
          + "); try again later, or raise max_retry_wait_seconds to wait it out";
+}
+
+double retry_policy::max_wait_seconds() const {
+  return std::chrono::duration<double>(settings_.max_retry_wait).count();
 }
 
 bool retry_policy::past_deadline(std::optional<clock::time_point> first_try,

@@ -83,7 +83,8 @@ public:
   std::optional<std::string> long_wait_warning(double seconds, const std::string& what,
                                                const std::string& why, clock::time_point now);
 
-  const retry_settings& settings() const { return settings_; }
+  /// The longest wait a server may ask for (max_retry_wait), in seconds.
+  double max_wait_seconds() const;
 
 private:
   std::optional<std::string> refused_wait(const http::retry_after& wait) const;

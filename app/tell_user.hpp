@@ -1,0 +1,10 @@
+#pragma once
+
+#include <string>
+
+namespace klarna::app {
+
+/// A line for people on stderr ("source-klarna: <text>"), with secrets redacted.
+void tell_user(const std::string& text);
+
+} // namespace klarna::app
