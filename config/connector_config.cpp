@@ -151,6 +151,17 @@ bool is_loopback_host(const boost::urls::url_view& url) {
   }
 }
 
+// libcurl refuses a host name with characters such as '+', '%', '*' or ',' that
+// Boost.URL takes as a registered name; a DNS name needs only these.
+bool is_dns_name(const boost::urls::url_view& url) {
+  if (url.host_type() != boost::urls::host_type::name)
+    return true;
+  auto name = url.encoded_host();
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+  });
+}
+
 } // namespace
 
 std::string validate_base_url(const std::string& text, const std::string& field) {
@@ -164,6 +175,9 @@ std::string validate_base_url(const std::string& text, const std::string& field)
     throw input_error(field + " must use http or https, got '" + scheme + "'");
   if (url.encoded_host().empty())
     throw input_error(field + " must name a host");
+  if (!is_dns_name(url))
+    throw input_error(field + " has host '" + std::string(url.encoded_host())
+                      + "'; a host name is letters, digits, '-', '.' and '_'");
   if (url.has_userinfo())
     throw input_error(field
                       + " must not contain credentials; use username and password");

@@ -149,6 +149,18 @@ TEST_CASE("a base_url port beyond what libcurl takes is refused", "[config]") {
           .empty());
 }
 
+TEST_CASE("a base_url host name with characters libcurl refuses is refused", "[config]") {
+  // Found by the config fuzz target (fuzz/regressions/config/plus-in-host-name.json).
+  for (const char* host : {"063.0+0.1.evil.invalid", "a%41b.example", "a,b.example", "a*b.example"}) {
+    INFO(host);
+    CHECK_THAT(error_of(std::string(R"({"region":"eu","username":"u","password":"p","base_url":"https://)")
+                        + host + R"(:8099/"})"),
+               Catch::Contains("'base_url' has host '") && Catch::Contains("letters, digits"));
+  }
+  CHECK(error_of(R"({"region":"eu","username":"u","password":"p","base_url":"https://api_1.eu-west.example.com/"})")
+          .empty());
+}
+
 TEST_CASE("a username with ':' cannot be sent by Basic auth and is refused", "[config]") {
   CHECK_THAT(error_of(R"({"region":"eu","username":"K1:x","password":"p"})"),
              Catch::Contains("'username' must not contain ':'"));
