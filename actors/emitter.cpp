@@ -1,6 +1,7 @@
 #include "actors/emitter.hpp"
 
 #include "logic/stream_ledger.hpp"
+#include "protocol/stream_state.hpp"
 #include "messages/pipeline_messages.hpp"
 
 #include <csignal>
@@ -15,14 +16,15 @@ using protocol::log_level;
 using protocol::stream_status;
 
 struct emitter_state {
+  emitter_settings settings;
   std::vector<stream_ledger> streams;
+  std::vector<logic::checkpoint_tracker> checkpoints; // by stream, beside `streams`
   std::vector<caf::actor> planners;
   sink_actor sink;
   caf::actor on_done;
   caf::actor observer; // gets progress_figures every interval, when set
   caf::actor fetcher;
   caf::actor governor;
-  std::chrono::milliseconds progress_interval{5000};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Grants counted at the previous budget log, for the rate since then.
   std::uint64_t grants_at_last_log = 0;
@@ -86,12 +88,34 @@ void log(emitter_actor* self, log_level level, std::string text) {
   ask_sink(self, std::move(entry));
 }
 
-void complete_if_done(emitter_actor* self, stream_ledger& stream) {
+const std::string& cursor_field(emitter_actor* self, std::size_t index) {
+  return self->state.settings.streams.at(index).definition->cursor_field;
+}
+
+// A STATE for what stream `index` has written, when one is due.
+void checkpoint_if_due(emitter_actor* self, std::size_t index) {
+  auto& tracker = self->state.checkpoints.at(index);
+  auto now = std::chrono::steady_clock::now();
+  if (!tracker.due(now))
+    return;
+  std::uint64_t records = 0;
+  auto progress = tracker.take_checkpoint(now, records);
+  ask_sink(self, sink_checkpoint{self->state.streams.at(index).name(),
+                                 protocol::to_stream_state(progress, cursor_field(self, index)),
+                                 records, false});
+}
+
+void complete_if_done(emitter_actor* self, std::size_t index) {
+  auto& stream = self->state.streams.at(index);
   if (!stream.ready_to_complete())
     return;
   if (stream.take_running_start(true))
     ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
-  ask_sink(self, sink_checkpoint{stream.name(), stream.records()});
+  std::uint64_t records = 0;
+  auto progress = self->state.checkpoints.at(index).final_state(records);
+  ask_sink(self, sink_checkpoint{stream.name(),
+                                 protocol::to_stream_state(progress, cursor_field(self, index)),
+                                 records, true});
   ask_sink(self, sink_close_stream{stream.name(), true});
   stream.mark_complete();
   log(self, log_level::info,
@@ -117,17 +141,20 @@ void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_re
 void on_page(emitter_actor* self, page_records& page) {
   auto& state = self->state;
   auto& stream = state.streams.at(page.stream);
-  auto released = stream.accept({page.seq, std::move(page.lines), page.record_count},
-                                page.pages_known);
+  auto released = stream.accept(
+    {page.seq, std::move(page.lines), page.record_count, std::move(page.step)}, page.pages_known);
   if (!released.empty() && stream.take_running_start())
     ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
   auto planner = page.stream < state.planners.size() ? state.planners[page.stream] : caf::actor{};
-  for (auto& ready : released)
+  for (auto& ready : released) {
     ask_sink(self, sink_write_records{stream.name(), std::move(ready.lines)}, [=] {
       if (planner)
         self->send(planner, page_credit{1});
     });
-  complete_if_done(self, stream);
+    state.checkpoints.at(page.stream).on_written(ready.step, ready.record_count);
+    checkpoint_if_due(self, page.stream);
+  }
+  complete_if_done(self, page.stream);
 }
 
 void on_interrupted(emitter_actor* self, int signal) {
@@ -166,7 +193,7 @@ void report_progress(emitter_actor* self) {
   log(self, log_level::info, protocol::describe_progress(logic::figures_of(state.streams)));
   if (!state.governor || !state.fetcher)
     return;
-  auto timeout = state.progress_interval;
+  auto timeout = state.settings.progress_interval;
   // A request without an error handler would end the emitter on a timeout: a late
   // answer only costs this report its budget line.
   auto skip_report = [=](caf::error& error) {
@@ -178,7 +205,7 @@ void report_progress(emitter_actor* self) {
       self->request(self->state.fetcher, timeout, figures_atom::value)
         .then([=](const fetch_figures& fetch) {
           auto& state = self->state;
-          auto seconds = std::chrono::duration<double>(state.progress_interval).count();
+          auto seconds = std::chrono::duration<double>(state.settings.progress_interval).count();
           auto text = describe_budget(budget, fetch, state.grants_at_last_log, seconds);
           state.grants_at_last_log = budget.grants;
           log(self, log_level::info, std::move(text));
@@ -194,28 +221,36 @@ void report_progress(emitter_actor* self) {
     skip_report);
 }
 
-// Opens every stream at the sink.
-void open_streams(emitter_actor* self, const std::vector<const stream_definition*>& streams) {
-  for (const auto* definition : streams) {
-    self->state.streams.emplace_back(definition->name);
+// Opens every stream at the sink and says how it is read.
+void open_streams(emitter_actor* self) {
+  auto& state = self->state;
+  for (const auto& [definition, start] : state.settings.streams) {
+    state.streams.emplace_back(definition->name);
+    state.checkpoints.emplace_back(start, state.settings.checkpoint_records,
+                                   state.settings.checkpoint_interval,
+                                   std::chrono::steady_clock::now());
     std::vector<std::string> key;
     for (const auto& path : definition->primary_key)
       key.push_back(path.front()); // the API's keys are top-level fields
     ask_sink(self, sink_open_stream{definition->name, protocol::stream_json_schema(*definition),
                                     std::move(key)});
+    log_entry plan{log_level::info,
+                   definition->name + ": " + start.describe(definition->cursor_field)};
+    if (state.observer)
+      self->send(state.observer, plan);
+    ask_sink(self, std::move(plan));
   }
 }
 
-caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*> streams,
-                      sink_actor sink, caf::actor on_done, caf::actor observer,
-                      std::chrono::milliseconds progress_interval) {
+caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor sink,
+                      caf::actor on_done, caf::actor observer) {
   auto& state = self->state;
+  state.settings = std::move(settings);
   state.sink = std::move(sink);
   state.on_done = std::move(on_done);
   state.observer = std::move(observer);
-  state.progress_interval = progress_interval;
-  open_streams(self, streams);
-  self->delayed_send(self, progress_interval, tick_atom::value);
+  open_streams(self);
+  self->delayed_send(self, state.settings.progress_interval, tick_atom::value);
   return {
     [=](const pipeline_actors& actors) {
       auto& state = self->state;
@@ -225,9 +260,8 @@ caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*>
     },
     [=](page_records& page) { on_page(self, page); },
     [=](const stream_finished& finished) {
-      auto& stream = self->state.streams.at(finished.stream);
-      stream.set_page_count(finished.page_count);
-      complete_if_done(self, stream);
+      self->state.streams.at(finished.stream).set_page_count(finished.page_count);
+      complete_if_done(self, finished.stream);
     },
     [=](stream_failed& failed) {
       end_incomplete(self, failed.stream, std::move(failed.report));
@@ -238,20 +272,17 @@ caf::behavior emitter(emitter_actor* self, std::vector<const stream_definition*>
     [=](log_entry& entry) { log(self, entry.level, std::move(entry.message)); },
     [=](tick_atom) {
       report_progress(self);
-      self->delayed_send(self, self->state.progress_interval, tick_atom::value);
+      self->delayed_send(self, self->state.settings.progress_interval, tick_atom::value);
     },
   };
 }
 
 } // namespace
 
-caf::actor spawn_emitter(caf::actor_system& system,
-                         std::vector<const protocol::stream_definition*> streams,
+caf::actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
                          const sink_actor& sink, const caf::actor& on_done,
-                         const caf::actor& progress_observer,
-                         std::chrono::milliseconds progress_interval) {
-  return system.spawn(emitter, std::move(streams), sink, on_done, progress_observer,
-                      progress_interval);
+                         const caf::actor& progress_observer) {
+  return system.spawn(emitter, std::move(settings), sink, on_done, progress_observer);
 }
 
 } // namespace klarna::actors

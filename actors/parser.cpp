@@ -16,7 +16,8 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
       const auto& page = fetched.page;
       try {
         auto parsed = parse_page(fetched.body, page.definition->records_key,
-                                 page.definition->name, protocol::now_epoch_ms());
+                                 page.definition->name, protocol::now_epoch_ms(),
+                                 page.definition->cursor_field);
         self->send(page.planner, page_ready{page.seq, std::move(parsed)});
       } catch (const page_error& e) {
         // Back to the fetcher, which retries the page.

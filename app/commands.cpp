@@ -1,12 +1,11 @@
 #include "app/commands.hpp"
 
 #include "app/read_pipeline.hpp"
+#include "app/stream_plans.hpp"
 #include "app/tell_user.hpp"
-#include "config/configured_catalog.hpp"
 #include "config/connector_config.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
-#include "config/state_input.hpp"
 #include "http/http_client.hpp"
 #include "http/klarna_error.hpp"
 #include "logic/page_plan.hpp"
@@ -41,13 +40,6 @@ void warn_about_ignored_fields(const config::connector_config& cfg) {
   for (const auto& field : cfg.ignored_fields)
     emit(protocol::log_line(protocol::log_level::warn, "config field '" + field
                                       + "' is not known to this connector and is ignored"));
-}
-
-std::vector<std::string> stream_names() {
-  std::vector<std::string> names;
-  for (const auto& stream : protocol::all_streams())
-    names.push_back(stream.name);
-  return names;
 }
 
 // One authenticated request for the first payout: the answer tells whether the
@@ -128,13 +120,14 @@ int exit_code_of(const protocol::read_figures& summary) {
 int run_read(const std::string& config_path, const std::string& catalog_path,
              const std::string& state_path, const std::string& sink_uri) {
   config::connector_config cfg;
-  std::vector<const protocol::stream_definition*> streams;
+  std::vector<actors::emitted_stream> streams;
   try {
     cfg = config::read_connector_config(config_path);
-    for (const auto& selected : config::read_configured_catalog(catalog_path, stream_names()))
-      streams.push_back(protocol::find_stream(selected.name));
+    auto selected = config::read_configured_catalog(catalog_path, known_streams());
+    config::input_state state;
     if (!state_path.empty())
-      config::read_input_state(state_path);
+      state = config::read_input_state(state_path);
+    streams = plan_streams(cfg, selected, state);
   } catch (const config::input_error& e) {
     return fail_with_config_error(e.what());
   }
@@ -151,16 +144,17 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
 int run_sync(const std::string& config_path, const std::string& catalog_path,
              const std::string& sink_uri) {
   config::connector_config cfg;
-  std::vector<const protocol::stream_definition*> streams;
+  std::vector<actors::emitted_stream> streams;
   try {
     cfg = config::read_connector_config(config_path);
+    std::vector<config::selected_stream> selected;
     if (catalog_path.empty()) {
       for (const auto& stream : protocol::all_streams())
-        streams.push_back(&stream);
+        selected.push_back({stream.name, config::sync_mode::full_refresh});
     } else {
-      for (const auto& selected : config::read_configured_catalog(catalog_path, stream_names()))
-        streams.push_back(protocol::find_stream(selected.name));
+      selected = config::read_configured_catalog(catalog_path, known_streams());
     }
+    streams = plan_streams(cfg, selected, {});
   } catch (const config::input_error& e) {
     tell_user(e.what());
     return 1;

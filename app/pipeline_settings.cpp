@@ -31,14 +31,14 @@ actors::fetch_settings fetch_settings_for(const config::connector_config& config
 
 actors::planner_settings planner_settings_for(const config::connector_config& config,
                                               std::size_t index,
-                                              const protocol::stream_definition* stream,
+                                              const actors::emitted_stream& stream,
                                               std::uint64_t credits) {
   actors::planner_settings settings;
   settings.stream_index = index;
-  settings.definition = stream;
+  settings.definition = stream.definition;
   settings.api_base_url = config.api_base_url;
   settings.page_size = config.page_size;
-  settings.start_date = config.start_date;
+  settings.start = stream.start;
   settings.credits = credits;
   return settings;
 }

@@ -3,6 +3,7 @@
 // The settings each actor gets, from the validated config (the config's fields are
 // declared in config/config_fields.cpp; nothing here repeats their defaults).
 
+#include "actors/emitter.hpp"
 #include "actors/fetcher.hpp"
 #include "actors/stream_planner.hpp"
 #include "logic/rate_window.hpp"
@@ -22,7 +23,7 @@ actors::fetch_settings fetch_settings_for(const config::connector_config& config
 /// The planner of stream `index`, holding `credits` pages at most unwritten.
 actors::planner_settings planner_settings_for(const config::connector_config& config,
                                               std::size_t index,
-                                              const protocol::stream_definition* stream,
+                                              const actors::emitted_stream& stream,
                                               std::uint64_t credits);
 
 } // namespace klarna::app

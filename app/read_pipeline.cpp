@@ -74,7 +74,7 @@ struct pipeline_graph {
 
 pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
                            const config::connector_config& config,
-                           const std::vector<const protocol::stream_definition*>& streams,
+                           const std::vector<actors::emitted_stream>& streams,
                            const read_options& options, interrupt_relay& interrupts) {
   pipeline_graph graph;
   graph.sink = sinks::spawn_sink(system, options.sink_uri);
@@ -82,10 +82,14 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   if (options.progress != display::none)
     graph.observer =
       actors::spawn_progress_display(system, stderr, options.progress == display::terminal);
+  actors::emitter_settings emitter;
+  emitter.streams = streams;
+  emitter.checkpoint_records = static_cast<std::uint64_t>(config.state_checkpoint_records);
   // A terminal is redrawn every second; logs get a line (and LOG messages) every 5 s.
-  auto interval = std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
+  emitter.progress_interval =
+    std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
   graph.emitter =
-    actors::spawn_emitter(system, streams, graph.sink, self, graph.observer, interval);
+    actors::spawn_emitter(system, std::move(emitter), graph.sink, self, graph.observer);
   interrupts.deliver_to(graph.emitter);
   graph.governor = actors::spawn_rate_governor(system, budget_settings_for(config),
                                                streams.size(), graph.emitter);
@@ -129,11 +133,11 @@ Figures figures_of(caf::scoped_actor& self, const caf::actor& actor, const sink_
 
 // Waits until every stream has ended, then gathers the figures of the read.
 read_figures await_outcome(caf::scoped_actor& self, const pipeline_graph& graph,
-                           const std::vector<const protocol::stream_definition*>& streams,
+                           const std::vector<actors::emitted_stream>& streams,
                            clock::time_point started) {
   read_figures figures;
-  for (const auto* stream : streams)
-    figures.streams.push_back(stream->name);
+  for (const auto& stream : streams)
+    figures.streams.push_back(stream.definition->name);
   std::vector<protocol::stream_figures> final_streams;
   self->receive([&](sync_outcome& outcome) {
     figures.all_complete = outcome.all_complete;
@@ -187,7 +191,7 @@ void stop_graph(const pipeline_graph& graph) {
 } // namespace
 
 read_figures run_pipeline(const config::connector_config& config,
-                          const std::vector<const protocol::stream_definition*>& streams,
+                          const std::vector<actors::emitted_stream>& streams,
                           const read_options& options) {
   auto started = clock::now();
   // The watch starts before the actor system so that no thread of CAF or curl ever

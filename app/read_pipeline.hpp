@@ -1,7 +1,7 @@
 #pragma once
 
+#include "actors/emitter.hpp"
 #include "protocol/run_figures.hpp"
-#include "protocol/stream_catalog.hpp"
 
 #include <string>
 #include <vector>
@@ -21,12 +21,12 @@ struct read_options {
   progress_display progress = progress_display::none;
 };
 
-/// Reads `streams` with the actor pipeline (planners, rate governor, fetcher,
-/// parsers, emitter) into the sink `options` names and returns when every stream
-/// has ended. Throws config::input_error when the sink cannot be used (before any
-/// request is made).
+/// Reads `streams`, each from its start (app/stream_plans.hpp), with the actor
+/// pipeline (planners, rate governor, fetcher, parsers, emitter) into the sink
+/// `options` names and returns when every stream has ended. Throws
+/// config::input_error when the sink cannot be used (before any request is made).
 protocol::read_figures run_pipeline(const config::connector_config& config,
-                                    const std::vector<const protocol::stream_definition*>& streams,
+                                    const std::vector<actors::emitted_stream>& streams,
                                     const read_options& options);
 
 } // namespace klarna::app

@@ -59,6 +59,21 @@ void add_account_fields(std::vector<config_field>& fields) {
   start_date.examples = {"2024-01-01", "2024-01-01T00:00:00Z"};
   fields.push_back(std::move(start_date));
 
+  config_field lookback{
+    "lookback_window_days", "Lookback window (days)",
+    "An incremental sync of payouts asks for payouts from this many days before the latest "
+    "payout_date it has seen, so a payout that Klarna publishes after others of the same or an "
+    "earlier date is not missed. The payouts of those days are emitted again; their primary key "
+    "payment_reference lets a deduplicating destination keep one copy.",
+    "incremental payouts are read again from this many days before the last `payout_date` "
+    "seen, for payouts published late; those are emitted again (deduplicated by "
+    "`payment_reference`)",
+    "integer", &connector_config::lookback_window_days};
+  lookback.minimum = 0;
+  lookback.maximum = 365;
+  lookback.default_json = "1";
+  fields.push_back(std::move(lookback));
+
   config_field base_url{"base_url", "Base URL",
                         "Replaces the region and playground host, for proxies and tests; requests "
                         "go to <base_url>settlements/v1/... Plain http is only allowed for "
@@ -103,6 +118,18 @@ void add_budget_fields(std::vector<config_field>& fields) {
   window.maximum = 3600;
   window.default_json = "60";
   fields.push_back(std::move(window));
+
+  config_field checkpoint{
+    "state_checkpoint_records", "Checkpoint every (records)",
+    "A stream emits a STATE after at least this many records (and at least every 30 seconds "
+    "while records arrive), so a cut sync resumes from there.",
+    "a stream emits a STATE after at least this many records, and every 30 s while records "
+    "arrive; a cut sync resumes from its last STATE",
+    "integer", &connector_config::state_checkpoint_records};
+  checkpoint.minimum = 1;
+  checkpoint.maximum = 100000000;
+  checkpoint.default_json = "10000";
+  fields.push_back(std::move(checkpoint));
 }
 
 // How long the connector waits, and how often it tries again.

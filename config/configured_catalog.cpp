@@ -12,17 +12,21 @@ namespace klarna::config {
 
 namespace {
 
-std::string join(const std::vector<std::string>& names) {
+std::string join(const std::vector<known_stream>& streams) {
   std::string out;
-  for (const auto& name : names)
-    out += (out.empty() ? "" : ", ") + name;
+  for (const auto& stream : streams)
+    out += (out.empty() ? "" : ", ") + stream.name;
   return out;
 }
 
 } // namespace
 
+const char* to_string(sync_mode mode) {
+  return mode == sync_mode::incremental ? "incremental" : "full_refresh";
+}
+
 std::vector<selected_stream> parse_configured_catalog(const boost::json::value& json,
-                                                      const std::vector<std::string>& known) {
+                                                      const std::vector<known_stream>& known) {
   if (!json.is_object())
     throw input_error(std::string("catalog must be a JSON object with a 'streams' array, got ")
                       + json_type_name(json));
@@ -44,28 +48,33 @@ std::vector<selected_stream> parse_configured_catalog(const boost::json::value& 
     if (name == nullptr || !name->is_string())
       throw input_error(where + ".stream.name must be a string");
     std::string stream_name(name->get_string());
-    if (std::find(known.begin(), known.end(), stream_name) == known.end())
+    auto stream_entry = std::find_if(known.begin(), known.end(),
+                                     [&](const known_stream& s) { return s.name == stream_name; });
+    if (stream_entry == known.end())
       throw input_error(where + " names unknown stream '" + stream_name
                         + "'; this source has: " + join(known));
     std::string mode = "full_refresh";
-    if (auto* sync_mode = entry.get_object().if_contains("sync_mode")) {
-      if (!sync_mode->is_string())
+    if (auto* requested = entry.get_object().if_contains("sync_mode")) {
+      if (!requested->is_string())
         throw input_error(where + ".sync_mode must be a string");
-      mode = std::string(sync_mode->get_string());
+      mode = std::string(requested->get_string());
     }
-    if (mode != "full_refresh")
-      throw input_error(where + " asks for sync_mode '" + mode + "' for stream '"
-                        + stream_name + "'; only full_refresh is supported");
+    if (mode != "full_refresh" && !(mode == "incremental" && stream_entry->incremental))
+      throw input_error(where + " asks for sync_mode '" + mode + "' for stream '" + stream_name
+                        + "'; it supports "
+                        + (stream_entry->incremental ? "full_refresh and incremental"
+                                                     : "only full_refresh"));
     for (const auto& earlier : selected)
       if (earlier.name == stream_name)
         throw input_error(where + " selects stream '" + stream_name + "' a second time");
-    selected.push_back({stream_name, mode});
+    selected.push_back(
+      {stream_name, mode == "incremental" ? sync_mode::incremental : sync_mode::full_refresh});
   }
   return selected;
 }
 
 std::vector<selected_stream> read_configured_catalog(const std::string& path,
-                                                     const std::vector<std::string>& known) {
+                                                     const std::vector<known_stream>& known) {
   auto json = read_json_file(path, "catalog");
   try {
     return parse_configured_catalog(json, known);

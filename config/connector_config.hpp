@@ -21,6 +21,10 @@ struct connector_config {
   std::string password;
   /// ISO-8601 date or date-time, as given; payouts before it are not read.
   std::optional<std::string> start_date;
+  /// An incremental read of payouts starts this many days before the last cursor.
+  int lookback_window_days = 0;
+  /// A stream checkpoints (STATE) after at least this many records.
+  int state_checkpoint_records = 0;
   /// The API root every request goes to, always ending in '/': the region's host,
   /// or `base_url` from the config.
   std::string api_base_url;

@@ -41,4 +41,13 @@ std::optional<std::int64_t> parse_iso8601_epoch_seconds(const std::string& text)
   return seconds;
 }
 
+std::string format_iso8601_utc(std::int64_t epoch_seconds) {
+  std::time_t time = static_cast<std::time_t>(epoch_seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
 } // namespace klarna::config

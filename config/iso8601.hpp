@@ -13,4 +13,7 @@ namespace klarna::config {
 /// the connector's config validation and klarna-sandbox's date filters.
 std::optional<std::int64_t> parse_iso8601_epoch_seconds(const std::string& text);
 
+/// Seconds since the epoch -> "2024-01-31T07:00:00Z".
+std::string format_iso8601_utc(std::int64_t epoch_seconds);
+
 } // namespace klarna::config

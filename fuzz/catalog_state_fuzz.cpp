@@ -13,10 +13,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto json = klarna::config::parse_json_text(text, "input");
     try {
-      klarna::config::parse_configured_catalog(json, {"payouts", "transactions"});
+      klarna::config::parse_configured_catalog(json, {{"payouts", true}, {"transactions", false}});
     } catch (const klarna::config::input_error&) {
     }
-    klarna::config::validate_input_state(json);
+    klarna::config::parse_input_state(json);
   } catch (const klarna::config::input_error&) {
   }
   return 0;

@@ -1,5 +1,6 @@
 #include "logic/page_parser.hpp"
 
+#include "config/iso8601.hpp"
 #include "logic/json_bytes.hpp"
 #include "protocol/airbyte_messages.hpp"
 
@@ -25,7 +26,8 @@ public:
   static constexpr std::size_t max_string_size = -1;
   static constexpr std::size_t max_key_size = -1;
 
-  explicit page_shape(std::string_view records_key) : records_key_(records_key) {}
+  page_shape(std::string_view records_key, std::string_view cursor_field)
+    : records_key_(records_key), cursor_field_(cursor_field) {}
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
@@ -70,6 +72,8 @@ public:
       enter_member();
     else if (depth_ == 2 && section_ == section::pagination)
       enter_pagination_field();
+    else if (depth_ == 3 && section_ == section::records)
+      in_cursor_ = !cursor_field_.empty() && key_ == cursor_field_;
     key_.clear();
     return true;
   }
@@ -77,11 +81,17 @@ public:
   bool on_string_part(string_view part, std::size_t, error_code&) {
     if (in_pagination_field("next"))
       next_.append(part.data(), part.size());
+    else if (at_cursor())
+      cursor_text_.append(part.data(), part.size());
     return true;
   }
   bool on_string(string_view part, std::size_t, error_code&) {
+    if (at_cursor()) {
+      cursor_text_.append(part.data(), part.size());
+      cursor_value();
+    }
     if (depth_ > 2)
-      return true; // inside a record or deeper: nothing to check
+      return true; // inside a record or deeper: nothing more to check
     scalar();
     if (in_pagination_field("next")) {
       next_.append(part.data(), part.size());
@@ -150,6 +160,7 @@ public:
   }
 
   std::size_t records_member() const { return records_member_; }
+  const std::optional<std::string>& max_cursor() const { return max_cursor_; }
   std::uint64_t record_count() const { return record_count_; }
 
 private:
@@ -203,6 +214,19 @@ private:
       throw page_error("an element of '" + std::string(records_key_) + "' is not an object");
   }
 
+  bool at_cursor() const { return in_cursor_ && depth_ == 3 && section_ == section::records; }
+
+  // A record's cursor value: kept when it is the latest so far. A value that is not
+  // a date-time is not a cursor (the schema says date-time; the record is kept).
+  void cursor_value() {
+    auto epoch = config::parse_iso8601_epoch_seconds(cursor_text_);
+    if (epoch && (!max_cursor_ || *epoch > max_cursor_epoch_)) {
+      max_cursor_epoch_ = *epoch;
+      max_cursor_ = cursor_text_;
+    }
+    cursor_text_.clear();
+  }
+
   bool in_pagination_field(const char* name) const {
     return depth_ == 2 && section_ == section::pagination && pagination_key_ == name;
   }
@@ -236,6 +260,11 @@ private:
   }
 
   std::string_view records_key_;
+  std::string_view cursor_field_;
+  bool in_cursor_ = false;
+  std::string cursor_text_;
+  std::optional<std::string> max_cursor_;
+  std::int64_t max_cursor_epoch_ = 0;
   std::size_t depth_ = 0;
   section section_ = section::other;
   std::size_t members_ = 0;
@@ -255,10 +284,11 @@ private:
 } // namespace
 
 parsed_page parse_page(std::string_view body, const std::string& records_key,
-                       const std::string& stream, std::int64_t emitted_at_ms) {
+                       const std::string& stream, std::int64_t emitted_at_ms,
+                       const std::string& cursor_field) {
   boost::json::parse_options options;
   options.max_depth = 32;
-  boost::json::basic_parser<page_shape> parser(options, records_key);
+  boost::json::basic_parser<page_shape> parser(options, records_key, cursor_field);
   error_code ec;
   auto consumed = parser.write_some(false, body.data(), body.size(), ec);
   if (ec || consumed != body.size())
@@ -268,6 +298,7 @@ parsed_page parse_page(std::string_view body, const std::string& records_key,
   parsed_page result;
   result.pagination = shape.finish();
   result.record_count = shape.record_count();
+  result.max_cursor = shape.max_cursor();
 
   // The page is valid: copy each record's bytes into its RECORD line.
   const auto prefix = protocol::record_line_prefix(stream);

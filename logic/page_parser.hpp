@@ -3,6 +3,7 @@
 #include "logic/page_plan.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -20,13 +21,17 @@ struct parsed_page {
   std::string record_lines;
   std::uint64_t record_count = 0;
   page_pagination pagination;
+  /// The latest date-time among the records' cursor field (when one was named).
+  std::optional<std::string> max_cursor;
 };
 
 /// Parses and validates a collection page ({"<records_key>": [objects...],
 /// "pagination": {"count": n, ...}}), then renders every record, unchanged, as a
 /// RECORD line of `stream`. Nothing is rendered unless the whole page is valid.
-/// Throws page_error saying what is wrong.
+/// `cursor_field`, unless empty, names a top-level date-time field of the records
+/// whose latest value is reported. Throws page_error saying what is wrong.
 parsed_page parse_page(std::string_view body, const std::string& records_key,
-                       const std::string& stream, std::int64_t emitted_at_ms);
+                       const std::string& stream, std::int64_t emitted_at_ms,
+                       const std::string& cursor_field = {});
 
 } // namespace klarna::logic

@@ -34,10 +34,12 @@ bool is_followable_next(const std::string& next, const std::string& first_page_u
          && candidate->encoded_path() == first->encoded_path();
 }
 
-pagination_plan::pagination_plan(url_for_offset make_url, int page_size)
+pagination_plan::pagination_plan(url_for_offset make_url, int page_size,
+                                 std::int64_t first_offset)
   : make_url_(std::move(make_url)), page_size_(page_size) {
-  first_url_ = make_url_(0);
+  first_url_ = make_url_(first_offset);
   pending_.push_back({0, first_url_});
+  offsets_.push_back(first_offset);
 }
 
 std::optional<planned_page> pagination_plan::take_next() {
@@ -53,8 +55,10 @@ std::optional<std::string> pagination_plan::on_page(std::uint64_t seq,
                                                     const page_pagination& pagination) {
   ++received_;
   if (seq == 0 && pagination.total) {
-    for (std::int64_t offset = page_size_; offset < *pagination.total; offset += page_size_)
+    for (auto offset = offsets_[0] + page_size_; offset < *pagination.total; offset += page_size_) {
       pending_.push_back({pages_known_++, make_url_(offset)});
+      offsets_.push_back(offset);
+    }
   }
   // Only the last known page may extend the plan: earlier pages' `next` links point
   // at pages that are already planned.
@@ -63,6 +67,7 @@ std::optional<std::string> pagination_plan::on_page(std::uint64_t seq,
       return "the API's next link '" + *pagination.next
              + "' leaves the collection being read; it is not followed";
     pending_.push_back({pages_known_++, *pagination.next});
+    offsets_.push_back(offsets_.at(seq) + pagination.count);
   }
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace klarna::protocol {
 struct stream_definition;
@@ -37,15 +38,18 @@ struct planned_page {
   std::string url;
 };
 
-/// Which pages of one stream to fetch. Page 0 first; once its `total` is known every
-/// remaining offset is planned at once so pages can be fetched in parallel. When the
-/// last planned page still carries `next` (the collection grew, or there is no
-/// `total`), `next` is followed. Pure logic: the stream planner actor drives it.
+
+
+/// Which pages of one stream to fetch. Page 0 (at `first_offset`, 0 unless a cut
+/// read is resumed) first; once its `total` is known every remaining offset is
+/// planned at once so pages can be fetched in parallel. When the last planned page
+/// still carries `next` (the collection grew, or there is no `total`), `next` is
+/// followed. Pure logic: the stream planner actor drives it.
 class pagination_plan {
 public:
   using url_for_offset = std::function<std::string(std::int64_t offset)>;
 
-  pagination_plan(url_for_offset make_url, int page_size);
+  pagination_plan(url_for_offset make_url, int page_size, std::int64_t first_offset = 0);
 
   /// The next page to request, if one is known and not yet handed out.
   std::optional<planned_page> take_next();
@@ -59,11 +63,15 @@ public:
   /// Pages known so far (planned or followed).
   std::uint64_t pages_known() const { return pages_known_; }
 
+  /// The listing offset of the first record of page `seq` (a known page).
+  std::int64_t offset_of(std::uint64_t seq) const { return offsets_.at(seq); }
+
 private:
   url_for_offset make_url_;
   int page_size_;
   std::string first_url_;
   std::deque<planned_page> pending_;
+  std::vector<std::int64_t> offsets_; // by seq
   std::uint64_t pages_known_ = 1;
   std::uint64_t handed_out_ = 0;
   std::uint64_t received_ = 0;

@@ -4,6 +4,7 @@
 // and leave strictly in page order; the stream completes once every page the
 // planner announced has left, or ends incomplete and drops what it still holds.
 
+#include "logic/checkpoint_tracker.hpp"
 #include "protocol/run_figures.hpp"
 
 #include <cstdint>
@@ -19,6 +20,8 @@ struct ledger_page {
   std::uint64_t seq = 0;
   std::string lines;
   std::uint64_t record_count = 0;
+  /// Where the listing stands once the page is written.
+  listing_step step;
 };
 
 class stream_ledger {

@@ -5,6 +5,7 @@
 // What the emitter asks of a sink is in messages/sink_contract.hpp.
 
 #include "http/http_client.hpp"
+#include "logic/checkpoint_tracker.hpp"
 #include "logic/page_parser.hpp"
 #include "messages/sink_contract.hpp"
 #include "protocol/airbyte_messages.hpp"
@@ -84,6 +85,8 @@ struct page_records {
   std::string lines;
   std::uint64_t record_count = 0;
   std::uint64_t pages_known = 0;
+  /// Where the listing stands once this page is written (for checkpoints).
+  logic::listing_step step;
 };
 
 /// planner -> emitter: pages 0..page_count-1 are all the stream has.

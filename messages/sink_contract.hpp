@@ -4,7 +4,8 @@
 // write. A sink writes; it decides nothing about order or completeness (the emitter
 // does). Per stream a sink is asked, in this order:
 //   sink_open_stream; sink_stream_status RUNNING before the first records;
-//   sink_write_records, page by page; sink_checkpoint once the stream is complete;
+//   sink_write_records, page by page, with a sink_checkpoint between pages every so
+//   many records or seconds and a final one once the stream is complete;
 //   sink_close_stream (complete or not).
 // Logs and errors may come at any time, sink_finish last. Every request is answered
 // with a sink_reply once it is done (for records: durable, or handed to the
@@ -16,6 +17,7 @@
 
 #include "protocol/airbyte_messages.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -54,11 +56,16 @@ struct sink_stream_status {
   std::optional<std::int64_t> rate_limited_until_ms;
 };
 
-/// Everything written for `stream` so far is a consistent state: `record_count`
-/// records since the previous checkpoint of that stream.
+/// Everything written for `stream` so far is a consistent state, described by
+/// `stream_state` (protocol/stream_state.hpp): a read given it resumes right after
+/// these records. `record_count` records were written since the previous checkpoint
+/// of that stream.
 struct sink_checkpoint {
   std::string stream;
+  boost::json::object stream_state;
   std::uint64_t record_count = 0;
+  /// The stream's last checkpoint: every record of it is written.
+  bool final = false;
 };
 
 /// A stream ends: `complete` when every record was written and checkpointed, else

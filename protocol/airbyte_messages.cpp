@@ -109,12 +109,11 @@ std::string stream_status_line(const std::string& stream, stream_status status,
                     {"stream_status", std::move(body)}}}});
 }
 
-std::string stream_state_json(const std::string& stream, std::uint64_t record_count) {
+std::string stream_state_json(const std::string& stream, const boost::json::object& stream_state,
+                              std::uint64_t record_count) {
   boost::json::object state{
     {"type", "STREAM"},
-    {"stream",
-     {{"stream_descriptor", descriptor(stream)},
-      {"stream_state", {{"__ab_no_cursor_state_message", true}}}}}};
+    {"stream", {{"stream_descriptor", descriptor(stream)}, {"stream_state", stream_state}}}};
   // recordCount is a number that should carry a decimal point (protocol doc), which
   // boost::json would print as 1E3; so it is appended as text.
   auto line = boost::json::serialize(state);
@@ -123,8 +122,10 @@ std::string stream_state_json(const std::string& stream, std::uint64_t record_co
   return line;
 }
 
-std::string stream_state_line(const std::string& stream, std::uint64_t record_count) {
-  return "{\"type\":\"STATE\",\"state\":" + stream_state_json(stream, record_count) + "}\n";
+std::string stream_state_line(const std::string& stream, const boost::json::object& stream_state,
+                              std::uint64_t record_count) {
+  return "{\"type\":\"STATE\",\"state\":" + stream_state_json(stream, stream_state, record_count)
+         + "}\n";
 }
 
 std::string error_trace_line(const failure_report& report, const std::string& stream) {

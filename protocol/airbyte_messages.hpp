@@ -2,6 +2,7 @@
 
 #include "config/input_error.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -45,12 +46,15 @@ const char* status_name(stream_status status);
 std::string stream_status_line(const std::string& stream, stream_status status,
                                std::optional<std::int64_t> rate_limited_until_ms = {});
 
-/// A per-stream STATE line for a full refresh stream (no cursor), carrying the
-/// number of records emitted since the stream's previous STATE.
-/// The AirbyteStateMessage (type STREAM) that a completed full-refresh stream leaves.
-std::string stream_state_json(const std::string& stream, std::uint64_t record_count);
+/// The AirbyteStateMessage (type STREAM) for `stream` with `stream_state`
+/// (protocol/stream_state.hpp), carrying in sourceStats the number of records
+/// emitted since the stream's previous STATE.
+std::string stream_state_json(const std::string& stream, const boost::json::object& stream_state,
+                              std::uint64_t record_count);
 
-std::string stream_state_line(const std::string& stream, std::uint64_t record_count);
+/// The same as a STATE line.
+std::string stream_state_line(const std::string& stream, const boost::json::object& stream_state,
+                              std::uint64_t record_count);
 
 /// Why a stream or the sync failed: what a TRACE ERROR carries.
 struct failure_report {

@@ -139,8 +139,9 @@ boost::json::object transaction_schema() {
 
 const std::vector<stream_definition>& all_streams() {
   static const std::vector<stream_definition> streams = {
-    {"payouts", "settlements/v1/payouts", "payouts", {{"payment_reference"}}, true},
-    {"transactions", "settlements/v1/transactions", "transactions", {}, false},
+    {"payouts", "settlements/v1/payouts", "payouts", {{"payment_reference"}}, true,
+     "payout_date"},
+    {"transactions", "settlements/v1/transactions", "transactions", {}, false, ""},
   };
   return streams;
 }
@@ -164,9 +165,16 @@ boost::json::value airbyte_catalog() {
     boost::json::object entry;
     entry["name"] = stream.name;
     entry["json_schema"] = stream_json_schema(stream);
-    entry["supported_sync_modes"] = boost::json::array{"full_refresh"};
-    entry["source_defined_cursor"] = false;
-    entry["is_resumable"] = false;
+    boost::json::array modes{"full_refresh"};
+    if (stream.supports_incremental()) {
+      modes.emplace_back("incremental");
+      entry["default_cursor_field"] = boost::json::array{stream.cursor_field.c_str()};
+    }
+    entry["supported_sync_modes"] = std::move(modes);
+    // Every stream checkpoints its listing, so a cut read resumes (full refresh
+    // included); the protocol asks for source_defined_cursor with is_resumable.
+    entry["source_defined_cursor"] = true;
+    entry["is_resumable"] = true;
     if (!stream.primary_key.empty()) {
       boost::json::array keys;
       for (const auto& path : stream.primary_key) {

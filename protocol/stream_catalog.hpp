@@ -20,6 +20,11 @@ struct stream_definition {
   std::vector<std::vector<std::string>> primary_key;
   /// Whether the config's start_date applies as the `start_date` query filter.
   bool filters_by_start_date = false;
+  /// The record field an incremental read continues from (the same field the
+  /// `start_date` filter selects on); empty when the stream is full refresh only.
+  std::string cursor_field;
+
+  bool supports_incremental() const { return !cursor_field.empty(); }
 };
 
 /// Every stream, in the order discover lists them.

@@ -1,5 +1,7 @@
 #include "sandbox/dataset.hpp"
 
+#include "config/iso8601.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <array>
@@ -139,9 +141,9 @@ boost::json::object make_transaction(generator& random, const transaction_kind& 
     magnitude = 9007199254740993; // 2^53 + 1: not representable as a double
   boost::json::object t{
     {"amount", kind.sign * magnitude},
-    {"sale_date", format_utc(capture_epoch - 3600 - static_cast<std::int64_t>(random.below(86400)))},
+    {"sale_date", config::format_iso8601_utc(capture_epoch - 3600 - static_cast<std::int64_t>(random.below(86400)))},
     {"type", kind.type},
-    {"capture_date", format_utc(capture_epoch)},
+    {"capture_date", config::format_iso8601_utc(capture_epoch)},
     {"order_id", order_id},
     {"currency_code", money.code},
     {"purchase_country", money.country},
@@ -189,15 +191,6 @@ boost::json::object make_transaction(generator& random, const transaction_kind& 
 
 } // namespace
 
-std::string format_utc(std::int64_t epoch_seconds) {
-  std::time_t time = static_cast<std::time_t>(epoch_seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
 dataset generate_dataset(const dataset_options& options) {
   generator random(options.seed);
   dataset data;
@@ -238,7 +231,7 @@ dataset generate_dataset(const dataset_options& options) {
     boost::json::object payout{
       {"totals", totals.to_json()},
       {"payment_reference", reference},
-      {"payout_date", format_utc(payout_epoch)},
+      {"payout_date", config::format_iso8601_utc(payout_epoch)},
       {"currency_code", money.code},
       {"currency_code_of_registration_country", "EUR"},
       {"merchant_settlement_type", p % 3 == 0 ? "GROSS" : "NET"},

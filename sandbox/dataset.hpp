@@ -52,7 +52,4 @@ struct dataset {
 /// absent or null.
 dataset generate_dataset(const dataset_options& options);
 
-/// Seconds since the epoch -> "2024-01-31T07:00:00Z".
-std::string format_utc(std::int64_t epoch_seconds);
-
 } // namespace klarna::sandbox

@@ -208,9 +208,9 @@ answer request_router::payout_summaries(const api_request& request) const {
     auto& summary = by_currency[payout.currency_code];
     if (summary.empty()) {
       summary["summary_settlement_currency"] = payout.currency_code;
-      summary["summary_payout_date_start"] = format_utc(payout.payout_epoch);
+      summary["summary_payout_date_start"] = config::format_iso8601_utc(payout.payout_epoch);
     }
-    summary["summary_payout_date_end"] = format_utc(payout.payout_epoch);
+    summary["summary_payout_date_end"] = config::format_iso8601_utc(payout.payout_epoch);
     for (const auto& [key, value] : payout.totals) {
       std::string name = "summary_total_" + std::string(key);
       if (name == "summary_total_opening_debt_balance_amount"

@@ -49,8 +49,8 @@ sink_actor::behavior_type airbyte_stdout_sink(stdout_sink self, std::FILE* out) 
                                                            status.rate_limited_until_ms));
     },
     [=](const sink_checkpoint& checkpoint) {
-      return write_text(self,
-                        protocol::stream_state_line(checkpoint.stream, checkpoint.record_count));
+      return write_text(self, protocol::stream_state_line(checkpoint.stream, checkpoint.stream_state,
+                                                          checkpoint.record_count));
     },
     [=](const log_entry& entry) {
       return write_text(self, protocol::log_line(entry.level, entry.message));

@@ -1,7 +1,7 @@
 #include "sinks/database_sink.hpp"
 
 #include "config/input_error.hpp"
-#include "protocol/airbyte_messages.hpp"
+#include "sinks/completed_states.hpp"
 #include "stores/postgres_store.hpp"
 #include "stores/sqlite_store.hpp"
 
@@ -21,7 +21,7 @@ using stores::table_store;
 
 struct database_sink_state {
   std::shared_ptr<table_store> store;
-  std::map<std::string, std::string> checkpoints; // stream -> state to commit with it
+  completed_states checkpoints; // the state each complete stream commits with its data
   std::string failure; // the first failure; nothing is written after it
 };
 
@@ -55,15 +55,14 @@ sink_actor::behavior_type database_sink_behavior(database_sink self,
       return guarded(self, [&](table_store& db) { db.write_batch(batch.stream, batch.lines); });
     },
     [=](const sink_checkpoint& checkpoint) {
-      self->state.checkpoints[checkpoint.stream] =
-        protocol::stream_state_json(checkpoint.stream, checkpoint.record_count);
+      self->state.checkpoints.on_checkpoint(checkpoint);
       return sink_reply{self->state.failure};
     },
     [=](const sink_close_stream& close) {
-      auto& checkpoints = self->state.checkpoints;
+      const auto* final_state = self->state.checkpoints.find(close.stream);
       return guarded(self, [&](table_store& db) {
-        if (close.complete && checkpoints.count(close.stream))
-          db.complete_stream(close.stream, checkpoints[close.stream]);
+        if (close.complete && final_state)
+          db.complete_stream(close.stream, *final_state);
         else
           db.abandon_stream(close.stream);
       });

@@ -1,7 +1,7 @@
 #include "sinks/jsonl_sink.hpp"
 
 #include "config/input_error.hpp"
-#include "protocol/airbyte_messages.hpp"
+#include "sinks/completed_states.hpp"
 #include "stores/record_lines.hpp"
 
 #include <caf/actor_system.hpp>
@@ -30,7 +30,7 @@ using file_ptr = std::unique_ptr<std::FILE, file_closer>;
 struct jsonl_sink_state {
   fs::path directory;
   std::map<std::string, file_ptr> open_files;
-  std::map<std::string, std::string> states; // stream -> state of its last completion
+  completed_states states; // the final state of each completed stream
   std::string failure; // the first failure; nothing is written after it
 };
 
@@ -50,7 +50,7 @@ sink_reply fail(jsonl_sink self, const std::string& what) {
 sink_reply write_states(jsonl_sink self) {
   auto& state = self->state;
   std::string text = "[";
-  for (const auto& [stream, json] : state.states)
+  for (const auto& [stream, json] : state.states.all())
     text += (text.size() > 1 ? "," : "") + json;
   text += "]\n";
   auto temporary = state.directory / "state.json.tmp";
@@ -129,8 +129,7 @@ sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path director
       return unless_failed([&] { return append_records(self, batch); });
     },
     [=](const sink_checkpoint& checkpoint) {
-      self->state.states[checkpoint.stream] =
-        protocol::stream_state_json(checkpoint.stream, checkpoint.record_count);
+      self->state.states.on_checkpoint(checkpoint);
       return sink_reply{self->state.failure};
     },
     [=](const sink_close_stream& close) {

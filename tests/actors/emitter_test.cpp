@@ -31,13 +31,15 @@ struct emitter_under_test {
 
   emitter_under_test() {
     auto& system = runtime.system();
-    std::vector<const protocol::stream_definition*> streams{protocol::find_stream("payouts"),
-                                                            protocol::find_stream("transactions")};
-    auto planner = testing::spawn_recorder(system, planner_log);
+    actors::emitter_settings settings;
+    settings.streams = {{protocol::find_stream("payouts"), {}},
+                        {protocol::find_stream("transactions"), {}}};
     // An hour between progress reports: no tick fires during a test.
+    settings.progress_interval = std::chrono::hours(1);
+    auto planner = testing::spawn_recorder(system, planner_log);
     emitter = runtime.stop_at_end(actors::spawn_emitter(
-      system, streams, testing::spawn_fake_sink(system, sink),
-      testing::spawn_recorder(system, outcome_log), caf::actor{}, std::chrono::hours(1)));
+      system, std::move(settings), testing::spawn_fake_sink(system, sink),
+      testing::spawn_recorder(system, outcome_log), caf::actor{}));
     caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}});
     runtime.run();
   }
@@ -57,11 +59,13 @@ struct emitter_under_test {
 
 } // namespace
 
-TEST_CASE("the emitter opens every stream at the sink first", "[emitter]") {
+TEST_CASE("the emitter opens every stream at the sink first and says how it is read", "[emitter]") {
   emitter_under_test test;
-  REQUIRE(test.sink->lines.size() >= 2);
+  REQUIRE(test.sink->lines.size() >= 4);
   CHECK(test.sink->lines[0] == "open payouts");
-  CHECK(test.sink->lines[1] == "open transactions");
+  CHECK(test.sink->lines[1] == "log INFO payouts: full refresh");
+  CHECK(test.sink->lines[2] == "open transactions");
+  CHECK(test.sink->lines[3] == "log INFO transactions: full refresh");
 }
 
 TEST_CASE("pages arriving shuffled are written in page order, each write returns a credit",

@@ -8,7 +8,7 @@ using namespace klarna::config;
 
 namespace {
 
-const std::vector<std::string> known = {"payouts", "transactions"};
+const std::vector<known_stream> known = {{"payouts", true}, {"transactions", false}};
 
 std::vector<selected_stream> parse(const std::string& text) {
   return parse_configured_catalog(parse_json_text(text, "catalog"), known);
@@ -28,13 +28,24 @@ TEST_CASE("selected streams keep the catalog's order", "[catalog]") {
   CHECK(streams[1].name == "payouts");
 }
 
+TEST_CASE("a stream with a cursor may be selected incremental", "[catalog]") {
+  auto streams = parse(R"({"streams":[)" + entry("payouts", "incremental") + ","
+                       + entry("transactions") + "]}");
+  REQUIRE(streams.size() == 2);
+  CHECK(streams[0].mode == sync_mode::incremental);
+  CHECK(streams[1].mode == sync_mode::full_refresh);
+}
+
 TEST_CASE("bad catalogs are refused with the entry named", "[catalog]") {
   CHECK_THROWS_WITH(parse(R"({"streams":[]})"), Catch::Contains("selects no streams"));
   CHECK_THROWS_WITH(parse(R"({})"), Catch::Contains("'streams' array"));
   CHECK_THROWS_WITH(parse(R"({"streams":[)" + entry("refunds") + "]}"),
                     Catch::Contains("streams[0] names unknown stream 'refunds'"));
-  CHECK_THROWS_WITH(parse(R"({"streams":[)" + entry("payouts", "incremental") + "]}"),
-                    Catch::Contains("only full_refresh"));
+  CHECK_THROWS_WITH(parse(R"({"streams":[)" + entry("transactions", "incremental") + "]}"),
+                    Catch::Contains("streams[0] asks for sync_mode 'incremental' for stream "
+                                    "'transactions'; it supports only full_refresh"));
+  CHECK_THROWS_WITH(parse(R"({"streams":[)" + entry("payouts", "cdc") + "]}"),
+                    Catch::Contains("it supports full_refresh and incremental"));
   CHECK_THROWS_WITH(parse(R"({"streams":[)" + entry("payouts") + "," + entry("payouts") + "]}"),
                     Catch::Contains("streams[1] selects stream 'payouts' a second time"));
   CHECK_THROWS_WITH(parse(R"({"streams":[{"sync_mode":"full_refresh"}]})"),

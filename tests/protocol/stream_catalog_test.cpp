@@ -13,10 +13,16 @@ TEST_CASE("the catalog lists payouts with a primary key and transactions without
   auto& payouts = streams[0].as_object();
   CHECK(payouts["name"] == "payouts");
   CHECK(payouts["source_defined_primary_key"] == boost::json::parse(R"([["payment_reference"]])"));
-  CHECK(payouts["supported_sync_modes"] == boost::json::parse(R"(["full_refresh"])"));
+  CHECK(payouts["supported_sync_modes"] == boost::json::parse(R"(["full_refresh","incremental"])"));
+  CHECK(payouts["default_cursor_field"] == boost::json::parse(R"(["payout_date"])"));
+  CHECK(payouts["source_defined_cursor"] == true);
+  CHECK(payouts["is_resumable"] == true);
   auto& transactions = streams[1].as_object();
   CHECK(transactions["name"] == "transactions");
   CHECK_FALSE(transactions.contains("source_defined_primary_key"));
+  CHECK(transactions["supported_sync_modes"] == boost::json::parse(R"(["full_refresh"])"));
+  CHECK_FALSE(transactions.contains("default_cursor_field"));
+  CHECK(transactions["is_resumable"] == true);
 }
 
 TEST_CASE("schemas follow the OpenAPI objects: types, formats, enums, nullability", "[catalog]") {

@@ -74,12 +74,17 @@ TEST_CASE("a complete stream becomes <stream>.jsonl with each record's data as s
           .ok());
   CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"c":9007199254740993})"})})
           .ok());
-  CHECK(test.ask(sink_checkpoint{"payouts", 3}).ok());
+  // A checkpoint between pages, then the final one: state.json has the final state
+  // with the records of both counted.
+  CHECK(test.ask(sink_checkpoint{"payouts", {{"listing", {{"offset", 2}}}}, 2, false}).ok());
+  boost::json::object final_state{{"payout_date", "2024-01-02T00:00:00Z"}};
+  CHECK(test.ask(sink_checkpoint{"payouts", final_state, 1, true}).ok());
   CHECK(test.ask(sink_close_stream{"payouts", true}).ok());
   CHECK(test.ask(sink_finish{}).ok());
   CHECK(test.file("payouts.jsonl") == "{\"a\":1}\n{\"b\":\"é\"}\n{\"c\":9007199254740993}\n");
   CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl.part"));
-  CHECK(test.file("state.json") == "[" + protocol::stream_state_json("payouts", 3) + "]\n");
+  CHECK(test.file("state.json")
+        == "[" + protocol::stream_state_json("payouts", final_state, 3) + "]\n");
 }
 
 TEST_CASE("an incomplete stream leaves no file behind", "[sinks]") {
@@ -102,7 +107,7 @@ TEST_CASE("a write that fails is answered with the failure, and so is everything
   CHECK_FALSE(written.ok());
   CHECK_THAT(written.failure, Catch::Contains("cannot write")
                                 && Catch::Contains("No space left on device"));
-  CHECK(test.ask(sink_checkpoint{"payouts", 1}).failure == written.failure);
+  CHECK(test.ask(sink_checkpoint{"payouts", {}, 1, true}).failure == written.failure);
   CHECK(test.ask(sink_close_stream{"payouts", true}).failure == written.failure);
   CHECK(test.ask(sink_finish{}).failure == written.failure);
   CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl"));

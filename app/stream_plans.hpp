@@ -1,0 +1,27 @@
+#pragma once
+
+// What each selected stream reads in this run: its sync mode from the catalog, its
+// start from the config and the input state (logic::plan_stream_start).
+
+#include "actors/emitter.hpp"
+#include "config/configured_catalog.hpp"
+#include "config/state_input.hpp"
+
+#include <vector>
+
+namespace klarna::config {
+struct connector_config;
+}
+
+namespace klarna::app {
+
+/// Every stream this source has, for the catalog's validation.
+std::vector<config::known_stream> known_streams();
+
+/// The selected streams with their starts. Throws config::input_error naming the
+/// stream's state when it is not one this connector wrote.
+std::vector<actors::emitted_stream> plan_streams(const config::connector_config& config,
+                                                 const std::vector<config::selected_stream>& selected,
+                                                 const config::input_state& state);
+
+} // namespace klarna::app

@@ -1,0 +1,52 @@
+#include "logic/checkpoint_tracker.hpp"
+
+namespace klarna::logic {
+
+checkpoint_tracker::checkpoint_tracker(stream_start start, std::uint64_t every_records,
+                                       clock::duration every_interval, clock::time_point now)
+  : start_(std::move(start)),
+    every_records_(every_records),
+    every_interval_(every_interval),
+    last_checkpoint_(now) {
+  position_.start_date = start_.listing_start;
+  position_.offset = start_.offset;
+  position_.total = start_.expected_total;
+  position_.max_cursor = start_.max_cursor;
+}
+
+void checkpoint_tracker::on_written(const listing_step& step, std::uint64_t records) {
+  position_.offset = step.next_offset;
+  if (step.total)
+    position_.total = step.total;
+  position_.max_cursor = later_of(position_.max_cursor, step.max_cursor);
+  records_since_ += records;
+}
+
+bool checkpoint_tracker::due(clock::time_point now) const {
+  return records_since_ >= every_records_
+         || (records_since_ > 0 && now - last_checkpoint_ >= every_interval_);
+}
+
+protocol::stream_progress checkpoint_tracker::take_checkpoint(clock::time_point now,
+                                                              std::uint64_t& records) {
+  records = records_since_;
+  records_since_ = 0;
+  last_checkpoint_ = now;
+  protocol::stream_progress progress;
+  progress.cursor = start_.cursor;
+  progress.listing = position_;
+  return progress;
+}
+
+protocol::stream_progress checkpoint_tracker::final_state(std::uint64_t& records) {
+  records = records_since_;
+  records_since_ = 0;
+  protocol::stream_progress progress;
+  if (start_.incremental)
+    progress.cursor = later_of(start_.cursor, position_.max_cursor);
+  else
+    progress.full_refresh_complete = true;
+  return progress;
+}
+
+} // namespace klarna::logic
