@@ -15,11 +15,14 @@ std::optional<std::string> date_member(const boost::json::object& object, const 
   const auto* value = object.if_contains(key);
   if (value == nullptr || value->is_null())
     return std::nullopt;
-  if (!value->is_string()
-      || !config::parse_iso8601_epoch_seconds(std::string(value->get_string())))
+  if (!value->is_string())
     throw config::input_error(where + "." + key + " must be an ISO-8601 date-time string, got "
                               + config::json_type_name(*value));
-  return std::string(value->get_string());
+  std::string text(value->get_string());
+  if (!config::parse_iso8601_epoch_seconds(text))
+    throw config::input_error(where + "." + key + " must be an ISO-8601 date-time, got '" + text
+                              + "'");
+  return text;
 }
 
 std::optional<std::int64_t> count_member(const boost::json::object& object, const char* key,

@@ -2,6 +2,7 @@
 
 #include "config/iso8601.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <array>
@@ -191,75 +192,118 @@ boost::json::object make_transaction(generator& random, const transaction_kind& 
 
 } // namespace
 
+namespace {
+
+void add_transaction(dataset& data, const boost::json::object& t, const std::string& reference) {
+  transaction_row row;
+  row.payment_reference = reference;
+  row.order_id = std::string(t.at("order_id").as_string());
+  row.json = boost::json::serialize(t);
+  auto index = data.transactions.size();
+  if (!reference.empty())
+    data.transactions_by_reference[reference].push_back(index);
+  data.transactions_by_order[row.order_id].push_back(index);
+  data.transactions.push_back(std::move(row));
+}
+
+// A transaction not yet paid out joins the payout `reference`: the same record with
+// its payment_reference and payout link, in the same place of the listing.
+void settle(dataset& data, std::size_t index, const std::string& reference,
+            const dataset_options& options, totals_accumulator& totals) {
+  auto& row = data.transactions[index];
+  auto t = boost::json::parse(row.json).as_object();
+  totals.add(std::string(t["type"].as_string()), t["amount"].as_int64());
+  t["payment_reference"] = reference;
+  t["payout"] = options.base_url + "settlements/v1/payouts/" + reference;
+  row.payment_reference = reference;
+  row.json = boost::json::serialize(t);
+  data.transactions_by_reference[reference].push_back(index);
+}
+
+// Appends the next payout, at `payout_epoch`, with transactions_per_payout new
+// transactions and the unpaid ones at `settled`, which it pays out.
+void add_payout(dataset& data, generator& random, const dataset_options& options,
+                std::int64_t payout_epoch, const std::vector<std::size_t>& settled) {
+  auto p = data.payouts.size();
+  const auto& money = currencies[random.below(currencies.size())];
+  char reference[32];
+  std::snprintf(reference, sizeof reference, "KP%06zu%04X", p,
+                static_cast<unsigned>(random.below(0x10000)));
+  totals_accumulator totals;
+  std::string order_id;
+  for (std::size_t i = 0; i < options.transactions_per_payout; ++i) {
+    const auto& kind = i == 0 ? kinds.front() : random.kind();
+    bool huge = i == 0 && p % 50 == 7;
+    auto capture = payout_epoch - 86400 - static_cast<std::int64_t>(random.below(6 * 86400));
+    auto t = make_transaction(random, kind, money, capture, order_id, data.transactions.size() + 1,
+                              huge);
+    totals.add(kind.type, t["amount"].as_int64());
+    t["payment_reference"] = reference;
+    t["payout"] = options.base_url + "settlements/v1/payouts/" + reference;
+    add_transaction(data, t, reference);
+  }
+  for (auto index : settled)
+    settle(data, index, reference, options, totals);
+  boost::json::object payout{
+    {"totals", totals.to_json()},
+    {"payment_reference", reference},
+    {"payout_date", config::format_iso8601_utc(payout_epoch)},
+    {"currency_code", money.code},
+    {"currency_code_of_registration_country", "EUR"},
+    {"merchant_settlement_type", p % 3 == 0 ? "GROSS" : "NET"},
+    {"merchant_id", "K" + std::to_string(500000 + options.seed % 1000)},
+    {"transactions", options.base_url
+                       + "settlements/v1/transactions?payment_reference=" + reference},
+  };
+  payout_row row;
+  row.payment_reference = reference;
+  row.currency_code = money.code;
+  row.payout_epoch = payout_epoch;
+  row.totals = payout["totals"].as_object();
+  row.json = boost::json::serialize(payout);
+  data.payout_by_reference[reference] = data.payouts.size();
+  data.payouts.push_back(std::move(row));
+}
+
+} // namespace
+
 dataset generate_dataset(const dataset_options& options) {
   generator random(options.seed);
   dataset data;
   data.payouts.reserve(options.payouts);
   data.transactions.reserve(options.payouts * options.transactions_per_payout
                             + options.unpaid_transactions);
-  std::size_t number = 0;
-  auto add_transaction = [&](boost::json::object t, const std::string& reference) {
-    transaction_row row;
-    row.payment_reference = reference;
-    row.order_id = std::string(t["order_id"].as_string());
-    row.json = boost::json::serialize(t);
-    auto index = data.transactions.size();
-    if (!reference.empty())
-      data.transactions_by_reference[reference].push_back(index);
-    data.transactions_by_order[row.order_id].push_back(index);
-    data.transactions.push_back(std::move(row));
-  };
-
-  for (std::size_t p = 0; p < options.payouts; ++p) {
-    const auto& money = currencies[random.below(currencies.size())];
-    std::int64_t payout_epoch = first_payout_epoch + static_cast<std::int64_t>(p) * 8 * 3600;
-    char reference[32];
-    std::snprintf(reference, sizeof reference, "KP%06zu%04X", p,
-                  static_cast<unsigned>(random.below(0x10000)));
-    totals_accumulator totals;
-    std::string order_id;
-    for (std::size_t i = 0; i < options.transactions_per_payout; ++i) {
-      const auto& kind = i == 0 ? kinds.front() : random.kind();
-      bool huge = i == 0 && p % 50 == 7;
-      auto capture = payout_epoch - 86400 - static_cast<std::int64_t>(random.below(6 * 86400));
-      auto t = make_transaction(random, kind, money, capture, order_id, ++number, huge);
-      totals.add(kind.type, t["amount"].as_int64());
-      t["payment_reference"] = reference;
-      t["payout"] = options.base_url + "settlements/v1/payouts/" + reference;
-      add_transaction(std::move(t), reference);
-    }
-    boost::json::object payout{
-      {"totals", totals.to_json()},
-      {"payment_reference", reference},
-      {"payout_date", config::format_iso8601_utc(payout_epoch)},
-      {"currency_code", money.code},
-      {"currency_code_of_registration_country", "EUR"},
-      {"merchant_settlement_type", p % 3 == 0 ? "GROSS" : "NET"},
-      {"merchant_id", "K" + std::to_string(500000 + options.seed % 1000)},
-      {"transactions", options.base_url
-                         + "settlements/v1/transactions?payment_reference=" + reference},
-    };
-    payout_row row;
-    row.payment_reference = reference;
-    row.currency_code = money.code;
-    row.payout_epoch = payout_epoch;
-    row.totals = payout["totals"].as_object();
-    row.json = boost::json::serialize(payout);
-    data.payout_by_reference[reference] = data.payouts.size();
-    data.payouts.push_back(std::move(row));
-  }
-
+  for (std::size_t p = 0; p < options.payouts; ++p)
+    add_payout(data, random, options, first_payout_epoch + static_cast<std::int64_t>(p) * 8 * 3600,
+               {});
   std::int64_t after_last = first_payout_epoch
                             + static_cast<std::int64_t>(options.payouts) * 8 * 3600;
   std::string order_id;
   for (std::size_t i = 0; i < options.unpaid_transactions; ++i) {
     const auto& money = currencies[random.below(currencies.size())];
     auto capture = after_last + static_cast<std::int64_t>(random.below(3 * 86400));
-    add_transaction(make_transaction(random, random.kind(), money, capture, order_id, ++number,
-                                     false),
+    add_transaction(data,
+                    make_transaction(random, random.kind(), money, capture, order_id,
+                                     data.transactions.size() + 1, false),
                     "");
   }
   return data;
+}
+
+void grow_dataset(dataset& data, const dataset_options& options, std::size_t payouts,
+                  bool settle_unpaid) {
+  generator random(options.seed + 0x9E3779B97F4A7C15ull * (data.payouts.size() + 1));
+  // Past every capture so far, unpaid ones included (up to 3 days after the last payout).
+  std::int64_t first = (data.payouts.empty() ? first_payout_epoch : data.payouts.back().payout_epoch)
+                       + 4 * 86400;
+  std::vector<std::size_t> unpaid;
+  if (settle_unpaid)
+    for (std::size_t i = 0; i < data.transactions.size(); ++i)
+      if (data.transactions[i].payment_reference.empty())
+        unpaid.push_back(i);
+  for (std::size_t p = 0; p < payouts; ++p)
+    add_payout(data, random, options, first + static_cast<std::int64_t>(p) * 8 * 3600,
+               p == 0 ? unpaid : std::vector<std::size_t>{});
 }
 
 } // namespace klarna::sandbox

@@ -52,4 +52,11 @@ struct dataset {
 /// absent or null.
 dataset generate_dataset(const dataset_options& options);
 
+/// Adds `payouts` payouts after the last one (4 days later, then 8 hours apart),
+/// each with its transactions appended to the listing; with `settle_unpaid` the
+/// transactions not yet paid out join the first new payout (their records gain a
+/// payment_reference, in place). Totals stay the sums of their transactions.
+void grow_dataset(dataset& data, const dataset_options& options, std::size_t payouts,
+                  bool settle_unpaid);
+
 } // namespace klarna::sandbox

@@ -18,7 +18,7 @@
 namespace {
 
 // The ground truth: exactly the records served, one JSON object per line, in
-// listing order.
+// listing order; written again whenever the data grows.
 void dump_truth(const klarna::sandbox::dataset& data, const std::string& directory) {
   std::ofstream payouts(directory + "/payouts.jsonl");
   for (const auto& payout : data.payouts)
@@ -176,12 +176,14 @@ void serve(sandbox_settings& s) {
   std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::string scheme = s.server.tls_certificate_pem.empty() ? "http" : "https";
   s.data.base_url = scheme + "://" + shown_host + ":" + std::to_string(port) + "/";
-  auto dataset = klarna::sandbox::generate_dataset(s.data);
-  if (!s.truth_directory.empty())
-    dump_truth(dataset, s.truth_directory);
-  klarna::sandbox::request_router router(dataset, s.data.base_url, s.username, s.password);
-  std::cout << "klarna-sandbox listening on " << s.data.base_url << " (" << dataset.payouts.size()
-            << " payouts, " << dataset.transactions.size() << " transactions)" << std::endl;
+  klarna::sandbox::dataset_store store(s.data, [&](const klarna::sandbox::dataset& data) {
+    if (!s.truth_directory.empty())
+      dump_truth(data, s.truth_directory);
+  });
+  klarna::sandbox::request_router router(store, s.data.base_url, s.username, s.password);
+  auto data = store.current();
+  std::cout << "klarna-sandbox listening on " << s.data.base_url << " (" << data->payouts.size()
+            << " payouts, " << data->transactions.size() << " transactions)" << std::endl;
   if (!ca_path.empty())
     std::cout << "klarna-sandbox CA certificate: " << ca_path << std::endl;
   http.run(router);

@@ -100,9 +100,9 @@ answer page_of(const std::string& records_key, std::size_t record_count, const r
 
 } // namespace
 
-request_router::request_router(const dataset& data, std::string base_url,
+request_router::request_router(dataset_store& store, std::string base_url,
                                const std::string& username, const std::string& password)
-  : data_(data),
+  : store_(store),
     base_url_(std::move(base_url)),
     expected_authorization_("Basic " + config::basic_token(username, password)) {
 }
@@ -143,6 +143,8 @@ answer request_router::route(const std::string& method, const std::string& targe
   if (!parsed)
     return error(400, "BAD_REQUEST", "Malformed request target");
   std::string path(parsed->path());
+  if (path == "/admin/grow" && method == "POST")
+    return grow(target);
   if (path.rfind(api_prefix, 0) != 0)
     return error(404, "NOT_FOUND", "No such resource: " + path);
   if (method != "GET")
@@ -155,14 +157,15 @@ answer request_router::route(const std::string& method, const std::string& targe
   if (auto refused = read_payout_filter(request))
     return *refused;
 
+  auto data = store_.current();
   if (request.resource == "payouts")
-    return payouts(request);
+    return payouts(*data, request);
   if (request.resource == "payouts/summary")
-    return payout_summaries(request);
+    return payout_summaries(*data, request);
   if (request.resource.rfind("payouts/", 0) == 0)
-    return payout(request.resource.substr(std::string("payouts/").size()));
+    return payout(*data, request.resource.substr(std::string("payouts/").size()));
   if (request.resource == "transactions")
-    return transactions(request);
+    return transactions(*data, request);
   return error(404, "NOT_FOUND", "No such resource: " + path);
 }
 
@@ -186,23 +189,40 @@ std::optional<answer> request_router::read_payout_filter(api_request& request) {
   return std::nullopt;
 }
 
-answer request_router::payouts(const api_request& request) const {
+answer request_router::grow(const std::string& target) const {
+  auto parsed = boost::urls::parse_origin_form(target);
+  std::optional<std::int64_t> payouts;
+  bool settle_unpaid = false;
+  for (const auto& param : parsed->params()) {
+    if (param.key == "payouts")
+      payouts = parse_count(std::string(param.value));
+    else if (param.key == "settle_unpaid")
+      settle_unpaid = param.value == "1";
+  }
+  if (!payouts || *payouts > 100000)
+    return error(400, "BAD_VALUE", "payouts must be an integer from 0 to 100000");
+  auto data = store_.grow(static_cast<std::size_t>(*payouts), settle_unpaid);
+  return {200, "{\"payouts\":" + std::to_string(data->payouts.size()) + ",\"transactions\":"
+                 + std::to_string(data->transactions.size()) + "}"};
+}
+
+answer request_router::payouts(const dataset& data, const api_request& request) {
   std::vector<std::size_t> matching;
-  for (std::size_t i = 0; i < data_.payouts.size(); ++i)
-    if (request.payouts.matches(data_.payouts[i]))
+  for (std::size_t i = 0; i < data.payouts.size(); ++i)
+    if (request.payouts.matches(data.payouts[i]))
       matching.push_back(i);
   return page_of(
     "payouts", matching.size(),
-    [&](std::size_t i) -> const std::string& { return data_.payouts[matching[i]].json; },
+    [&](std::size_t i) -> const std::string& { return data.payouts[matching[i]].json; },
     request.query, request.page_base);
 }
 
 // One PayoutSummary per currency over the payouts in the date range.
-answer request_router::payout_summaries(const api_request& request) const {
+answer request_router::payout_summaries(const dataset& data, const api_request& request) {
   if (!request.has_date_range)
     return error(400, "BAD_VALUE", "start_date and end_date are required");
   std::map<std::string, boost::json::object> by_currency;
-  for (const auto& payout : data_.payouts) {
+  for (const auto& payout : data.payouts) {
     if (!request.payouts.matches(payout))
       continue;
     auto& summary = by_currency[payout.currency_code];
@@ -229,16 +249,16 @@ answer request_router::payout_summaries(const api_request& request) const {
   return {200, boost::json::serialize(summaries)};
 }
 
-answer request_router::payout(const std::string& reference) const {
-  auto found = data_.payout_by_reference.find(reference);
-  if (found == data_.payout_by_reference.end())
+answer request_router::payout(const dataset& data, const std::string& reference) {
+  auto found = data.payout_by_reference.find(reference);
+  if (found == data.payout_by_reference.end())
     return error(404, "NOT_FOUND", "No payout with payment_reference " + reference);
-  return {200, data_.payouts[found->second].json};
+  return {200, data.payouts[found->second].json};
 }
 
 // All transactions, or one payout's (payment_reference) or one order's (order_id).
-answer request_router::transactions(const api_request& request) const {
-  const auto& all = data_.transactions;
+answer request_router::transactions(const dataset& data, const api_request& request) {
+  const auto& all = data.transactions;
   const auto& query = request.query;
   auto reference = query.find("payment_reference");
   auto order = query.find("order_id");
@@ -253,8 +273,8 @@ answer request_router::transactions(const api_request& request) const {
   };
   std::vector<std::size_t> matching;
   const auto& candidates = reference != query.end()
-                             ? lookup(data_.transactions_by_reference, reference->second)
-                             : lookup(data_.transactions_by_order, order->second);
+                             ? lookup(data.transactions_by_reference, reference->second)
+                             : lookup(data.transactions_by_order, order->second);
   for (auto index : candidates)
     if (order == query.end() || all[index].order_id == order->second)
       matching.push_back(index);

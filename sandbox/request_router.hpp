@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sandbox/dataset.hpp"
+#include "sandbox/dataset_store.hpp"
 
 #include <optional>
 #include <string>
@@ -18,9 +18,11 @@ struct answer {
 /// Answers Settlements API requests from a dataset, as Klarna would: HTTP Basic
 /// auth, the JSON endpoints under /settlements/v1/, size/offset pagination with
 /// absolute next/prev links, ErrorResponse bodies with a fresh correlation_id.
+/// Tests change the data between syncs with POST /admin/grow?payouts=N[&settle_unpaid=1]
+/// (same credentials; see grow_dataset).
 class request_router {
 public:
-  request_router(const dataset& data, std::string base_url, const std::string& username,
+  request_router(dataset_store& store, std::string base_url, const std::string& username,
                  const std::string& password);
 
   /// `target` is the request target ("/settlements/v1/payouts?size=10").
@@ -33,12 +35,13 @@ public:
 private:
   /// The request's start_date, end_date and currency_code, or a 400 for a bad date.
   static std::optional<answer> read_payout_filter(api_request& request);
-  answer payouts(const api_request& request) const;
-  answer payout_summaries(const api_request& request) const;
-  answer payout(const std::string& reference) const;
-  answer transactions(const api_request& request) const;
+  static answer payouts(const dataset& data, const api_request& request);
+  static answer payout_summaries(const dataset& data, const api_request& request);
+  static answer payout(const dataset& data, const std::string& reference);
+  static answer transactions(const dataset& data, const api_request& request);
+  answer grow(const std::string& target) const;
 
-  const dataset& data_;
+  dataset_store& store_;
   std::string base_url_;
   std::string expected_authorization_;
 };

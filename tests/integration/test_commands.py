@@ -40,8 +40,9 @@ class CommandsTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertEqual(set(streams), {"payouts", "transactions"})
         self.assertEqual(streams["payouts"]["source_defined_primary_key"], [["payment_reference"]])
         self.assertNotIn("source_defined_primary_key", streams["transactions"])
+        self.assertEqual(streams["payouts"]["supported_sync_modes"], ["full_refresh", "incremental"])
+        self.assertEqual(streams["transactions"]["supported_sync_modes"], ["full_refresh"])
         for name, stream in streams.items():
-            self.assertEqual(stream["supported_sync_modes"], ["full_refresh"])
             validator = jsonschema.Draft7Validator(stream["json_schema"])
             for record in self.sandbox.truth(name):
                 errors = list(validator.iter_errors(record))

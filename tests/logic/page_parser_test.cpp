@@ -97,3 +97,20 @@ TEST_CASE("ambiguous or trailing content is refused", "[parser]") {
                     Catch::Contains("not valid JSON"));
   CHECK_NOTHROW(fails("{\"payouts\":[],\"pagination\":{\"count\":0}}\n"));
 }
+
+TEST_CASE("the latest cursor of a page is found by instant, not by text", "[parser]") {
+  std::string body = R"({"payouts":[
+      {"payout_date":"2024-03-01T10:00:00Z","totals":{"payout_date":"2999-01-01T00:00:00Z"}},
+      {"payout_date":"2024-03-01T12:00:00+01:00"},
+      {"payout_date":"2024-03-01T10:30:00Z"},
+      {"payout_date":"not a date"},
+      {"other":"2030-01-01T00:00:00Z"}],
+    "pagination":{"count":5}})";
+  auto page = parse_page(body, "payouts", "payouts", 1, "payout_date");
+  // 12:00+01:00 is 11:00Z: the latest; a nested field of the same name is not the cursor.
+  CHECK(page.max_cursor == std::optional<std::string>("2024-03-01T12:00:00+01:00"));
+  CHECK_FALSE(parse_page(body, "payouts", "payouts", 1).max_cursor);
+  CHECK_FALSE(parse_page(R"({"payouts":[],"pagination":{"count":0}})", "payouts", "payouts", 1,
+                         "payout_date")
+                .max_cursor);
+}

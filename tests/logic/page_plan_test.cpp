@@ -99,3 +99,22 @@ TEST_CASE("a next link to another host or path is not followed", "[plan]") {
   REQUIRE(problem);
   CHECK_THAT(*problem, Catch::Contains("not followed"));
 }
+
+TEST_CASE("a resumed plan starts at its offset and knows every page's offset", "[plan]") {
+  pagination_plan plan([](std::int64_t offset) { return "http://h/p?offset=" + std::to_string(offset); },
+                       100, 250);
+  auto first = plan.take_next();
+  REQUIRE(first);
+  CHECK(first->url == "http://h/p?offset=250");
+  CHECK(plan.offset_of(0) == 250);
+  CHECK_FALSE(plan.on_page(0, with_total(100, 520)));
+  std::vector<std::string> urls;
+  while (auto page = plan.take_next())
+    urls.push_back(page->url);
+  CHECK(urls == std::vector<std::string>{"http://h/p?offset=350", "http://h/p?offset=450"});
+  CHECK(plan.offset_of(2) == 450);
+  // The collection grew: the last page's next is followed, right after its records.
+  CHECK_FALSE(plan.on_page(1, with_total(100, 520)));
+  CHECK_FALSE(plan.on_page(2, with_total(70, 530, "http://h/p?offset=520")));
+  CHECK(plan.offset_of(3) == 520);
+}

@@ -1,0 +1,201 @@
+"""Incremental payouts, checkpoints and resumable full refresh against klarna-sandbox,
+whose data grows between syncs (POST /admin/grow)."""
+
+import datetime
+import json
+import random
+import signal
+import subprocess
+import unittest
+import urllib.request
+
+from harness import (BASIC_TOKEN, PASSWORD, SOURCE, ConnectorTestCase, Sandbox, errors_of,
+                     records_of, states_of)
+
+SMALL = ("--payouts", "60", "--transactions-per-payout", "40", "--unpaid-transactions", "25")
+DAY_SECONDS = 86400
+
+
+def grow(sandbox, payouts, settle_unpaid=False):
+    """Adds `payouts` later payouts (and their transactions) to a running sandbox."""
+    url = f"{sandbox.url}admin/grow?payouts={payouts}" + ("&settle_unpaid=1" if settle_unpaid else "")
+    request = urllib.request.Request(url, method="POST", data=b"",
+                                     headers={"Authorization": "Basic " + BASIC_TOKEN})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.load(answer)
+
+
+def catalog_of(**modes):
+    return {"streams": [{"stream": {"name": name, "json_schema": {},
+                                    "supported_sync_modes": ["full_refresh", "incremental"]},
+                         "sync_mode": mode, "destination_sync_mode": "append"}
+                        for name, mode in modes.items()]}
+
+
+def epoch(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def last_states(messages):
+    """The last STATE of each stream, as a state file holds them."""
+    last = {}
+    for message in messages:
+        if message["type"] == "STATE":
+            last[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
+    return list(last.values())
+
+
+def emitted_before(messages, index, stream):
+    """Records of `stream` emitted before messages[index]."""
+    return records_of(messages[:index], stream)
+
+
+class IncrementalTest(ConnectorTestCase):
+
+    def run_read(self, sandbox, catalog, state=None, **config):
+        extra = ("--state", self.write("state.json", state)) if state is not None else ()
+        result = self.read(self.config(sandbox.url, **config), catalog, *extra)
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        for line in result.stdout.splitlines():
+            if '"STATE"' in line:
+                self.assertNotIn(PASSWORD, line)
+                self.assertNotIn(BASIC_TOKEN, line)
+        return self.messages(result.stdout), result
+
+    def test_discover_offers_incremental_payouts_with_a_cursor_in_the_schema(self):
+        with Sandbox(*SMALL) as sandbox:
+            result = self.run_connector("discover", "--config",
+                                        self.write("config.json", self.config(sandbox.url)))
+        streams = {s["name"]: s for s in json.loads(result.stdout.splitlines()[-1])["catalog"]["streams"]}
+        payouts = streams["payouts"]
+        self.assertEqual(payouts["supported_sync_modes"], ["full_refresh", "incremental"])
+        self.assertTrue(payouts["source_defined_cursor"])
+        self.assertEqual(payouts["default_cursor_field"], ["payout_date"])
+        self.assertIn("payout_date", payouts["json_schema"]["properties"])
+        self.assertIn("payout_date", payouts["json_schema"]["required"])
+        for stream in streams.values():
+            self.assertTrue(stream["is_resumable"])
+
+    def test_two_sequential_reads_emit_only_new_payouts_and_those_in_the_lookback(self):
+        with Sandbox(*SMALL) as sandbox:
+            catalog = catalog_of(payouts="incremental", transactions="full_refresh")
+            first, _ = self.run_read(sandbox, catalog)
+            old = sandbox.truth("payouts")
+            self.assertEqual(records_of(first, "payouts"), old)
+            self.assertEqual(records_of(first, "transactions"), sandbox.truth("transactions"))
+            cursor = states_of(first, "payouts")[-1]["stream"]["stream_state"]["payout_date"]
+            self.assertEqual(cursor, max(old, key=lambda p: epoch(p["payout_date"]))["payout_date"])
+
+            grow(sandbox, 3)
+            second, result = self.run_read(sandbox, catalog, last_states(first))
+            now = sandbox.truth("payouts")
+            new = now[len(old):]
+            self.assertEqual(len(new), 3)
+            lookback_start = epoch(cursor) - DAY_SECONDS
+            expected = [p for p in now if epoch(p["payout_date"]) >= lookback_start]
+            got = records_of(second, "payouts")
+            self.assertEqual(got, expected)
+            for payout in new:
+                self.assertIn(payout, got)
+            self.assertLess(len(got), len(now) // 4, "old payouts outside the lookback came again")
+            final = states_of(second, "payouts")[-1]["stream"]["stream_state"]
+            self.assertEqual(final, {"payout_date": new[-1]["payout_date"]})
+            self.assertIn("payouts: incremental after payout_date " + cursor, result.stdout)
+
+            # With no lookback, only the payouts at or after the cursor come again.
+            third, _ = self.run_read(sandbox, catalog_of(payouts="incremental"), last_states(second),
+                                     lookback_window_days=0)
+            self.assertEqual(records_of(third, "payouts"), [new[-1]])
+
+    def test_a_future_cursor_reads_nothing_and_keeps_the_cursor(self):
+        with Sandbox(*SMALL) as sandbox:
+            state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "payouts"},
+                                                   "stream_state": {"payout_date": "2999-01-01T00:00:00Z"}}}]
+            messages, _ = self.run_read(sandbox, catalog_of(payouts="incremental"), state)
+        self.assertEqual(records_of(messages, "payouts"), [])
+        states = states_of(messages, "payouts")
+        self.assertEqual(len(states), 1)
+        self.assertEqual(states[0]["stream"]["stream_state"], {"payout_date": "2999-01-01T00:00:00Z"})
+        self.assertEqual(errors_of(messages), [])
+
+    def test_sequential_slices_resume_from_any_state_exactly(self):
+        with Sandbox(*SMALL) as sandbox:
+            modes = {"payouts": "incremental", "transactions": "full_refresh"}
+            full, _ = self.run_read(sandbox, catalog_of(**modes), page_size=7,
+                                    state_checkpoint_records=10)
+            truth = {stream: sandbox.truth(stream) for stream in ("payouts", "transactions")}
+            for stream in truth:
+                self.assertEqual(records_of(full, stream), truth[stream])
+                positions = [i for i, m in enumerate(full) if m["type"] == "STATE"
+                             and m["state"]["stream"]["stream_descriptor"]["name"] == stream
+                             and "listing" in m["state"]["stream"]["stream_state"]]
+                self.assertGreaterEqual(len(positions), 3, stream)
+                for index in random.Random(7).sample(positions, 3) + [positions[0], positions[-1]]:
+                    state = full[index]["state"]
+                    rest, _ = self.run_read(sandbox, catalog_of(**{stream: modes[stream]}), [state],
+                                            page_size=7)
+                    joined = emitted_before(full, index, stream) + records_of(rest, stream)
+                    self.assertEqual(joined, truth[stream], f"{stream} resumed from {state}")
+
+    def test_a_cut_full_refresh_resumes_without_loss_or_doubles(self):
+        with Sandbox("--payouts", "1000", "--transactions-per-payout", "500",
+                     "--unpaid-transactions", "100") as sandbox:
+            config = self.write("config.json", self.config(sandbox.url))
+            catalog = self.write("catalog.json", catalog_of(transactions="full_refresh"))
+            process = subprocess.Popen([SOURCE, "read", "--config", config, "--catalog", catalog],
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            cut_after = random.Random().randint(50_000, 400_000)
+            seen = 0
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if line.startswith(b'{"type":"RECORD"'):
+                    seen += 1
+                    if seen >= cut_after:
+                        break
+            process.send_signal(signal.SIGKILL)
+            lines += process.stdout.read().splitlines(keepends=True)
+            process.wait()
+            process.stdout.close()
+            complete = [line for line in lines if line.endswith(b"\n")]
+            messages = [json.loads(line) for line in complete]
+            last_state = max(i for i, m in enumerate(messages) if m["type"] == "STATE")
+            before = emitted_before(messages, last_state, "transactions")
+            self.assertGreater(len(before), 0)
+            rest, result = self.run_read(sandbox, catalog_of(transactions="full_refresh"),
+                                         [messages[last_state]["state"]])
+            truth = sandbox.truth("transactions")
+            self.assertEqual(len(before) + len(records_of(rest, "transactions")), len(truth))
+            self.assertTrue(before + records_of(rest, "transactions") == truth,
+                            f"cut after {cut_after} records: the joined records differ from the truth")
+            self.assertIn("resuming at record " + str(len(before)), result.stdout)
+
+    def test_a_changed_total_restarts_the_listing_with_a_warning(self):
+        with Sandbox(*SMALL) as sandbox:
+            catalog = catalog_of(transactions="full_refresh")
+            first, _ = self.run_read(sandbox, catalog, page_size=7, state_checkpoint_records=20)
+            middle = [s for s in states_of(first, "transactions")
+                      if "listing" in s["stream"]["stream_state"]][5]
+            grow(sandbox, 2, settle_unpaid=True)
+            second, _ = self.run_read(sandbox, catalog, [middle], page_size=7)
+            self.assertEqual(records_of(second, "transactions"), sandbox.truth("transactions"))
+            warnings = [m["log"]["message"] for m in second
+                        if m["type"] == "LOG" and m["log"]["level"] == "WARN"]
+            self.assertTrue(any("read again from the start" in w for w in warnings), warnings)
+
+    def test_a_state_this_connector_did_not_write_is_a_config_error(self):
+        with Sandbox(*SMALL) as sandbox:
+            state = self.write("state.json", [{"type": "STREAM", "stream": {
+                "stream_descriptor": {"name": "payouts"},
+                "stream_state": {"payout_date": "yesterday"}}}])
+            result = self.read(self.config(sandbox.url), catalog_of(payouts="incremental"),
+                               "--state", state)
+        self.assertNotEqual(result.returncode, 0)
+        error = errors_of(self.messages(result.stdout))[0]
+        self.assertEqual(error["failure_type"], "config_error")
+        self.assertIn("the state of stream 'payouts'.payout_date must be an ISO-8601 date-time, "
+                      "got 'yesterday'", error["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()
