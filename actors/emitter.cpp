@@ -88,10 +88,6 @@ void log(emitter_actor* self, log_level level, std::string text) {
   ask_sink(self, std::move(entry));
 }
 
-const std::string& cursor_field(emitter_actor* self, std::size_t index) {
-  return self->state.settings.streams.at(index).definition->cursor_field;
-}
-
 // A STATE for what stream `index` has written, when one is due.
 void checkpoint_if_due(emitter_actor* self, std::size_t index) {
   auto& tracker = self->state.checkpoints.at(index);
@@ -101,7 +97,7 @@ void checkpoint_if_due(emitter_actor* self, std::size_t index) {
   std::uint64_t records = 0;
   auto progress = tracker.take_checkpoint(now, records);
   ask_sink(self, sink_checkpoint{self->state.streams.at(index).name(),
-                                 protocol::to_stream_state(progress, cursor_field(self, index)),
+                                 protocol::to_stream_state(progress),
                                  records, false});
 }
 
@@ -114,7 +110,7 @@ void complete_if_done(emitter_actor* self, std::size_t index) {
   std::uint64_t records = 0;
   auto progress = self->state.checkpoints.at(index).final_state(records);
   ask_sink(self, sink_checkpoint{stream.name(),
-                                 protocol::to_stream_state(progress, cursor_field(self, index)),
+                                 protocol::to_stream_state(progress),
                                  records, true});
   ask_sink(self, sink_close_stream{stream.name(), true});
   stream.mark_complete();
@@ -235,7 +231,7 @@ void open_streams(emitter_actor* self) {
     ask_sink(self, sink_open_stream{definition->name, protocol::stream_json_schema(*definition),
                                     std::move(key)});
     log_entry plan{log_level::info,
-                   definition->name + ": " + start.describe(definition->cursor_field)};
+                   definition->name + ": " + start.describe()};
     if (state.observer)
       self->send(state.observer, plan);
     ask_sink(self, std::move(plan));

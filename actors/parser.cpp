@@ -15,10 +15,12 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
     [=](fetched_page& fetched) {
       const auto& page = fetched.page;
       try {
+        // Payouts carry payout_date, whose latest value an incremental read continues from.
+        bool dated = page.definition->incremental == protocol::incremental_by::payout_date;
         auto parsed = parse_page(fetched.body, page.definition->records_key,
                                  page.definition->name, protocol::now_epoch_ms(),
-                                 page.definition->cursor_field);
-        self->send(page.planner, page_ready{page.seq, std::move(parsed)});
+                                 dated ? page.definition->cursor_field : std::string());
+        self->send(page.planner, page_ready{page.listing, page.seq, std::move(parsed)});
       } catch (const page_error& e) {
         // Back to the fetcher, which retries the page.
         self->send(fetched.fetcher, unusable_page{std::move(fetched.page),

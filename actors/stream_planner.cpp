@@ -1,6 +1,7 @@
 #include "actors/stream_planner.hpp"
 
-#include "logic/page_plan.hpp"
+#include "logic/listing_source.hpp"
+#include "logic/payout_fanout.hpp"
 #include "messages/pipeline_messages.hpp"
 
 namespace klarna::actors {
@@ -12,65 +13,45 @@ using namespace klarna::logic;
 
 struct planner_state {
   planner_settings settings;
-  std::optional<pagination_plan> plan;
+  std::unique_ptr<page_source> source;
   caf::actor fetcher;
   caf::actor emitter;
   std::uint64_t credits = 0;
-  bool restarted = false;
+  /// Pages requested on a borrowed credit: their writes repay it first.
+  std::uint64_t debt = 0;
   bool ended = false;
 };
 
 using planner_actor = caf::stateful_actor<planner_state>;
 
+std::unique_ptr<page_source> source_for(const planner_settings& settings) {
+  if (settings.start.per_payout)
+    return std::make_unique<payout_fanout>(*settings.definition, *protocol::find_stream("payouts"),
+                                           settings.api_base_url, settings.page_size,
+                                           settings.start);
+  return std::make_unique<listing_source>(*settings.definition, settings.api_base_url,
+                                          settings.page_size, settings.start);
+}
+
 void schedule(planner_actor* self) {
   auto& state = self->state;
-  while (!state.ended && state.credits > 0) {
-    auto page = state.plan->take_next();
+  while (!state.ended) {
+    auto page = state.source->take_next(state.credits > 0);
     if (!page)
       break;
-    --state.credits;
+    if (page->credit == credit_use::spend)
+      --state.credits;
+    else if (page->credit == credit_use::borrow)
+      ++state.debt;
     fetch_page fetch;
     fetch.stream = state.settings.stream_index;
+    fetch.listing = page->listing;
     fetch.seq = page->seq;
     fetch.url = std::move(page->url);
-    fetch.definition = state.settings.definition;
+    fetch.definition = page->definition;
     fetch.planner = caf::actor{self};
     self->send(state.fetcher, std::move(fetch));
   }
-}
-
-pagination_plan plan_from(const planner_settings& settings, std::int64_t first_offset) {
-  return pagination_plan(
-    [settings](std::int64_t offset) {
-      return page_url(settings.api_base_url, *settings.definition, settings.page_size, offset,
-                      settings.start.listing_start);
-    },
-    settings.page_size, first_offset);
-}
-
-// Page 0 of a resumed listing: true when its total is no longer the checkpoint's, so
-// the page is dropped and the listing is read again from its first record.
-bool restarted_after_total_changed(planner_actor* self, const page_ready& ready) {
-  auto& state = self->state;
-  const auto& start = state.settings.start;
-  const auto& total = ready.page.pagination.total;
-  if (ready.seq != 0 || start.offset == 0 || !start.expected_total || !total
-      || *total == *start.expected_total || state.restarted)
-    return false;
-  state.restarted = true;
-  self->send(state.emitter,
-             log_entry{protocol::log_level::warn,
-                       state.settings.definition->name + ": the listing held "
-                         + std::to_string(*start.expected_total)
-                         + " records when the previous read stopped at record "
-                         + std::to_string(start.offset) + ", it now holds "
-                         + std::to_string(*total)
-                         + "; offsets no longer mean the same records, so it is read again "
-                           "from the start"});
-  state.plan.emplace(plan_from(state.settings, 0));
-  ++state.credits; // the dropped page is never written, so its credit comes back here
-  schedule(self);
-  return true;
 }
 
 void fail(planner_actor* self, protocol::failure_report report) {
@@ -81,6 +62,38 @@ void fail(planner_actor* self, protocol::failure_report report) {
   self->send(state.emitter, stream_failed{state.settings.stream_index, std::move(report)});
 }
 
+void return_credits(planner_actor* self, std::uint64_t credits) {
+  auto& state = self->state;
+  auto repaid = std::min(credits, state.debt);
+  state.debt -= repaid;
+  state.credits += credits - repaid;
+}
+
+void on_page_ready(planner_actor* self, page_ready& ready) {
+  auto& state = self->state;
+  if (state.ended)
+    return;
+  auto outcome = state.source->on_page(ready.listing, ready.seq, std::move(ready.page));
+  for (auto& warning : outcome.warnings)
+    self->send(state.emitter, log_entry{protocol::log_level::warn, std::move(warning)});
+  if (outcome.error) {
+    fail(self, {config::failure_type::system_error, *outcome.error, {}});
+    return;
+  }
+  return_credits(self, outcome.credits_back);
+  auto known = state.source->pages_known();
+  for (auto& page : outcome.pages)
+    self->send(state.emitter,
+               page_records{state.settings.stream_index, page.seq, std::move(page.lines),
+                            page.record_count, known, std::move(page.step)});
+  if (state.source->finished()) {
+    state.ended = true;
+    self->send(state.emitter, stream_finished{state.settings.stream_index, known});
+    return;
+  }
+  schedule(self);
+}
+
 caf::behavior stream_planner(planner_actor* self, planner_settings settings,
                              caf::actor fetcher, caf::actor emitter) {
   auto& state = self->state;
@@ -88,35 +101,13 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
   state.credits = std::max<std::uint64_t>(1, settings.credits);
   state.fetcher = std::move(fetcher);
   state.emitter = std::move(emitter);
-  state.plan.emplace(plan_from(settings, settings.start.offset));
+  state.source = source_for(state.settings);
   return {
     [=](start_atom) { schedule(self); },
-    [=](page_ready& ready) {
-      auto& state = self->state;
-      if (state.ended || restarted_after_total_changed(self, ready))
-        return;
-      if (auto problem = state.plan->on_page(ready.seq, ready.page.pagination)) {
-        fail(self, {config::failure_type::system_error, *problem, {}});
-        return;
-      }
-      logic::listing_step step{
-        state.plan->offset_of(ready.seq) + static_cast<std::int64_t>(ready.page.record_count),
-        ready.page.pagination.total, std::move(ready.page.max_cursor)};
-      self->send(state.emitter,
-                 page_records{state.settings.stream_index, ready.seq,
-                              std::move(ready.page.record_lines), ready.page.record_count,
-                              state.plan->pages_known(), std::move(step)});
-      if (state.plan->finished()) {
-        state.ended = true;
-        self->send(state.emitter,
-                   stream_finished{state.settings.stream_index, state.plan->pages_known()});
-        return;
-      }
-      schedule(self);
-    },
+    [=](page_ready& ready) { on_page_ready(self, ready); },
     [=](page_failed& failed) { fail(self, std::move(failed.report)); },
     [=](const page_credit& credit) {
-      self->state.credits += credit.pages;
+      return_credits(self, credit.pages);
       schedule(self);
     },
   };

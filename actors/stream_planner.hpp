@@ -27,12 +27,12 @@ struct planner_settings {
   std::uint64_t credits = 0;
 };
 
-/// Spawns the planner of one stream. On start_atom it asks `fetcher` for page 0,
-/// then plans the rest (pagination_plan) and schedules a page only while it holds a
-/// credit; page_credit from `emitter` returns credits. Parsed pages go to `emitter`
-/// as page_records, followed by stream_finished or stream_failed. A resumed listing
-/// whose total is no longer the one it was cut at is read again from offset 0,
-/// with a WARN (the offsets no longer mean the same records).
+/// Spawns the planner of one stream. It drives a logic::page_source (one listing,
+/// or per payout for incremental transactions): on start_atom it asks `fetcher` for
+/// the first pages, then schedules a page only while it holds a credit (or the
+/// source may borrow one); page_credit from `emitter` returns credits. Parsed pages
+/// go to `emitter` as page_records, followed by stream_finished or stream_failed;
+/// the source's warnings go to `emitter` as WARN logs.
 caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
                                 const caf::actor& fetcher, const caf::actor& emitter);
 

@@ -21,8 +21,8 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
     const auto* definition = protocol::find_stream(choice.name);
     protocol::stream_progress previous;
     if (auto found = state.find(choice.name); found != state.end())
-      previous = protocol::from_stream_state(found->second, definition->cursor_field,
-                                             "the state of stream '" + choice.name + "'");
+      previous =
+        protocol::from_stream_state(found->second, "the state of stream '" + choice.name + "'");
     streams.push_back(
       {definition, logic::plan_stream_start(*definition,
                                             choice.mode == config::sync_mode::incremental,

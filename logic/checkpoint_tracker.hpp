@@ -9,17 +9,28 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
 namespace klarna::logic {
 
+/// Transactions read per payout: the payout a page belongs to, and whether it is
+/// the last page of that payout's transactions.
+struct payout_step {
+  std::string payment_reference;
+  std::string payout_date;
+  bool complete = false;
+};
+
 /// Where a listing stands after one page: the offset of the first record not yet
-/// emitted, the listing's total as that page gave it, and the page's highest cursor.
+/// emitted, the listing's total as that page gave it, and the page's latest
+/// payout_date; per payout, offset and total are those of the payout's listing.
 struct listing_step {
   std::int64_t next_offset = 0;
   std::optional<std::int64_t> total;
   std::optional<std::string> max_cursor;
+  std::optional<payout_step> payout;
 };
 
 class checkpoint_tracker {
@@ -40,8 +51,9 @@ public:
   /// count and the clock. `records` gets the records since the previous checkpoint.
   protocol::stream_progress take_checkpoint(clock::time_point now, std::uint64_t& records);
 
-  /// The state once the stream is complete: incremental streams keep the highest
-  /// cursor, full refresh says it is complete.
+  /// The state once the stream is complete: incremental streams keep the latest
+  /// payout_date (per payout, with the payouts done within the lookback of it), full
+  /// refresh says it is complete.
   protocol::stream_progress final_state(std::uint64_t& records);
 
 private:
@@ -51,6 +63,8 @@ private:
   clock::time_point last_checkpoint_;
   std::uint64_t records_since_ = 0;
   protocol::listing_position position_;
+  std::map<std::string, std::string> payouts_done_;
+  std::optional<protocol::payout_position> current_;
 };
 
 } // namespace klarna::logic

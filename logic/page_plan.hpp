@@ -54,6 +54,12 @@ public:
   /// The next page to request, if one is known and not yet handed out.
   std::optional<planned_page> take_next();
 
+  /// True when take_next() would give a page.
+  bool has_next() const { return !pending_.empty(); }
+
+  /// Pages handed out and not yet received.
+  std::uint64_t in_flight() const { return handed_out_ - received_; }
+
   /// Records a received page. Returns an error text when `next` cannot be followed.
   std::optional<std::string> on_page(std::uint64_t seq, const page_pagination& pagination);
 

@@ -11,19 +11,15 @@ std::int64_t epoch_or_earliest(const std::string& text) {
   return config::parse_iso8601_epoch_seconds(text).value_or(INT64_MIN);
 }
 
-// Where this read's listing starts.
+// Where this read's listing (per payout: its payouts listing) starts.
 std::optional<std::string> listing_start_for(const protocol::stream_definition& stream,
-                                             bool incremental,
-                                             const std::optional<std::string>& config_start_date,
-                                             int lookback_days,
-                                             const std::optional<std::string>& cursor) {
-  if (!stream.filters_by_start_date)
-    return std::nullopt;
-  if (!incremental || !cursor)
+                                             const stream_start& start,
+                                             const std::optional<std::string>& config_start_date) {
+  if (!start.incremental)
+    return stream.filters_by_start_date ? config_start_date : std::nullopt;
+  if (!start.cursor)
     return config_start_date;
-  auto lookback = config::format_iso8601_utc(epoch_or_earliest(*cursor)
-                                             - std::int64_t{lookback_days} * 86400);
-  return later_of(config_start_date, lookback);
+  return later_of(config_start_date, days_before(*start.cursor, start.lookback_days));
 }
 
 } // namespace
@@ -35,15 +31,26 @@ std::optional<std::string> later_of(const std::optional<std::string>& a,
   return epoch_or_earliest(*b) > epoch_or_earliest(*a) ? b : a;
 }
 
-std::string stream_start::describe(const std::string& cursor_field) const {
+std::string days_before(const std::string& date, int days) {
+  return config::format_iso8601_utc(epoch_or_earliest(date) - std::int64_t{days} * 86400);
+}
+
+std::string stream_start::describe() const {
   std::string text = incremental ? "incremental" : "full refresh";
   if (incremental)
-    text += cursor ? " after " + cursor_field + " " + *cursor : " from the beginning (no state)";
+    text += cursor ? " after payout_date " + *cursor : " from the beginning (no state)";
+  if (per_payout)
+    text += ", transactions per payout";
   if (listing_start)
-    text += ", listing from " + *listing_start;
+    text += std::string(per_payout ? ", payouts" : ", listing") + " from " + *listing_start;
   if (offset > 0)
     text += ", resuming at record " + std::to_string(offset)
             + (expected_total ? " of " + std::to_string(*expected_total) : "");
+  if (per_payout && !payouts_done.empty())
+    text += ", " + std::to_string(payouts_done.size()) + " payouts done already";
+  if (current)
+    text += ", resuming payout " + current->payment_reference + " at transaction "
+            + std::to_string(current->offset);
   return text;
 }
 
@@ -52,16 +59,21 @@ stream_start plan_stream_start(const protocol::stream_definition& stream, bool i
                                int lookback_days, const protocol::stream_progress& previous) {
   stream_start start;
   start.incremental = incremental && stream.supports_incremental();
+  start.per_payout = start.incremental && stream.incremental == protocol::incremental_by::payout;
+  start.lookback_days = lookback_days;
   if (start.incremental)
     start.cursor = previous.cursor;
-  start.listing_start = listing_start_for(stream, start.incremental, config_start_date,
-                                          lookback_days, start.cursor);
+  start.listing_start = listing_start_for(stream, start, config_start_date);
+  if (start.per_payout) {
+    start.payouts_done = previous.payouts_done;
+    start.current = previous.current;
+    return start;
+  }
   const auto& listing = previous.listing;
   if (listing && !previous.full_refresh_complete && listing->start_date == start.listing_start) {
     start.offset = listing->offset;
     start.expected_total = listing->total;
-    if (start.incremental)
-      start.max_cursor = listing->max_cursor;
+    start.max_cursor = listing->max_cursor;
   }
   return start;
 }

@@ -7,6 +7,7 @@
 #include "protocol/stream_state.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -18,26 +19,34 @@ namespace klarna::logic {
 
 struct stream_start {
   bool incremental = false;
-  /// The listing's start_date filter; nullopt for none.
+  /// Incremental transactions: read per payout, from the payouts listing.
+  bool per_payout = false;
+  /// The start_date filter of the listing (per payout: of the payouts listing);
+  /// nullopt for none.
   std::optional<std::string> listing_start;
   /// A cut read of the same listing emitted its first `offset` records, when the
   /// listing held `expected_total`; a different total now means offsets moved, and
   /// the listing is read again from 0.
   std::int64_t offset = 0;
   std::optional<std::int64_t> expected_total;
-  /// The cursor of the last complete incremental read, and the highest cursor among
-  /// the records the cut read emitted.
+  /// The latest payout_date of the last complete incremental read, and the latest
+  /// among the records the cut read emitted.
   std::optional<std::string> cursor;
   std::optional<std::string> max_cursor;
+  /// Per payout: the payouts whose transactions were all emitted (reference -> its
+  /// payout_date), and the one a cut read was in.
+  std::map<std::string, std::string> payouts_done;
+  std::optional<protocol::payout_position> current;
+  int lookback_days = 0;
 
-  /// "incremental from payout_date 2024-03-01T08:00:00Z (lookback 1 day), ..."
-  std::string describe(const std::string& cursor_field) const;
+  /// "incremental after payout_date 2024-03-01T08:00:00Z, listing from ..."
+  std::string describe() const;
 };
 
-/// Incremental streams list from max(config start_date, cursor - lookback days);
-/// full refresh lists from the config's start_date. A cut listing (state with
-/// "listing") is resumed when it was filtered from that same start; a complete full
-/// refresh starts over.
+/// Incremental streams list (payouts) from max(config start_date, cursor - lookback
+/// days); full refresh lists from the config's start_date where the stream has that
+/// filter. A cut listing (state with "listing") is resumed when it was filtered from
+/// that same start; a complete full refresh starts over.
 stream_start plan_stream_start(const protocol::stream_definition& stream, bool incremental,
                                const std::optional<std::string>& config_start_date,
                                int lookback_days, const protocol::stream_progress& previous);
@@ -46,5 +55,8 @@ stream_start plan_stream_start(const protocol::stream_definition& stream, bool i
 /// earliest); either may be absent.
 std::optional<std::string> later_of(const std::optional<std::string>& a,
                                     const std::optional<std::string>& b);
+
+/// `date` less `days` days, as an ISO-8601 UTC date-time.
+std::string days_before(const std::string& date, int days);
 
 } // namespace klarna::logic

@@ -41,6 +41,8 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 /// planner -> fetcher: fetch one page and hand the result back to `planner`.
 struct fetch_page {
   stream_index stream = 0;
+  /// The page's listing within the stream (logic::page_request) and place in it.
+  std::uint64_t listing = 0;
   std::uint64_t seq = 0;
   std::string url;
   const stream_definition* definition = nullptr;
@@ -68,6 +70,7 @@ struct unusable_page {
 
 /// parser -> planner: a page that parsed completely.
 struct page_ready {
+  std::uint64_t listing = 0;
   std::uint64_t seq = 0;
   logic::parsed_page page;
 };

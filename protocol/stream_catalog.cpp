@@ -140,8 +140,9 @@ boost::json::object transaction_schema() {
 const std::vector<stream_definition>& all_streams() {
   static const std::vector<stream_definition> streams = {
     {"payouts", "settlements/v1/payouts", "payouts", {{"payment_reference"}}, true,
-     "payout_date"},
-    {"transactions", "settlements/v1/transactions", "transactions", {}, false, ""},
+     incremental_by::payout_date, "payout_date"},
+    {"transactions", "settlements/v1/transactions", "transactions", {}, false,
+     incremental_by::payout, "payment_reference"},
   };
   return streams;
 }

@@ -8,6 +8,13 @@
 
 namespace klarna::protocol {
 
+/// How a stream is read incrementally.
+enum class incremental_by {
+  none,        ///< full refresh only
+  payout_date, ///< its records carry payout_date: the listing is filtered from the last one
+  payout,      ///< read per new payout (/transactions?payment_reference=...)
+};
+
 /// One collection of the Settlements API that the connector reads.
 struct stream_definition {
   /// Airbyte stream name ("payouts").
@@ -20,11 +27,12 @@ struct stream_definition {
   std::vector<std::vector<std::string>> primary_key;
   /// Whether the config's start_date applies as the `start_date` query filter.
   bool filters_by_start_date = false;
-  /// The record field an incremental read continues from (the same field the
-  /// `start_date` filter selects on); empty when the stream is full refresh only.
+  incremental_by incremental = incremental_by::none;
+  /// The cursor discover declares, a field of the records: payout_date for payouts;
+  /// payment_reference for transactions, whose payout decides whether it is new.
   std::string cursor_field;
 
-  bool supports_incremental() const { return !cursor_field.empty(); }
+  bool supports_incremental() const { return incremental != incremental_by::none; }
 };
 
 /// Every stream, in the order discover lists them.

@@ -44,7 +44,7 @@ struct planner_under_test {
     page.record_count = 10;
     page.pagination.count = 10;
     page.pagination.total = total;
-    caf::anon_send(planner, page_ready{seq, std::move(page)});
+    caf::anon_send(planner, page_ready{0, seq, std::move(page)});
     runtime.run();
   }
 

@@ -41,7 +41,7 @@ class CommandsTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertEqual(streams["payouts"]["source_defined_primary_key"], [["payment_reference"]])
         self.assertNotIn("source_defined_primary_key", streams["transactions"])
         self.assertEqual(streams["payouts"]["supported_sync_modes"], ["full_refresh", "incremental"])
-        self.assertEqual(streams["transactions"]["supported_sync_modes"], ["full_refresh"])
+        self.assertEqual(streams["transactions"]["supported_sync_modes"], ["full_refresh", "incremental"])
         for name, stream in streams.items():
             validator = jsonschema.Draft7Validator(stream["json_schema"])
             for record in self.sandbox.truth(name):

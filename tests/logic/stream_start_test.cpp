@@ -44,10 +44,26 @@ TEST_CASE("without a cursor, or in full refresh, the listing starts at the confi
   CHECK_FALSE(full.incremental);
   CHECK_FALSE(full.listing_start);
   CHECK_FALSE(full.cursor);
-  // A stream without a cursor cannot be incremental, and has no date filter.
-  auto listing = plan_stream_start(transactions, true, std::string("2024-01-01"), 1, {});
+  // Transactions have no date filter: a full refresh lists them all.
+  auto listing = plan_stream_start(transactions, false, std::string("2024-01-01"), 1, {});
   CHECK_FALSE(listing.incremental);
   CHECK_FALSE(listing.listing_start);
+}
+
+TEST_CASE("incremental transactions go per payout, from the payouts after the cursor", "[start]") {
+  stream_progress cut = with_cursor("2024-03-02T08:00:00Z");
+  cut.payouts_done = {{"KP1", "2024-03-02T08:00:00Z"}};
+  cut.current = klarna::protocol::payout_position{"KP2", 500};
+  auto start = plan_stream_start(transactions, true, std::nullopt, 1, cut);
+  CHECK(start.incremental);
+  CHECK(start.per_payout);
+  CHECK(start.listing_start == std::optional<std::string>("2024-03-01T08:00:00Z"));
+  CHECK(start.payouts_done == cut.payouts_done);
+  REQUIRE(start.current);
+  CHECK(start.current->offset == 500);
+  CHECK(start.describe()
+        == "incremental after payout_date 2024-03-02T08:00:00Z, transactions per payout, payouts "
+           "from 2024-03-01T08:00:00Z, 1 payouts done already, resuming payout KP2 at transaction 500");
 }
 
 TEST_CASE("a cut listing resumes only when it was filtered from the same start", "[start]") {
@@ -58,7 +74,7 @@ TEST_CASE("a cut listing resumes only when it was filtered from the same start",
   CHECK(resumed.offset == 1500);
   CHECK(resumed.expected_total == std::optional<std::int64_t>(4000));
   CHECK(resumed.max_cursor == std::optional<std::string>("2024-03-05T08:00:00Z"));
-  CHECK(resumed.describe("payout_date")
+  CHECK(resumed.describe()
         == "incremental after payout_date 2024-03-02T08:00:00Z, listing from "
            "2024-03-01T08:00:00Z, resuming at record 1500 of 4000");
   // Another lookback means another listing: read from its start.

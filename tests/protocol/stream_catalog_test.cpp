@@ -20,8 +20,8 @@ TEST_CASE("the catalog lists payouts with a primary key and transactions without
   auto& transactions = streams[1].as_object();
   CHECK(transactions["name"] == "transactions");
   CHECK_FALSE(transactions.contains("source_defined_primary_key"));
-  CHECK(transactions["supported_sync_modes"] == boost::json::parse(R"(["full_refresh"])"));
-  CHECK_FALSE(transactions.contains("default_cursor_field"));
+  CHECK(transactions["supported_sync_modes"] == boost::json::parse(R"(["full_refresh","incremental"])"));
+  CHECK(transactions["default_cursor_field"] == boost::json::parse(R"(["payment_reference"])"));
   CHECK(transactions["is_resumable"] == true);
 }
 

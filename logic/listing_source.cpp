@@ -1,0 +1,61 @@
+#include "logic/listing_source.hpp"
+
+#include "protocol/stream_catalog.hpp"
+
+namespace klarna::logic {
+
+listing_source::listing_source(const protocol::stream_definition& stream,
+                               std::string api_base_url, int page_size, stream_start start)
+  : stream_(stream),
+    api_base_url_(std::move(api_base_url)),
+    page_size_(page_size),
+    start_(std::move(start)),
+    plan_(plan_from(start_.offset)) {
+}
+
+pagination_plan listing_source::plan_from(std::int64_t offset) const {
+  return pagination_plan(
+    [this](std::int64_t at) {
+      return page_url(api_base_url_, stream_, page_size_, at, start_.listing_start);
+    },
+    page_size_, offset);
+}
+
+std::optional<page_request> listing_source::take_next(bool has_credit) {
+  if (!has_credit)
+    return std::nullopt;
+  auto page = plan_.take_next();
+  if (!page)
+    return std::nullopt;
+  return page_request{0, page->seq, std::move(page->url), &stream_, credit_use::spend};
+}
+
+bool listing_source::total_changed(std::uint64_t seq, const page_pagination& pagination) const {
+  return seq == 0 && !restarted_ && start_.offset > 0 && start_.expected_total && pagination.total
+         && *pagination.total != *start_.expected_total;
+}
+
+page_outcome listing_source::on_page(std::uint64_t, std::uint64_t seq, parsed_page page) {
+  page_outcome outcome;
+  if (total_changed(seq, page.pagination)) {
+    outcome.warnings.push_back(
+      stream_.name + ": the listing held " + std::to_string(*start_.expected_total)
+      + " records when the previous read stopped at record " + std::to_string(start_.offset)
+      + ", it now holds " + std::to_string(*page.pagination.total)
+      + "; offsets no longer mean the same records, so it is read again from the start");
+    restarted_ = true;
+    plan_ = plan_from(0);
+    outcome.credits_back = 1; // the dropped page is never written
+    return outcome;
+  }
+  if (auto problem = plan_.on_page(seq, page.pagination)) {
+    outcome.error = std::move(problem);
+    return outcome;
+  }
+  listing_step step{plan_.offset_of(seq) + static_cast<std::int64_t>(page.record_count),
+                    page.pagination.total, std::move(page.max_cursor), std::nullopt};
+  outcome.pages.push_back({seq, std::move(page.record_lines), page.record_count, std::move(step)});
+  return outcome;
+}
+
+} // namespace klarna::logic

@@ -1,0 +1,155 @@
+#include "logic/payout_fanout.hpp"
+
+#include "protocol/stream_catalog.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/url.hpp>
+
+namespace klarna::logic {
+
+namespace {
+
+// The URL of a page of one payout's transactions.
+std::string transactions_url(const std::string& api_base, const protocol::stream_definition& stream,
+                             const std::string& reference, int page_size, std::int64_t offset) {
+  boost::urls::url url(api_base + stream.path);
+  url.params().append({"payment_reference", reference});
+  url.params().append({"offset", std::to_string(offset)});
+  url.params().append({"size", std::to_string(page_size)});
+  return std::string(url.buffer());
+}
+
+// payment_reference and payout_date of every payout in RECORD lines.
+std::vector<std::pair<std::string, std::string>> payouts_in(const std::string& record_lines) {
+  std::vector<std::pair<std::string, std::string>> found;
+  std::size_t at = 0;
+  while (at < record_lines.size()) {
+    auto end = record_lines.find('\n', at);
+    auto line = boost::json::parse(std::string_view(record_lines).substr(at, end - at));
+    const auto& data = line.at("record").at("data").as_object();
+    const auto* reference = data.if_contains("payment_reference");
+    const auto* date = data.if_contains("payout_date");
+    if (reference && reference->is_string() && date && date->is_string())
+      found.emplace_back(std::string(reference->get_string()), std::string(date->get_string()));
+    at = end == std::string::npos ? record_lines.size() : end + 1;
+  }
+  return found;
+}
+
+} // namespace
+
+payout_fanout::payout_fanout(const protocol::stream_definition& transactions,
+                             const protocol::stream_definition& payouts, std::string api_base_url,
+                             int page_size, stream_start start)
+  : transactions_(transactions),
+    payouts_(payouts),
+    api_base_url_(std::move(api_base_url)),
+    page_size_(page_size),
+    start_(std::move(start)),
+    payouts_plan_(
+      [this](std::int64_t offset) {
+        return page_url(api_base_url_, payouts_, page_size_, offset, start_.listing_start);
+      },
+      page_size) {
+}
+
+std::optional<page_request> payout_fanout::take_next(bool has_credit) {
+  if (auto page = payouts_plan_.take_next())
+    return page_request{0, page->seq, std::move(page->url), &payouts_, credit_use::none};
+  for (auto i = frontier_; i < listings_.size(); ++i) {
+    auto& payout = *listings_[i];
+    if (!payout.plan.has_next())
+      continue;
+    // Without a credit only the earliest payout may go on, and only when nothing of
+    // it is on the way (what is on the way will be written and return credits).
+    bool borrow = !has_credit && i == frontier_ && payout.plan.in_flight() == 0;
+    if (!has_credit && !borrow)
+      return std::nullopt;
+    auto page = payout.plan.take_next();
+    return page_request{i + 1, page->seq, std::move(page->url), &transactions_,
+                        borrow ? credit_use::borrow : credit_use::spend};
+  }
+  return std::nullopt;
+}
+
+void payout_fanout::add_payouts(const std::string& record_lines) {
+  for (auto& [reference, date] : payouts_in(record_lines)) {
+    if (start_.payouts_done.count(reference) != 0)
+      continue;
+    std::int64_t first = start_.current && start_.current->payment_reference == reference
+                           ? start_.current->offset
+                           : 0;
+    auto listing = std::make_unique<payout_listing>(payout_listing{
+      reference, date,
+      pagination_plan(
+        [this, reference = reference](std::int64_t offset) {
+          return transactions_url(api_base_url_, transactions_, reference, page_size_, offset);
+        },
+        page_size_, first),
+      {}});
+    listings_.push_back(std::move(listing));
+  }
+}
+
+emit_page payout_fanout::to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page) {
+  // Only the last known page may add pages (by its next link), and it did not: page
+  // 0 came first and counted the rest, so the last known page is the payout's last.
+  bool last = seq + 1 == payout.plan.pages_known();
+  listing_step step{payout.plan.offset_of(seq) + static_cast<std::int64_t>(page.record_count),
+                    page.pagination.total, std::nullopt,
+                    payout_step{payout.reference, payout.payout_date, last}};
+  return {frontier_base_ + seq, std::move(page.record_lines), page.record_count, std::move(step)};
+}
+
+// Hands on what the frontier payout holds; once all its pages are received, the
+// next payout becomes the frontier, its pages now countable.
+void payout_fanout::advance(page_outcome& outcome) {
+  while (frontier_ < listings_.size()) {
+    auto& payout = *listings_[frontier_];
+    for (auto& [seq, page] : payout.held)
+      outcome.pages.push_back(to_emit(payout, seq, std::move(page)));
+    payout.held.clear();
+    if (!payout.plan.finished())
+      return;
+    frontier_base_ += payout.plan.pages_known();
+    ++frontier_;
+  }
+}
+
+page_outcome payout_fanout::on_page(std::uint64_t listing, std::uint64_t seq, parsed_page page) {
+  page_outcome outcome;
+  if (listing == 0) {
+    if (auto problem = payouts_plan_.on_page(seq, page.pagination)) {
+      outcome.error = std::move(problem);
+      return outcome;
+    }
+    payout_pages_[seq] = std::move(page.record_lines);
+    for (auto next = payout_pages_.find(next_payout_page_); next != payout_pages_.end();
+         next = payout_pages_.find(++next_payout_page_)) {
+      add_payouts(next->second);
+      payout_pages_.erase(next);
+    }
+  } else {
+    auto& payout = *listings_.at(listing - 1);
+    if (auto problem = payout.plan.on_page(seq, page.pagination)) {
+      outcome.error = std::move(problem);
+      return outcome;
+    }
+    payout.held[seq] = std::move(page);
+  }
+  advance(outcome);
+  return outcome;
+}
+
+bool payout_fanout::finished() const {
+  return payouts_plan_.finished() && payout_pages_.empty() && frontier_ == listings_.size();
+}
+
+std::uint64_t payout_fanout::pages_known() const {
+  auto known = frontier_base_;
+  for (auto i = frontier_; i < listings_.size(); ++i)
+    known += listings_[i]->plan.pages_known();
+  return known;
+}
+
+} // namespace klarna::logic
