@@ -107,28 +107,64 @@ class IncrementalTest(ConnectorTestCase):
                                      lookback_window_days=0)
             self.assertEqual(records_of(third, "payouts"), [new[-1]])
 
+    def test_incremental_transactions_are_those_of_new_payouts_each_exactly_once(self):
+        with Sandbox(*SMALL) as sandbox:
+            catalog = catalog_of(payouts="incremental", transactions="incremental")
+            first, _ = self.run_read(sandbox, catalog, page_size=7)
+            paid = [t for t in sandbox.truth("transactions") if "payment_reference" in t]
+            self.assertEqual(records_of(first, "transactions"), paid, "the first read: every paid-out transaction")
+            self.assertLess(len(paid), len(sandbox.truth("transactions")), "unpaid ones wait for their payout")
+
+            # New payouts, one of which pays out the transactions that had none.
+            grow(sandbox, 3, settle_unpaid=True)
+            second, result = self.run_read(sandbox, catalog, last_states(first), page_size=7)
+            new_references = {p["payment_reference"] for p in sandbox.truth("payouts")[60:]}
+            expected = [t for t in sandbox.truth("transactions") if t.get("payment_reference") in new_references]
+            got = records_of(second, "transactions")
+            self.assertEqual(sorted(map(json.dumps, got)), sorted(map(json.dumps, expected)))
+            self.assertEqual(len(got), 3 * 40 + 25)
+            # Payout by payout, in the payouts listing's order.
+            order = [t["payment_reference"] for t in got]
+            self.assertEqual(sorted(set(order), key=order.index),
+                             [p["payment_reference"] for p in sandbox.truth("payouts")[60:]])
+            # The payouts stream re-reads its lookback; transactions never repeat.
+            self.assertGreater(len(records_of(second, "payouts")), 3)
+            third, _ = self.run_read(sandbox, catalog, last_states(second))
+            self.assertEqual(records_of(third, "transactions"), [])
+
     def test_a_future_cursor_reads_nothing_and_keeps_the_cursor(self):
         with Sandbox(*SMALL) as sandbox:
-            state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "payouts"},
-                                                   "stream_state": {"payout_date": "2999-01-01T00:00:00Z"}}}]
-            messages, _ = self.run_read(sandbox, catalog_of(payouts="incremental"), state)
-        self.assertEqual(records_of(messages, "payouts"), [])
-        states = states_of(messages, "payouts")
-        self.assertEqual(len(states), 1)
-        self.assertEqual(states[0]["stream"]["stream_state"], {"payout_date": "2999-01-01T00:00:00Z"})
+            state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": name},
+                                                   "stream_state": {"payout_date": "2999-01-01T00:00:00Z"}}}
+                     for name in ("payouts", "transactions")]
+            messages, _ = self.run_read(sandbox, catalog_of(payouts="incremental",
+                                                            transactions="incremental"), state)
         self.assertEqual(errors_of(messages), [])
+        for stream in ("payouts", "transactions"):
+            self.assertEqual(records_of(messages, stream), [])
+            states = states_of(messages, stream)
+            self.assertEqual(len(states), 1)
+            self.assertEqual(states[0]["stream"]["stream_state"], {"payout_date": "2999-01-01T00:00:00Z"})
 
     def test_sequential_slices_resume_from_any_state_exactly(self):
+        self.slices({"payouts": "incremental", "transactions": "full_refresh"})
+
+    def test_sequential_slices_of_incremental_transactions(self):
+        self.slices({"transactions": "incremental"})
+
+    def slices(self, modes):
+        """Resuming from any intermediate STATE, joined with what came before it, is
+        exactly the records of one uninterrupted read."""
         with Sandbox(*SMALL) as sandbox:
-            modes = {"payouts": "incremental", "transactions": "full_refresh"}
             full, _ = self.run_read(sandbox, catalog_of(**modes), page_size=7,
                                     state_checkpoint_records=10)
-            truth = {stream: sandbox.truth(stream) for stream in ("payouts", "transactions")}
-            for stream in truth:
+            truth = {"payouts": sandbox.truth("payouts"), "transactions": sandbox.truth("transactions")}
+            if modes.get("transactions") == "incremental":
+                truth["transactions"] = [t for t in truth["transactions"] if "payment_reference" in t]
+            for stream in modes:
                 self.assertEqual(records_of(full, stream), truth[stream])
                 positions = [i for i, m in enumerate(full) if m["type"] == "STATE"
-                             and m["state"]["stream"]["stream_descriptor"]["name"] == stream
-                             and "listing" in m["state"]["stream"]["stream_state"]]
+                             and m["state"]["stream"]["stream_descriptor"]["name"] == stream][:-1]
                 self.assertGreaterEqual(len(positions), 3, stream)
                 for index in random.Random(7).sample(positions, 3) + [positions[0], positions[-1]]:
                     state = full[index]["state"]
