@@ -1,8 +1,11 @@
 #include "actors/stream_planner.hpp"
 
 #include "logic/listing_source.hpp"
+#include "logic/month_source.hpp"
 #include "logic/payout_fanout.hpp"
 #include "messages/pipeline_messages.hpp"
+
+#include <ctime>
 
 namespace klarna::actors {
 
@@ -25,6 +28,9 @@ struct planner_state {
 using planner_actor = caf::stateful_actor<planner_state>;
 
 std::unique_ptr<page_source> source_for(const planner_settings& settings) {
+  if (settings.definition->incremental == protocol::incremental_by::month)
+    return std::make_unique<month_source>(*settings.definition, settings.api_base_url,
+                                          settings.start, std::time(nullptr));
   if (settings.start.per_payout)
     return std::make_unique<payout_fanout>(*settings.definition, *protocol::find_stream("payouts"),
                                            settings.api_base_url, settings.page_size,

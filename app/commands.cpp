@@ -149,8 +149,13 @@ int run_sync(const std::string& config_path, const std::string& catalog_path,
     cfg = config::read_connector_config(config_path);
     std::vector<config::selected_stream> selected;
     if (catalog_path.empty()) {
-      for (const auto& stream : protocol::all_streams())
+      for (const auto& stream : protocol::all_streams()) {
+        if (stream.incremental == protocol::incremental_by::month && !cfg.start_date) {
+          tell_user("not syncing " + stream.name + ": it needs start_date in the config");
+          continue;
+        }
         selected.push_back({stream.name, config::sync_mode::full_refresh});
+      }
     } else {
       selected = config::read_configured_catalog(catalog_path, known_streams());
     }

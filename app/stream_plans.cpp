@@ -1,6 +1,7 @@
 #include "app/stream_plans.hpp"
 
 #include "config/connector_config.hpp"
+#include "config/input_error.hpp"
 #include "protocol/stream_catalog.hpp"
 #include "protocol/stream_state.hpp"
 
@@ -19,6 +20,10 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
   std::vector<actors::emitted_stream> streams;
   for (const auto& choice : selected) {
     const auto* definition = protocol::find_stream(choice.name);
+    if (definition->incremental == protocol::incremental_by::month && !config.start_date)
+      throw config::input_error("stream '" + choice.name
+                                + "' needs 'start_date' in the config: Klarna's /payouts/summary "
+                                  "answers for a date range, read month by month from it");
     protocol::stream_progress previous;
     if (auto found = state.find(choice.name); found != state.end())
       previous =

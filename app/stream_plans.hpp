@@ -19,7 +19,8 @@ namespace klarna::app {
 std::vector<config::known_stream> known_streams();
 
 /// The selected streams with their starts. Throws config::input_error naming the
-/// stream's state when it is not one this connector wrote.
+/// stream's state when it is not one this connector wrote, or a stream that needs
+/// a config field that is not set (payout_summaries needs start_date).
 std::vector<actors::emitted_stream> plan_streams(const config::connector_config& config,
                                                  const std::vector<config::selected_stream>& selected,
                                                  const config::input_state& state);

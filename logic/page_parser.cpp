@@ -5,6 +5,7 @@
 #include "protocol/airbyte_messages.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse.hpp>
 
 #include <optional>
 
@@ -281,11 +282,53 @@ private:
   bool next_is_string_ = false;
 };
 
+// Copies each element of the array that starts at `at` into a RECORD line.
+void render_records(std::string_view body, std::size_t at, const std::string& stream,
+                    std::int64_t emitted_at_ms, parsed_page& result) {
+  const auto prefix = protocol::record_line_prefix(stream);
+  const auto suffix = protocol::record_line_suffix(emitted_at_ms);
+  result.record_lines.reserve(body.size()
+                              + result.record_count * (prefix.size() + suffix.size()));
+  at = skip_whitespace(body, at + 1);
+  while (at < body.size() && body[at] != ']') {
+    result.record_lines += prefix;
+    at = append_compact(body, at, result.record_lines);
+    result.record_lines += suffix;
+    at = skip_whitespace(body, at);
+    if (at < body.size() && body[at] == ',')
+      at = skip_whitespace(body, at + 1);
+  }
+}
+
+// A body that is the array of records itself (payout summaries): one whole answer,
+// so its count is its length and there is nothing to follow.
+parsed_page parse_array_page(std::string_view body, const std::string& stream,
+                             std::int64_t emitted_at_ms) {
+  boost::json::value value;
+  try {
+    value = boost::json::parse(body);
+  } catch (const std::exception& e) {
+    throw page_error(std::string("the page is not valid JSON (") + e.what() + ")");
+  }
+  if (!value.is_array())
+    throw page_error("the page is not a JSON array");
+  for (const auto& element : value.get_array())
+    if (!element.is_object())
+      throw page_error("an element of the page is not an object");
+  parsed_page result;
+  result.record_count = value.get_array().size();
+  result.pagination.count = static_cast<std::int64_t>(result.record_count);
+  render_records(body, skip_whitespace(body, 0), stream, emitted_at_ms, result);
+  return result;
+}
+
 } // namespace
 
 parsed_page parse_page(std::string_view body, const std::string& records_key,
                        const std::string& stream, std::int64_t emitted_at_ms,
                        const std::string& cursor_field) {
+  if (records_key.empty())
+    return parse_array_page(body, stream, emitted_at_ms);
   boost::json::parse_options options;
   options.max_depth = 32;
   boost::json::basic_parser<page_shape> parser(options, records_key, cursor_field);
@@ -301,20 +344,9 @@ parsed_page parse_page(std::string_view body, const std::string& records_key,
   result.max_cursor = shape.max_cursor();
 
   // The page is valid: copy each record's bytes into its RECORD line.
-  const auto prefix = protocol::record_line_prefix(stream);
-  const auto suffix = protocol::record_line_suffix(emitted_at_ms);
-  result.record_lines.reserve(body.size()
-                              + result.record_count * (prefix.size() + suffix.size()));
   auto root = skip_whitespace(body, 0);
-  auto at = skip_whitespace(body, member_value(body, root, shape.records_member()) + 1);
-  while (at < body.size() && body[at] != ']') {
-    result.record_lines += prefix;
-    at = append_compact(body, at, result.record_lines);
-    result.record_lines += suffix;
-    at = skip_whitespace(body, at);
-    if (at < body.size() && body[at] == ',')
-      at = skip_whitespace(body, at + 1);
-  }
+  render_records(body, member_value(body, root, shape.records_member()), stream, emitted_at_ms,
+                 result);
   return result;
 }
 

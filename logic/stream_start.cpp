@@ -1,6 +1,7 @@
 #include "logic/stream_start.hpp"
 
 #include "config/iso8601.hpp"
+#include "logic/month_source.hpp"
 #include "protocol/stream_catalog.hpp"
 
 namespace klarna::logic {
@@ -17,8 +18,14 @@ std::optional<std::string> listing_start_for(const protocol::stream_definition& 
                                              const std::optional<std::string>& config_start_date) {
   if (!start.incremental)
     return stream.filters_by_start_date ? config_start_date : std::nullopt;
+  // From here on the stream has a date filter: its own, or the payouts listing's.
   if (!start.cursor)
     return config_start_date;
+  if (stream.incremental == protocol::incremental_by::month) {
+    // The month of the cursor and the one before can still change.
+    auto cursor = config::parse_iso8601_epoch_seconds(*start.cursor).value_or(0);
+    return later_of(config_start_date, config::format_iso8601_utc(month_start(cursor, -1)));
+  }
   return later_of(config_start_date, days_before(*start.cursor, start.lookback_days));
 }
 

@@ -135,6 +135,25 @@ boost::json::object transaction_schema() {
   });
 }
 
+// OpenAPI: PayoutSummary, every field required.
+boost::json::object payout_summary_schema() {
+  static const std::vector<std::string> totals = [] {
+    std::vector<std::string> names;
+    for (const char* total : {"fee_correction", "release", "tax", "settlement", "holdback",
+                              "reversal", "return", "fee", "commission", "sale", "repay"})
+      names.push_back(std::string("summary_total_") + total + "_amount");
+    return names;
+  }();
+  std::vector<field_spec> fields = {
+    {"summary_settlement_currency", "string", "", true},
+    {"summary_payout_date_start", "string", "date-time", true},
+    {"summary_payout_date_end", "string", "date-time", true},
+  };
+  for (const auto& name : totals)
+    fields.push_back({name.c_str(), "integer", "", true});
+  return object_schema(fields);
+}
+
 } // namespace
 
 const std::vector<stream_definition>& all_streams() {
@@ -143,6 +162,9 @@ const std::vector<stream_definition>& all_streams() {
      incremental_by::payout_date, "payout_date"},
     {"transactions", "settlements/v1/transactions", "transactions", {}, false,
      incremental_by::payout, "payment_reference"},
+    {"payout_summaries", "settlements/v1/payouts/summary", "",
+     {{"summary_settlement_currency"}, {"summary_payout_date_start"}}, true, incremental_by::month,
+     "summary_payout_date_start"},
   };
   return streams;
 }
@@ -155,7 +177,9 @@ const stream_definition* find_stream(const std::string& name) {
 }
 
 boost::json::value stream_json_schema(const stream_definition& stream) {
-  auto schema = stream.name == "payouts" ? payout_schema() : transaction_schema();
+  auto schema = stream.name == "payouts"        ? payout_schema()
+                : stream.name == "transactions" ? transaction_schema()
+                                                : payout_summary_schema();
   schema["$schema"] = "http://json-schema.org/draft-07/schema#";
   return schema;
 }

@@ -13,6 +13,7 @@ enum class incremental_by {
   none,        ///< full refresh only
   payout_date, ///< its records carry payout_date: the listing is filtered from the last one
   payout,      ///< read per new payout (/transactions?payment_reference=...)
+  month,       ///< one request per calendar month; the last two months are read again
 };
 
 /// One collection of the Settlements API that the connector reads.
@@ -21,7 +22,8 @@ struct stream_definition {
   std::string name;
   /// Path below the API root ("settlements/v1/payouts").
   std::string path;
-  /// Key of the records array in a page body.
+  /// Key of the records array in a page body; empty when the body is the array
+  /// itself, one page per request (payout summaries).
   std::string records_key;
   /// Source-defined primary key (field paths); empty when no field is unique.
   std::vector<std::vector<std::string>> primary_key;
@@ -29,7 +31,8 @@ struct stream_definition {
   bool filters_by_start_date = false;
   incremental_by incremental = incremental_by::none;
   /// The cursor discover declares, a field of the records: payout_date for payouts;
-  /// payment_reference for transactions, whose payout decides whether it is new.
+  /// payment_reference for transactions, whose payout decides whether it is new;
+  /// summary_payout_date_start for payout summaries.
   std::string cursor_field;
 
   bool supports_incremental() const { return incremental != incremental_by::none; }

@@ -13,9 +13,6 @@ namespace klarna::sandbox {
 
 namespace {
 
-// 2022-01-03T07:00:00Z: the first payout.
-constexpr std::int64_t first_payout_epoch = 1641193200;
-
 struct currency {
   const char* code;
   const char* country;
@@ -274,9 +271,10 @@ dataset generate_dataset(const dataset_options& options) {
   data.transactions.reserve(options.payouts * options.transactions_per_payout
                             + options.unpaid_transactions);
   for (std::size_t p = 0; p < options.payouts; ++p)
-    add_payout(data, random, options, first_payout_epoch + static_cast<std::int64_t>(p) * 8 * 3600,
+    add_payout(data, random, options,
+               options.first_payout_epoch + static_cast<std::int64_t>(p) * 8 * 3600,
                {});
-  std::int64_t after_last = first_payout_epoch
+  std::int64_t after_last = options.first_payout_epoch
                             + static_cast<std::int64_t>(options.payouts) * 8 * 3600;
   std::string order_id;
   for (std::size_t i = 0; i < options.unpaid_transactions; ++i) {
@@ -294,7 +292,8 @@ void grow_dataset(dataset& data, const dataset_options& options, std::size_t pay
                   bool settle_unpaid) {
   generator random(options.seed + 0x9E3779B97F4A7C15ull * (data.payouts.size() + 1));
   // Past every capture so far, unpaid ones included (up to 3 days after the last payout).
-  std::int64_t first = (data.payouts.empty() ? first_payout_epoch : data.payouts.back().payout_epoch)
+  std::int64_t first = (data.payouts.empty() ? options.first_payout_epoch
+                                             : data.payouts.back().payout_epoch)
                        + 4 * 86400;
   std::vector<std::size_t> unpaid;
   if (settle_unpaid)

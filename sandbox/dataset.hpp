@@ -17,6 +17,9 @@ struct dataset_options {
   std::size_t transactions_per_payout = 500;
   /// Transactions not yet in a payout (no payment_reference).
   std::size_t unpaid_transactions = 1000;
+  /// The first payout's payout_date (2022-01-03T07:00:00Z); the others follow
+  /// every 8 hours.
+  std::int64_t first_payout_epoch = 1641193200;
   /// Absolute root of the server ("http://127.0.0.1:8099/"), for links in records.
   std::string base_url;
 };

@@ -2,6 +2,7 @@
 // and the demo. It prints "klarna-sandbox listening on <url>" as its first line once
 // it accepts requests (and, with --dump-truth, after the ground truth is written).
 
+#include "config/iso8601.hpp"
 #include "sandbox/dataset.hpp"
 #include "sandbox/http_server.hpp"
 #include "sandbox/request_router.hpp"
@@ -75,6 +76,15 @@ void add_data_options(CLI::App& app, sandbox_settings& s) {
                  "transactions in each payout")->capture_default_str();
   app.add_option("--unpaid-transactions", s.data.unpaid_transactions,
                  "transactions not yet paid out")->capture_default_str();
+  app.add_option_function<std::string>(
+       "--first-payout-date",
+       [&s](const std::string& text) {
+         auto epoch = klarna::config::parse_iso8601_epoch_seconds(text);
+         if (!epoch)
+           throw CLI::ValidationError("--first-payout-date", "expected an ISO-8601 date or date-time");
+         s.data.first_payout_epoch = *epoch;
+       },
+       "payout_date of the first payout (default 2022-01-03T07:00:00Z); the others follow every 8 h");
   app.add_option("--username", s.username, "accepted username")->capture_default_str();
   app.add_option("--password", s.password, "accepted password");
   app.add_option("--dump-truth", s.truth_directory,

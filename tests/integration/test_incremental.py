@@ -45,6 +45,34 @@ def last_states(messages):
     return list(last.values())
 
 
+def summary_key(summary):
+    return summary["summary_settlement_currency"], summary["summary_payout_date_start"]
+
+
+def summaries_of(payouts):
+    """What /payouts/summary must answer month by month: per currency, the sums of
+    the payouts' totals and their first and last payout_date."""
+    groups = {}
+    for payout in payouts:
+        groups.setdefault((payout["payout_date"][:7], payout["currency_code"]), []).append(payout)
+    summaries = []
+    for (_, currency), group in sorted(groups.items()):
+        summary = {"summary_settlement_currency": currency,
+                   "summary_payout_date_start": min(p["payout_date"] for p in group),
+                   "summary_payout_date_end": max(p["payout_date"] for p in group)}
+        for total in ("fee_correction", "release", "tax", "settlement", "holdback", "reversal",
+                      "return", "fee", "commission", "sale", "repay"):
+            summary[f"summary_total_{total}_amount"] = sum(p["totals"].get(f"{total}_amount", 0)
+                                                          for p in group)
+        summaries.append(summary)
+    return summaries
+
+
+def sandbox_requests(sandbox):
+    with open(sandbox.request_log) as f:
+        return [line.rstrip("\n").split(" ", 2) for line in f]
+
+
 def emitted_before(messages, index, stream):
     """Records of `stream` emitted before messages[index]."""
     return records_of(messages[:index], stream)
@@ -131,6 +159,42 @@ class IncrementalTest(ConnectorTestCase):
             self.assertGreater(len(records_of(second, "payouts")), 3)
             third, _ = self.run_read(sandbox, catalog, last_states(second))
             self.assertEqual(records_of(third, "transactions"), [])
+
+    def test_payout_summaries_add_up_per_currency_and_month_and_reread_two_months(self):
+        # Payouts every 8 hours from 100 days ago to about 3 days ago: the previous
+        # month has payouts whatever today is.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        first_payout = (now - datetime.timedelta(days=100)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with Sandbox("--payouts", "290", "--transactions-per-payout", "3",
+                     "--first-payout-date", first_payout) as sandbox:
+            catalog = catalog_of(payout_summaries="incremental")
+            first, _ = self.run_read(sandbox, catalog, start_date="2021-11-20")
+            got = records_of(first, "payout_summaries")
+            expected = summaries_of(sandbox.truth("payouts"))
+            self.assertEqual(sorted(got, key=summary_key), sorted(expected, key=summary_key))
+            self.assertGreater(len({s["summary_payout_date_start"][:7] for s in got}), 3)
+            months = [t for _, _, t in sandbox_requests(sandbox) if "/payouts/summary" in t]
+            self.assertEqual(len(months), (now.year - 2021) * 12 + now.month - 11 + 1)
+
+            before = len(months)
+            second, _ = self.run_read(sandbox, catalog, last_states(first), start_date="2021-11-20")
+            months = [t for _, _, t in sandbox_requests(sandbox) if "/payouts/summary" in t]
+            self.assertEqual(len(months) - before, 2, "only the current and the previous month")
+            previous = (now.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m-01")
+            self.assertTrue(any(f"start_date={previous}T00" in target for target in months[before:]),
+                            months[before:])
+            recent = [s for s in expected if s["summary_payout_date_start"] >= previous]
+            self.assertGreater(len(recent), 0)
+            self.assertEqual(sorted(records_of(second, "payout_summaries"), key=summary_key),
+                             sorted(recent, key=summary_key))
+
+    def test_payout_summaries_need_a_start_date(self):
+        with Sandbox(*SMALL) as sandbox:
+            result = self.read(self.config(sandbox.url), catalog_of(payout_summaries="full_refresh"))
+        self.assertNotEqual(result.returncode, 0)
+        error = errors_of(self.messages(result.stdout))[0]
+        self.assertEqual(error["failure_type"], "config_error")
+        self.assertIn("stream 'payout_summaries' needs 'start_date'", error["message"])
 
     def test_a_future_cursor_reads_nothing_and_keeps_the_cursor(self):
         with Sandbox(*SMALL) as sandbox:

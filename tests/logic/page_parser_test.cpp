@@ -114,3 +114,23 @@ TEST_CASE("the latest cursor of a page is found by instant, not by text", "[pars
                          "payout_date")
                 .max_cursor);
 }
+
+TEST_CASE("a page that is a bare array (payout summaries) is one whole answer", "[parser]") {
+  auto page = parse_page(R"( [ {"summary_settlement_currency":"EUR","summary_total_fee_amount":-9007199254740993},
+                               {"summary_settlement_currency":"SEK"} ] )",
+                         "", "payout_summaries", 7);
+  CHECK(page.record_count == 2);
+  CHECK(page.pagination.count == 2);
+  CHECK_FALSE(page.pagination.total);
+  CHECK_FALSE(page.pagination.next);
+  CHECK(page.record_lines
+        == "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payout_summaries\",\"data\":"
+           "{\"summary_settlement_currency\":\"EUR\",\"summary_total_fee_amount\":-9007199254740993},"
+           "\"emitted_at\":7}}\n"
+           "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payout_summaries\",\"data\":"
+           "{\"summary_settlement_currency\":\"SEK\"},\"emitted_at\":7}}\n");
+  CHECK(parse_page("[]", "", "payout_summaries", 7).record_count == 0);
+  CHECK_THROWS_WITH(parse_page(R"({"a":1})", "", "s", 7), "the page is not a JSON array");
+  CHECK_THROWS_WITH(parse_page("[1]", "", "s", 7), "an element of the page is not an object");
+  CHECK_THROWS_AS(parse_page("[{}", "", "s", 7), page_error);
+}

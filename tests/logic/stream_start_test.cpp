@@ -95,3 +95,16 @@ TEST_CASE("later_of compares instants and tolerates absence", "[start]") {
   CHECK(later_of(std::nullopt, std::string("2024-01-01")) == std::optional<std::string>("2024-01-01"));
   CHECK_FALSE(later_of(std::nullopt, std::nullopt));
 }
+
+TEST_CASE("payout summaries read again from the month before the cursor's", "[start]") {
+  const auto& summaries = *find_stream("payout_summaries");
+  auto start = plan_stream_start(summaries, true, std::string("2023-01-15"), 1,
+                                 with_cursor("2024-03-01T00:00:00Z"));
+  CHECK(start.listing_start == std::optional<std::string>("2024-02-01T00:00:00Z"));
+  CHECK(plan_stream_start(summaries, true, std::string("2023-01-15"), 1, {}).listing_start
+        == std::optional<std::string>("2023-01-15"));
+  CHECK(plan_stream_start(summaries, false, std::string("2023-01-15"), 1,
+                          with_cursor("2024-03-01T00:00:00Z"))
+          .listing_start
+        == std::optional<std::string>("2023-01-15"));
+}

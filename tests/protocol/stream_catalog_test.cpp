@@ -6,10 +6,10 @@
 
 using namespace klarna::protocol;
 
-TEST_CASE("the catalog lists payouts with a primary key and transactions without", "[catalog]") {
+TEST_CASE("the catalog lists payouts and summaries with primary keys, transactions without", "[catalog]") {
   auto catalog = airbyte_catalog().as_object();
   auto& streams = catalog["streams"].as_array();
-  REQUIRE(streams.size() == 2);
+  REQUIRE(streams.size() == 3);
   auto& payouts = streams[0].as_object();
   CHECK(payouts["name"] == "payouts");
   CHECK(payouts["source_defined_primary_key"] == boost::json::parse(R"([["payment_reference"]])"));
@@ -23,6 +23,15 @@ TEST_CASE("the catalog lists payouts with a primary key and transactions without
   CHECK(transactions["supported_sync_modes"] == boost::json::parse(R"(["full_refresh","incremental"])"));
   CHECK(transactions["default_cursor_field"] == boost::json::parse(R"(["payment_reference"])"));
   CHECK(transactions["is_resumable"] == true);
+  auto& summaries = streams[2].as_object();
+  CHECK(summaries["name"] == "payout_summaries");
+  CHECK(summaries["source_defined_primary_key"]
+        == boost::json::parse(R"([["summary_settlement_currency"],["summary_payout_date_start"]])"));
+  CHECK(summaries["default_cursor_field"] == boost::json::parse(R"(["summary_payout_date_start"])"));
+  auto& fields = summaries["json_schema"].at("properties").as_object();
+  CHECK(fields.size() == 14);
+  CHECK(fields["summary_total_repay_amount"].at("type") == "integer");
+  CHECK(summaries["json_schema"].at("required").as_array().size() == 14);
 }
 
 TEST_CASE("schemas follow the OpenAPI objects: types, formats, enums, nullability", "[catalog]") {
