@@ -220,7 +220,7 @@ void report_progress(emitter_actor* self) {
 // Opens every stream at the sink and says how it is read.
 void open_streams(emitter_actor* self) {
   auto& state = self->state;
-  for (const auto& [definition, start] : state.settings.streams) {
+  for (const auto& [definition, start, resume_in_sink] : state.settings.streams) {
     state.streams.emplace_back(definition->name);
     state.checkpoints.emplace_back(start, state.settings.checkpoint_records,
                                    state.settings.checkpoint_interval,
@@ -229,7 +229,8 @@ void open_streams(emitter_actor* self) {
     for (const auto& path : definition->primary_key)
       key.push_back(path.front()); // the API's keys are top-level fields
     ask_sink(self, sink_open_stream{definition->name, protocol::stream_json_schema(*definition),
-                                    std::move(key)});
+                                    std::move(key), start.continues_earlier_sync(),
+                                    resume_in_sink});
     log_entry plan{log_level::info,
                    definition->name + ": " + start.describe()};
     if (state.observer)
@@ -258,6 +259,9 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
     [=](const stream_finished& finished) {
       self->state.streams.at(finished.stream).set_page_count(finished.page_count);
       complete_if_done(self, finished.stream);
+    },
+    [=](const stream_restarted& restarted) {
+      ask_sink(self, sink_restart_stream{self->state.streams.at(restarted.stream).name()});
     },
     [=](stream_failed& failed) {
       end_incomplete(self, failed.stream, std::move(failed.report));

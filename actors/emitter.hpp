@@ -18,6 +18,8 @@ namespace klarna::actors {
 struct emitted_stream {
   const protocol::stream_definition* definition = nullptr;
   logic::stream_start start;
+  /// The sink keeps what the cut read it resumes wrote (sink_open_stream::resume).
+  bool resume_in_sink = false;
 };
 
 struct emitter_settings {

@@ -87,6 +87,8 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
     return;
   }
   return_credits(self, outcome.credits_back);
+  if (outcome.restarted)
+    self->send(state.emitter, stream_restarted{state.settings.stream_index});
   auto known = state.source->pages_known();
   for (auto& page : outcome.pages)
     self->send(state.emitter,

@@ -142,24 +142,12 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
 }
 
 int run_sync(const std::string& config_path, const std::string& catalog_path,
-             const std::string& sink_uri) {
+             const std::string& sink_uri, bool full_refresh) {
   config::connector_config cfg;
   std::vector<actors::emitted_stream> streams;
   try {
     cfg = config::read_connector_config(config_path);
-    std::vector<config::selected_stream> selected;
-    if (catalog_path.empty()) {
-      for (const auto& stream : protocol::all_streams()) {
-        if (stream.incremental == protocol::incremental_by::month && !cfg.start_date) {
-          tell_user("not syncing " + stream.name + ": it needs start_date in the config");
-          continue;
-        }
-        selected.push_back({stream.name, config::sync_mode::full_refresh});
-      }
-    } else {
-      selected = config::read_configured_catalog(catalog_path, known_streams());
-    }
-    streams = plan_streams(cfg, selected, {});
+    streams = plan_sync(cfg, catalog_path, sink_uri, full_refresh);
   } catch (const config::input_error& e) {
     tell_user(e.what());
     return 1;

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   sync->add_option("--catalog", catalog_path, "configured catalog JSON file (default: all streams)");
   sync->add_option("--sink", sink_uri, "where records go: " + klarna::sinks::sink_usages())
     ->required();
+  bool full_refresh = false;
+  sync->add_flag("--full-refresh", full_refresh,
+                 "read every stream in full (default: incremental into a database sink, from "
+                 "the state it keeps)");
 
   try {
     app.parse(argc, argv);
@@ -60,7 +64,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(discover))
       return klarna::app::run_discover(config_path);
     if (app.got_subcommand(sync))
-      return klarna::app::run_sync(config_path, catalog_path, sink_uri);
+      return klarna::app::run_sync(config_path, catalog_path, sink_uri, full_refresh);
     return klarna::app::run_read(config_path, catalog_path, state_path, sink_uri);
   } catch (const std::exception& e) {
     // Last resort: the password is never put in exceptions; redacted all the same.

@@ -1,9 +1,14 @@
 #include "app/stream_plans.hpp"
 
+#include "app/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
+#include "config/json_input.hpp"
 #include "protocol/stream_catalog.hpp"
 #include "protocol/stream_state.hpp"
+#include "sinks/sink_registry.hpp"
+
+#include <boost/json/array.hpp>
 
 namespace klarna::app {
 
@@ -33,6 +38,49 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
                                             choice.mode == config::sync_mode::incremental,
                                             config.start_date, config.lookback_window_days,
                                             previous)});
+  }
+  return streams;
+}
+
+namespace {
+
+// Every stream that can run with this config, in the mode `sync` reads it.
+std::vector<config::selected_stream> default_selection(const config::connector_config& config,
+                                                       bool incremental) {
+  std::vector<config::selected_stream> selected;
+  for (const auto& stream : protocol::all_streams()) {
+    if (stream.incremental == protocol::incremental_by::month && !config.start_date) {
+      tell_user("not syncing " + stream.name + ": it needs start_date in the config");
+      continue;
+    }
+    selected.push_back({stream.name, incremental && stream.supports_incremental()
+                                       ? config::sync_mode::incremental
+                                       : config::sync_mode::full_refresh});
+  }
+  return selected;
+}
+
+} // namespace
+
+std::vector<actors::emitted_stream> plan_sync(const config::connector_config& config,
+                                              const std::string& catalog_path,
+                                              const std::string& sink_uri, bool full_refresh) {
+  auto saved = sinks::saved_states_of(sink_uri);
+  bool keeps_state = sinks::keeps_state(sink_uri);
+  auto selected = catalog_path.empty()
+                    ? default_selection(config, keeps_state && !full_refresh)
+                    : config::read_configured_catalog(catalog_path, known_streams());
+  if (full_refresh)
+    for (auto& stream : selected)
+      stream.mode = config::sync_mode::full_refresh;
+  boost::json::array messages;
+  for (const auto& [stream, state] : saved)
+    messages.push_back(config::parse_json_text(state.message, "the state the sink keeps of '" + stream + "'"));
+  auto streams = plan_streams(config, selected, config::parse_input_state(messages));
+  for (auto& stream : streams) {
+    auto found = saved.find(stream.definition->name);
+    stream.resume_in_sink = found != saved.end() && found->second.cut
+                            && stream.start.resumes_cut_read();
   }
   return streams;
 }

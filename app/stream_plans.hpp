@@ -7,6 +7,7 @@
 #include "config/configured_catalog.hpp"
 #include "config/state_input.hpp"
 
+#include <string>
 #include <vector>
 
 namespace klarna::config {
@@ -24,5 +25,13 @@ std::vector<config::known_stream> known_streams();
 std::vector<actors::emitted_stream> plan_streams(const config::connector_config& config,
                                                  const std::vector<config::selected_stream>& selected,
                                                  const config::input_state& state);
+
+/// What `sync` reads: the selected streams (all that can run when `catalog_path` is
+/// empty: incremental where the sink keeps state to continue from, unless
+/// `full_refresh`), each from the state the sink keeps. Streams the sink has the
+/// cut checkpoint of resume into what it kept. Throws config::input_error.
+std::vector<actors::emitted_stream> plan_sync(const config::connector_config& config,
+                                              const std::string& catalog_path,
+                                              const std::string& sink_uri, bool full_refresh);
 
 } // namespace klarna::app

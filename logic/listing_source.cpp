@@ -46,6 +46,7 @@ page_outcome listing_source::on_page(std::uint64_t, std::uint64_t seq, parsed_pa
     restarted_ = true;
     plan_ = plan_from(0);
     outcome.credits_back = 1; // the dropped page is never written
+    outcome.restarted = true;
     return outcome;
   }
   if (auto problem = plan_.on_page(seq, page.pagination)) {

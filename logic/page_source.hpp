@@ -55,6 +55,9 @@ struct page_outcome {
   std::optional<std::string> error;
   /// Credits of requests that will never be written (a page dropped).
   std::uint64_t credits_back = 0;
+  /// The stream's records start over from the first: what was emitted of it since
+  /// its state is void.
+  bool restarted = false;
 };
 
 class page_source {

@@ -41,6 +41,14 @@ struct stream_start {
 
   /// "incremental after payout_date 2024-03-01T08:00:00Z, listing from ..."
   std::string describe() const;
+
+  /// The records add to those of earlier syncs: an incremental read continuing
+  /// from the cursor of a complete one.
+  bool continues_earlier_sync() const { return incremental && cursor.has_value(); }
+
+  /// Given the checkpoint of a cut read, this read takes up where it stopped (a
+  /// listing resumed at its offset; per payout, always).
+  bool resumes_cut_read() const { return per_payout || offset > 0; }
 };
 
 /// Incremental streams list (payouts) from max(config start_date, cursor - lookback

@@ -98,6 +98,12 @@ struct stream_finished {
   std::uint64_t page_count = 0;
 };
 
+/// planner -> emitter: the stream's records start over from the first (a resumed
+/// listing changed); the sink voids what it has of them.
+struct stream_restarted {
+  stream_index stream = 0;
+};
+
 /// planner -> emitter: the stream cannot be completed.
 struct stream_failed {
   stream_index stream = 0;
@@ -176,6 +182,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_failed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_records)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_finished)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_restarted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_credit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sync_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::interrupted)

@@ -7,7 +7,8 @@
 //   sink_write_records, page by page, with a sink_checkpoint between pages every so
 //   many records or seconds and a final one once the stream is complete;
 //   sink_close_stream (complete or not).
-// Logs and errors may come at any time, sink_finish last. Every request is answered
+// sink_restart_stream may come once between them. Logs and errors may come at any
+// time, sink_finish last. Every request is answered
 // with a sink_reply once it is done (for records: durable, or handed to the
 // output). The reply to a write is the credit that lets one more page be fetched,
 // so a slow sink slows the whole read and memory stays bounded. A sink whose output
@@ -38,6 +39,18 @@ struct sink_open_stream {
   boost::json::value json_schema;
   /// Top-level fields that identify a record; empty when none does.
   std::vector<std::string> primary_key;
+  /// The records add to those of earlier syncs (an incremental read that continues
+  /// from a state); otherwise they are the whole stream.
+  bool append = false;
+  /// The read continues a cut one from the state this sink saved: what the sink
+  /// kept of it up to that checkpoint stays.
+  bool resume = false;
+};
+
+/// The stream's records come again from its first one (a resumed listing changed
+/// under it): whatever was written for it since its last complete sync is void.
+struct sink_restart_stream {
+  std::string stream;
 };
 
 /// Records of one page, in order: Airbyte RECORD lines, one per record
@@ -103,6 +116,7 @@ using sink_actor = caf::typed_actor<caf::replies_to<sink_open_stream>::with<sink
                                     caf::replies_to<sink_write_records>::with<sink_reply>,
                                     caf::replies_to<sink_stream_status>::with<sink_reply>,
                                     caf::replies_to<sink_checkpoint>::with<sink_reply>,
+                                    caf::replies_to<sink_restart_stream>::with<sink_reply>,
                                     caf::replies_to<sink_close_stream>::with<sink_reply>,
                                     caf::replies_to<log_entry>::with<sink_reply>,
                                     caf::replies_to<stream_error>::with<sink_reply>,
@@ -114,6 +128,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_open_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_write_records)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_stream_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_checkpoint)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_restart_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_close_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::log_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_error)

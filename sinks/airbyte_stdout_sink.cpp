@@ -48,6 +48,8 @@ sink_actor::behavior_type airbyte_stdout_sink(stdout_sink self, std::FILE* out) 
       return write_text(self, protocol::stream_status_line(status.stream, status.status,
                                                            status.rate_limited_until_ms));
     },
+    // What was emitted stays emitted; the WARN before it says that records come again.
+    [=](const sink_restart_stream&) { return sink_reply{self->state.failure}; },
     [=](const sink_checkpoint& checkpoint) {
       return write_text(self, protocol::stream_state_line(checkpoint.stream, checkpoint.stream_state,
                                                           checkpoint.record_count));

@@ -67,6 +67,11 @@ sink_actor::behavior_type count_sink_behavior(count_sink self, std::string path)
         stores::for_each_record_data(batch.lines, [&](std::string_view) { ++stream->records; });
       return sink_reply{};
     },
+    [=](const sink_restart_stream& restart) {
+      if (auto* stream = find(self, restart.stream))
+        stream->records = 0;
+      return sink_reply{};
+    },
     [=](const sink_close_stream& close) {
       if (auto* stream = find(self, close.stream))
         stream->complete = close.complete;

@@ -31,6 +31,7 @@ struct jsonl_sink_state {
   fs::path directory;
   std::map<std::string, file_ptr> open_files;
   completed_states states; // the final state of each completed stream
+  std::map<std::string, bool> appends; // stream -> its records add to the file's
   std::string failure; // the first failure; nothing is written after it
 };
 
@@ -89,7 +90,29 @@ sink_reply append_records(jsonl_sink self, const sink_write_records& batch) {
   return {};
 }
 
-// A complete stream's part file becomes DIR/<stream>.jsonl; an incomplete one's goes.
+// The records of an incremental read follow the stream's earlier ones: the file and
+// the part are joined in a new file that then replaces the old one.
+bool join_part(const fs::path& whole, const fs::path& part) {
+  auto joined = fs::path(whole).concat(".tmp");
+  std::error_code error;
+  fs::copy_file(whole, joined, fs::copy_options::overwrite_existing, error);
+  if (error)
+    return false;
+  file_ptr out(std::fopen(joined.c_str(), "a"));
+  file_ptr in(std::fopen(part.c_str(), "r"));
+  char buffer[1 << 16];
+  std::size_t read = 0;
+  while (out && in && (read = std::fread(buffer, 1, sizeof buffer, in.get())) > 0)
+    if (std::fwrite(buffer, 1, read, out.get()) != read)
+      return false;
+  if (!out || !in || std::ferror(in.get()) || std::fflush(out.get()) != 0)
+    return false;
+  out.reset();
+  return std::rename(joined.c_str(), whole.c_str()) == 0 && std::remove(part.c_str()) == 0;
+}
+
+// A complete stream's part file becomes DIR/<stream>.jsonl (joined to the file of
+// earlier syncs when the read continues them); an incomplete one's goes.
 sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
   auto& state = self->state;
   state.open_files.erase(close.stream); // closes the file
@@ -99,8 +122,12 @@ sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
     return {};
   }
   auto whole = state.directory / (close.stream + ".jsonl");
-  if (std::rename(part.c_str(), whole.c_str()) != 0)
+  if (state.appends[close.stream] && fs::exists(whole)) {
+    if (!join_part(whole, part))
+      return fail(self, "cannot add " + part.string() + " to " + whole.string());
+  } else if (std::rename(part.c_str(), whole.c_str()) != 0) {
     return fail(self, "cannot rename " + part.string());
+  }
   return write_states(self);
 }
 
@@ -123,7 +150,11 @@ sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path director
   };
   return {
     [=](const sink_open_stream& open) {
+      self->state.appends[open.stream] = open.append;
       return unless_failed([&] { return open_part(self, open.stream); });
+    },
+    [=](const sink_restart_stream& restart) {
+      return unless_failed([&] { return open_part(self, restart.stream); }); // empties it
     },
     [=](const sink_write_records& batch) {
       return unless_failed([&] { return append_records(self, batch); });

@@ -12,7 +12,6 @@
 
 namespace klarna::sinks {
 
-
 namespace {
 
 messages::sink_actor make_airbyte_sink(caf::actor_system& system, const std::string& target) {
@@ -30,9 +29,10 @@ const std::vector<sink_kind>& sink_kinds() {
      make_airbyte_sink},
     {"jsonl", "jsonl:DIR", "one JSON-lines file per stream and state.json in DIR",
      spawn_jsonl_sink},
-    {"sqlite", "sqlite:FILE", "a table per stream in an SQLite database", spawn_sqlite_sink},
+    {"sqlite", "sqlite:FILE", "a table per stream in an SQLite database", spawn_sqlite_sink,
+     sqlite_saved_states},
     {"postgres", "postgres:CONNINFO", "a table per stream in a PostgreSQL database",
-     spawn_postgres_sink},
+     spawn_postgres_sink, postgres_saved_states},
     {"count", "count:FILE", "the example sink of docs/SINKS.md: records per stream into FILE",
      spawn_count_sink},
   };
@@ -46,7 +46,10 @@ std::string sink_usages() {
   return text;
 }
 
-messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& uri) {
+namespace {
+
+// The kind of sink `uri` names and its target. Throws config::input_error.
+std::pair<const sink_kind*, std::string> resolve(const std::string& uri) {
   auto colon = uri.find(':');
   auto scheme = uri.substr(0, colon);
   for (const auto& kind : sink_kinds()) {
@@ -55,9 +58,25 @@ messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& ur
     auto target = uri.substr(colon + 1);
     if (target.empty() && std::string(kind.usage).back() != ':')
       throw config::input_error("--sink " + uri + " names no target; expected " + kind.usage);
-    return kind.make(system, target);
+    return {&kind, target};
   }
   throw config::input_error("--sink must be one of " + sink_usages() + ", got '" + uri + "'");
+}
+
+} // namespace
+
+messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& uri) {
+  auto [kind, target] = resolve(uri);
+  return kind->make(system, target);
+}
+
+bool keeps_state(const std::string& uri) { return resolve(uri).first->saved_states != nullptr; }
+
+std::map<std::string, stores::saved_state> saved_states_of(const std::string& uri) {
+  auto [kind, target] = resolve(uri);
+  if (kind->saved_states == nullptr)
+    return {};
+  return kind->saved_states(target);
 }
 
 } // namespace klarna::sinks

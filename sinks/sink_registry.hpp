@@ -1,9 +1,11 @@
 #pragma once
 
 #include "messages/sink_contract.hpp"
+#include "stores/table_store.hpp"
 
 #include <caf/fwd.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,12 +17,17 @@ namespace klarna::sinks {
 /// config::input_error naming the target and what is wrong.
 using sink_factory = messages::sink_actor (*)(caf::actor_system& system, const std::string& target);
 
+/// Reads the states a sink keeps for `target` (the database sinks), by stream.
+using saved_states_reader = std::map<std::string, stores::saved_state> (*)(const std::string& target);
+
 /// One kind of sink that --sink can name.
 struct sink_kind {
   const char* scheme;
   const char* usage; // "sqlite:FILE", for help and error texts
   const char* description;
   sink_factory make;
+  /// Null for sinks that keep no state to continue from.
+  saved_states_reader saved_states = nullptr;
 };
 
 /// Every kind of sink, in the order help lists them. A new sink is registered by
@@ -30,6 +37,14 @@ const std::vector<sink_kind>& sink_kinds();
 /// Spawns the sink that `uri` names ("sqlite:klarna.db", "airbyte:"). Throws
 /// config::input_error for an unknown scheme, a missing target or an unusable one.
 messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& uri);
+
+/// True when the sink `uri` names keeps each stream's state with its data (so a
+/// sync can continue from it). Throws config::input_error like spawn_sink.
+bool keeps_state(const std::string& uri);
+
+/// The states the sink `uri` names keeps, by stream; empty when it keeps none.
+/// Throws config::input_error like spawn_sink.
+std::map<std::string, stores::saved_state> saved_states_of(const std::string& uri);
 
 /// "airbyte:, jsonl:DIR, sqlite:FILE, ..." for help texts.
 std::string sink_usages();

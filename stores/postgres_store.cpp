@@ -69,8 +69,7 @@ postgres_store::postgres_store(const std::string& conninfo)
   if (PQstatus(connection_.get()) != CONNECTION_OK) // also CONNECTION_BAD for a null handle
     fail("cannot connect");
   execute("SET client_min_messages = warning");
-  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state JSON NOT "
-          "NULL, completed_at TIMESTAMPTZ NOT NULL)");
+  create_state_tables();
 }
 
 void postgres_store::fail(const std::string& what) {
@@ -89,20 +88,40 @@ void postgres_store::execute(const std::string& sql) {
     fail("'" + sql.substr(0, 80) + "' failed");
 }
 
-void postgres_store::open_stream(const table_layout& layout) {
-  auto columns = column_definitions(layout, postgres_type);
+std::vector<std::vector<std::string>> postgres_store::query(const std::string& sql) {
+  result_ptr result(PQexec(connection_.get(), sql.c_str()));
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+    fail("'" + sql.substr(0, 80) + "' failed");
+  std::vector<std::vector<std::string>> rows;
+  for (int r = 0; r < PQntuples(result.get()); ++r) {
+    std::vector<std::string> row;
+    for (int c = 0; c < PQnfields(result.get()); ++c)
+      row.emplace_back(PQgetvalue(result.get(), r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void postgres_store::create_tables(const table_layout& layout) {
   auto key = key_list(layout);
-  execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " (" + columns
+  execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " ("
+          + column_definitions(layout, postgres_type)
           + ", \"_record\" JSON NOT NULL, \"_row\" BIGINT GENERATED ALWAYS AS IDENTITY"
           + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")") + ")");
-  execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
-  execute("CREATE TABLE " + staging_table(layout.table) + " (" + columns
+}
+
+void postgres_store::create_staging_table(const table_layout& layout) {
+  execute("CREATE TABLE " + staging_table(layout.table) + " ("
+          + column_definitions(layout, postgres_type)
           + ", \"_record\" JSON NOT NULL, \"_row\" BIGINT GENERATED ALWAYS AS IDENTITY)");
-  layouts_[layout.table] = layout;
+}
+
+bool postgres_store::table_exists(const std::string& name) {
+  return query("SELECT to_regclass(" + literal(quoted(name)) + ")").at(0).at(0) != "";
 }
 
 void postgres_store::write_batch(const std::string& stream, std::string_view lines) {
-  const auto& layout = layouts_.at(stream);
+  const auto& layout = layout_of(stream);
   std::string rows;
   rows.reserve(lines.size() * 2);
   for_each_record_data(lines, [&](std::string_view data) {
@@ -130,26 +149,6 @@ void postgres_store::write_batch(const std::string& stream, std::string_view lin
     while (result_ptr(PQgetResult(connection_.get())))
       ;
   });
-}
-
-void postgres_store::complete_stream(const std::string& stream, const std::string& state_json) {
-  const auto& layout = layouts_.at(stream);
-  in_transaction([&] {
-    for (const auto& sql : statements_completing(layout, "\"_row\""))
-      execute(sql);
-    const char* values[] = {stream.c_str(), state_json.c_str()};
-    result_ptr saved(PQexecParams(
-      connection_.get(),
-      "INSERT INTO _klarna_state (stream, state, completed_at) VALUES ($1, $2, now()) "
-      "ON CONFLICT (stream) DO UPDATE SET state = excluded.state, completed_at = now()",
-      2, nullptr, values, nullptr, nullptr, 0));
-    if (PQresultStatus(saved.get()) != PGRES_COMMAND_OK)
-      fail("cannot store the state of " + stream);
-  });
-}
-
-void postgres_store::abandon_stream(const std::string& stream) {
-  execute("DROP TABLE IF EXISTS " + staging_table(stream));
 }
 
 } // namespace klarna::stores

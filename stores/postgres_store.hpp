@@ -27,20 +27,21 @@ public:
   /// text never repeats the connection string: it may hold a password).
   explicit postgres_store(const std::string& conninfo);
 
-  void open_stream(const table_layout& layout) override;
   void write_batch(const std::string& stream, std::string_view lines) override;
-  void complete_stream(const std::string& stream, const std::string& state_json) override;
-  void abandon_stream(const std::string& stream) override;
 
 protected:
   void execute(const std::string& sql) override;
+  std::vector<std::vector<std::string>> query(const std::string& sql) override;
   void rollback() noexcept override;
+  void create_tables(const table_layout& layout) override;
+  void create_staging_table(const table_layout& layout) override;
+  bool table_exists(const std::string& name) override;
+  std::string order_column() const override { return "\"_row\""; }
 
 private:
   [[noreturn]] void fail(const std::string& what);
 
   std::unique_ptr<pg_conn, pg_connection_closer> connection_;
-  std::map<std::string, table_layout> layouts_;
 };
 
 } // namespace klarna::stores

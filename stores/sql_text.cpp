@@ -9,6 +9,13 @@ std::string quoted(const std::string& name) {
   return text + "\"";
 }
 
+std::string literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string staging_table(const std::string& table) { return quoted("_klarna_staging_" + table); }
 
 std::string column_list(const table_layout& layout) {
@@ -34,12 +41,16 @@ std::string key_list(const table_layout& layout) {
 }
 
 std::vector<std::string> statements_completing(const table_layout& layout,
-                                               const std::string& order_column) {
+                                               const std::string& order_column, bool append) {
   auto table = quoted(layout.table);
   auto staging = staging_table(layout.table);
+  auto columns = column_list(layout);
+  if (layout.primary_key.empty() && append)
+    return {"INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + staging
+              + " ORDER BY " + order_column,
+            "DROP TABLE " + staging};
   if (layout.primary_key.empty())
     return {"DROP TABLE " + table, "ALTER TABLE " + staging + " RENAME TO " + table};
-  auto columns = column_list(layout);
   std::string updates;
   for (const auto& column : layout.columns)
     updates += quoted(column.name) + " = excluded." + quoted(column.name) + ", ";

@@ -13,6 +13,10 @@ namespace klarna::stores {
 /// An identifier in double quotes, inner quotes doubled.
 std::string quoted(const std::string& name);
 
+/// A string literal in single quotes, inner quotes doubled (for text this program
+/// made, such as states; record data is always bound or copied, never quoted).
+std::string literal(const std::string& text);
+
 /// The staging table of `table`: where a sync's batches wait until the stream completes.
 std::string staging_table(const std::string& table);
 
@@ -28,9 +32,10 @@ std::string key_list(const table_layout& layout);
 
 /// The statements that move a completed stream from staging into its table. A keyed
 /// stream is upserted on its primary key, in API order (`order_column` of the
-/// staging table), and the staging table dropped; a stream without a key (a full
-/// refresh) drops its table and the staging table takes its place, with no copy.
+/// staging table), and the staging table dropped; a stream without a key is
+/// appended in that order when `append` (incremental), else (a full refresh) its
+/// table is dropped and the staging table takes its place, with no copy.
 std::vector<std::string> statements_completing(const table_layout& layout,
-                                               const std::string& order_column);
+                                               const std::string& order_column, bool append);
 
 } // namespace klarna::stores

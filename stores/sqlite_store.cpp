@@ -65,8 +65,7 @@ sqlite_store::sqlite_store(const std::string& path) : path_(path) {
   sqlite3_busy_timeout(db_.get(), 60'000); // another writer (a report, a backup) may hold the lock a while
   execute("PRAGMA journal_mode=WAL");
   execute("PRAGMA synchronous=NORMAL");
-  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
-          "NULL, completed_at TEXT NOT NULL)");
+  create_state_tables();
 }
 
 void sqlite_store::fail(const std::string& what) {
@@ -83,23 +82,48 @@ void sqlite_store::execute(const std::string& sql) {
     fail("'" + sql.substr(0, 80) + "' failed");
 }
 
-void sqlite_store::open_stream(const table_layout& layout) {
-  auto columns = column_definitions(layout, sql_type);
+std::vector<std::vector<std::string>> sqlite_store::query(const std::string& sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    fail("'" + sql.substr(0, 80) + "' failed");
+  statement_ptr statement(raw);
+  std::vector<std::vector<std::string>> rows;
+  int step;
+  while ((step = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(statement.get()); ++i) {
+      const auto* text = sqlite3_column_text(statement.get(), i);
+      row.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+    }
+    rows.push_back(std::move(row));
+  }
+  if (step != SQLITE_DONE)
+    fail("'" + sql.substr(0, 80) + "' failed");
+  return rows;
+}
+
+void sqlite_store::create_tables(const table_layout& layout) {
   auto key = key_list(layout);
-  execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " (" + columns
-          + ", \"_record\" TEXT NOT NULL" + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")")
-          + ")");
-  // A keyed stream is merged into its table at the end, so its staging table can be
-  // TEMP (never logged). One without a key replaces its table: its staging table
-  // has the table's shape and takes the table's place (statements_completing).
-  execute("DROP TABLE IF EXISTS " + staging_table(layout.table));
-  execute(std::string(key.empty() ? "CREATE TABLE " : "CREATE TEMP TABLE ")
-          + staging_table(layout.table) + " (" + columns + ", \"_record\" TEXT NOT NULL)");
-  layouts_[layout.table] = layout;
+  execute("CREATE TABLE IF NOT EXISTS " + quoted(layout.table) + " ("
+          + column_definitions(layout, sql_type) + ", \"_record\" TEXT NOT NULL"
+          + (key.empty() ? "" : ", PRIMARY KEY (" + key + ")") + ")");
+}
+
+// The staging table has the table's shape without its key: a stream without a key
+// replaces its table with it (statements_completing). It outlives the connection,
+// so a cut sync can resume into it.
+void sqlite_store::create_staging_table(const table_layout& layout) {
+  execute("CREATE TABLE " + staging_table(layout.table) + " ("
+          + column_definitions(layout, sql_type) + ", \"_record\" TEXT NOT NULL)");
+}
+
+bool sqlite_store::table_exists(const std::string& name) {
+  return !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = " + literal(name))
+            .empty();
 }
 
 void sqlite_store::write_batch(const std::string& stream, std::string_view lines) {
-  const auto& layout = layouts_.at(stream);
+  const auto& layout = layout_of(stream);
   std::string placeholders;
   for (std::size_t i = 0; i <= layout.columns.size(); ++i)
     placeholders += i == 0 ? "?" : ", ?";
@@ -123,30 +147,6 @@ void sqlite_store::write_batch(const std::string& stream, std::string_view lines
       sqlite3_reset(insert.get());
     });
   });
-}
-
-void sqlite_store::complete_stream(const std::string& stream, const std::string& state_json) {
-  const auto& layout = layouts_.at(stream);
-  in_transaction([&] {
-    for (const auto& sql : statements_completing(layout, "rowid"))
-      execute(sql);
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(),
-                           "INSERT OR REPLACE INTO _klarna_state (stream, state, completed_at) "
-                           "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                           -1, &raw, nullptr)
-        != SQLITE_OK)
-      fail("cannot prepare the state update");
-    statement_ptr save(raw);
-    sqlite3_bind_text(save.get(), 1, stream.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(save.get(), 2, state_json.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(save.get()) != SQLITE_DONE)
-      fail("cannot store the state of " + stream);
-  });
-}
-
-void sqlite_store::abandon_stream(const std::string& stream) {
-  execute("DROP TABLE IF EXISTS " + staging_table(stream));
 }
 
 } // namespace klarna::stores

@@ -24,21 +24,22 @@ public:
   /// Opens or creates the database. Throws store_error.
   explicit sqlite_store(const std::string& path);
 
-  void open_stream(const table_layout& layout) override;
   void write_batch(const std::string& stream, std::string_view lines) override;
-  void complete_stream(const std::string& stream, const std::string& state_json) override;
-  void abandon_stream(const std::string& stream) override;
 
 protected:
   void execute(const std::string& sql) override;
+  std::vector<std::vector<std::string>> query(const std::string& sql) override;
   void rollback() noexcept override;
+  void create_tables(const table_layout& layout) override;
+  void create_staging_table(const table_layout& layout) override;
+  bool table_exists(const std::string& name) override;
+  std::string order_column() const override { return "rowid"; }
 
 private:
   [[noreturn]] void fail(const std::string& what);
 
   std::string path_;
   std::unique_ptr<sqlite3, sqlite_closer> db_;
-  std::map<std::string, table_layout> layouts_;
 };
 
 } // namespace klarna::stores

@@ -1,6 +1,23 @@
 #include "stores/table_store.hpp"
 
+#include "stores/sql_text.hpp"
+
+#include <ctime>
+
 namespace klarna::stores {
+
+namespace {
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+} // namespace
 
 void table_store::in_transaction(const std::function<void()>& work) {
   execute("BEGIN");
@@ -11,6 +28,64 @@ void table_store::in_transaction(const std::function<void()>& work) {
     rollback();
     throw;
   }
+}
+
+void table_store::create_state_tables() {
+  execute("CREATE TABLE IF NOT EXISTS _klarna_state (stream TEXT PRIMARY KEY, state TEXT NOT "
+          "NULL, completed_at TEXT NOT NULL)");
+  execute("CREATE TABLE IF NOT EXISTS _klarna_progress (stream TEXT PRIMARY KEY, state TEXT NOT "
+          "NULL, staged_through BIGINT NOT NULL)");
+}
+
+void table_store::open_stream(const table_layout& layout, bool resume) {
+  layouts_[layout.table] = layout;
+  create_tables(layout);
+  auto staging = staging_table(layout.table);
+  if (resume && table_exists("_klarna_staging_" + layout.table)) {
+    auto progress = query("SELECT staged_through FROM _klarna_progress WHERE stream = "
+                          + literal(layout.table));
+    if (!progress.empty()) {
+      // Batches written after the last checkpoint are not in its state: they come again.
+      execute("DELETE FROM " + staging + " WHERE " + order_column() + " > " + progress[0][0]);
+      return;
+    }
+  }
+  execute("DROP TABLE IF EXISTS " + staging);
+  execute("DELETE FROM _klarna_progress WHERE stream = " + literal(layout.table));
+  create_staging_table(layout);
+}
+
+void table_store::checkpoint_stream(const std::string& stream, const std::string& state_json) {
+  auto staging = staging_table(stream);
+  in_transaction([&] {
+    execute("DELETE FROM _klarna_progress WHERE stream = " + literal(stream));
+    execute("INSERT INTO _klarna_progress (stream, state, staged_through) SELECT "
+            + literal(stream) + ", " + literal(state_json) + ", COALESCE(MAX(" + order_column()
+            + "), 0) FROM " + staging);
+  });
+}
+
+void table_store::complete_stream(const std::string& stream, const std::string& state_json,
+                                  bool append) {
+  const auto& layout = layouts_.at(stream);
+  in_transaction([&] {
+    for (const auto& sql : statements_completing(layout, order_column(), append))
+      execute(sql);
+    execute("DELETE FROM _klarna_progress WHERE stream = " + literal(stream));
+    execute("INSERT INTO _klarna_state (stream, state, completed_at) VALUES (" + literal(stream)
+            + ", " + literal(state_json) + ", " + literal(utc_now())
+            + ") ON CONFLICT (stream) DO UPDATE SET state = excluded.state, completed_at = "
+              "excluded.completed_at");
+  });
+}
+
+std::map<std::string, saved_state> table_store::saved_states() {
+  std::map<std::string, saved_state> states;
+  for (const auto& row : query("SELECT stream, state FROM _klarna_state"))
+    states[row.at(0)] = {row.at(1), false};
+  for (const auto& row : query("SELECT stream, state FROM _klarna_progress"))
+    states[row.at(0)] = {row.at(1), true};
+  return states;
 }
 
 } // namespace klarna::stores

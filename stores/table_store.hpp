@@ -3,9 +3,11 @@
 #include "stores/table_layout.hpp"
 
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace klarna::stores {
 
@@ -15,38 +17,75 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// A stream's state as a database keeps it: an AirbyteStateMessage, and whether it
+/// is the last checkpoint of a sync that was cut (else of one that completed).
+struct saved_state {
+  std::string message;
+  bool cut = false;
+};
+
 /// What the database sink (sinks/database_sink.cpp) needs of a database, whichever
 /// it is. Every implementation keeps the same promise: a sync writes each stream
 /// into a staging table, one transaction per batch, and only a completed stream
-/// reaches its table — upserted on its primary key, or replacing the table when it
-/// has none (a full refresh) — in one transaction together with the stream's state
-/// in `_klarna_state`. Readers never see a half-written batch or a half-read
-/// stream, and an interrupted sync simply reruns. Operations throw store_error.
+/// reaches its table — upserted on its primary key; without one, appended
+/// (incremental) or replacing the table (full refresh) — in one transaction
+/// together with the stream's state in `_klarna_state`. Readers never see a
+/// half-written batch or a half-read stream. While a stream runs, each checkpoint
+/// records its state and how many staged rows it covers in `_klarna_progress`, so a
+/// sync that was cut resumes into the same staging table. Operations throw
+/// store_error.
 class table_store {
 public:
   virtual ~table_store() = default;
 
-  /// Creates the stream's table if needed and an empty staging table.
-  virtual void open_stream(const table_layout& layout) = 0;
+  /// Creates the stream's table if needed. With `resume`, keeps the staging table
+  /// of a cut sync, without the rows past its last checkpoint; otherwise starts an
+  /// empty one.
+  void open_stream(const table_layout& layout, bool resume);
 
   /// Adds the records of RECORD `lines` to the stream's staging table, in one
   /// transaction.
   virtual void write_batch(const std::string& stream, std::string_view lines) = 0;
 
-  /// Moves the staged records into the table and stores `state_json`, in one
-  /// transaction; drops the staging table.
-  virtual void complete_stream(const std::string& stream, const std::string& state_json) = 0;
+  /// Everything staged so far is described by `state_json` (an AirbyteStateMessage).
+  void checkpoint_stream(const std::string& stream, const std::string& state_json);
 
-  /// Drops what was staged; the table keeps its last complete sync.
-  virtual void abandon_stream(const std::string& stream) = 0;
+  /// Moves the staged records into the table (appended to a table without a primary
+  /// key when `append`) and stores `state_json`, in one transaction.
+  void complete_stream(const std::string& stream, const std::string& state_json, bool append);
+
+  /// The stream stopped before it completed: its staging table and last checkpoint
+  /// stay for the next sync to resume; the table keeps its last complete sync.
+  void abandon_stream(const std::string&) {}
+
+  /// Each stream's state: its last checkpoint when a sync of it was cut, else the
+  /// state of its last complete sync, by stream.
+  std::map<std::string, saved_state> saved_states();
+
+  /// The layout a stream was opened with.
+  const table_layout& layout_of(const std::string& stream) const { return layouts_.at(stream); }
 
 protected:
   /// Runs one SQL statement; throws store_error.
   virtual void execute(const std::string& sql) = 0;
+  /// The rows of a query, every value as text (empty for NULL); throws store_error.
+  virtual std::vector<std::vector<std::string>> query(const std::string& sql) = 0;
   /// Ends the open transaction without its changes; never throws.
   virtual void rollback() noexcept = 0;
   /// Runs `work` between BEGIN and COMMIT; rolls back and rethrows if anything throws.
   void in_transaction(const std::function<void()>& work);
+  /// Creates the bookkeeping tables; stores call it once connected.
+  void create_state_tables();
+
+  /// The dialect's parts: the table and staging table of a stream, whether a table
+  /// exists, and the staging column that keeps the records' order.
+  virtual void create_tables(const table_layout& layout) = 0;
+  virtual void create_staging_table(const table_layout& layout) = 0;
+  virtual bool table_exists(const std::string& name) = 0;
+  virtual std::string order_column() const = 0;
+
+private:
+  std::map<std::string, table_layout> layouts_;
 };
 
 } // namespace klarna::stores

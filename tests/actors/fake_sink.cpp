@@ -35,6 +35,7 @@ sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_re
       return note("status " + status.stream + " " + protocol::status_name(status.status)
                   + (status.rate_limited_until_ms ? " rate-limited" : ""));
     },
+    [=](const sink_restart_stream& restart) { return note("restart " + restart.stream); },
     [=](const sink_checkpoint& checkpoint) {
       return note("checkpoint " + checkpoint.stream + " " + std::to_string(checkpoint.record_count));
     },

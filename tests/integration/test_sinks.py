@@ -1,6 +1,8 @@
 """`sync` into each sink: the stored records equal the sandbox's ground truth
 (unicode, amounts beyond double precision, absent optional fields), interrupted or
-failing syncs leave no half-written result and rerun to an exact one."""
+failing syncs leave no half-written result and rerun to an exact one; into a
+database, a second sync continues incrementally from the state the database keeps,
+and a cut one resumes into its staging table."""
 
 import json
 import os
@@ -24,8 +26,10 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
                     "--unpaid-transactions", "150", "--seed", "3")
 
     def sync(self, sink, *extra, config=None):
+        """A full refresh: every record the sandbox has, unpaid transactions included."""
         config_path = self.write("config.json", config or self.config(self.sandbox.url, page_size=50))
-        return self.run_connector("sync", "--config", config_path, "--sink", sink, *extra)
+        return self.run_connector("sync", "--config", config_path, "--sink", sink, "--full-refresh",
+                                  *extra)
 
     def test_sqlite_rows_equal_the_ground_truth(self):
         path = os.path.join(self.tmp.name, "klarna.db")
@@ -119,8 +123,10 @@ class InterruptedSyncTest(ConnectorTestCase):
             fast = self.write("fast.json", self.config(sandbox.url, page_size=100))
             slow = self.write("slow.json", self.config(sandbox.url, page_size=10, requests_per_second=100))
             # A complete sync, then one stopped half way through transactions.
-            self.assertEqual(self.run_connector("sync", "--config", fast, "--sink", "sqlite:" + path).returncode, 0)
-            process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "sqlite:" + path],
+            self.assertEqual(self.run_connector("sync", "--config", fast, "--sink", "sqlite:" + path,
+                                                "--full-refresh").returncode, 0)
+            process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "sqlite:" + path,
+                                        "--full-refresh"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             time.sleep(3)
             process.send_signal(signal.SIGTERM)
@@ -133,7 +139,8 @@ class InterruptedSyncTest(ConnectorTestCase):
             stored = [json.loads(r[0]) for r in db.execute("SELECT _record FROM transactions ORDER BY rowid")]
             self.assertEqual(stored, sandbox.truth("transactions"))
             # And a rerun is exact.
-            self.assertEqual(self.run_connector("sync", "--config", fast, "--sink", "sqlite:" + path).returncode, 0)
+            self.assertEqual(self.run_connector("sync", "--config", fast, "--sink", "sqlite:" + path,
+                                                "--full-refresh").returncode, 0)
             stored = [json.loads(r[0]) for r in db.execute("SELECT _record FROM transactions ORDER BY rowid")]
             self.assertEqual(stored, sandbox.truth("transactions"))
 
@@ -175,9 +182,9 @@ class PostgresSinkTest(SharedSandboxMixin, ConnectorTestCase):
         cls.postgres.stop()
         super().tearDownClass()
 
-    def sync(self, config):
+    def sync(self, config, *extra):
         return self.run_connector("sync", "--config", self.write("config.json", config),
-                                  "--sink", "postgres:" + self.postgres.conninfo)
+                                  "--sink", "postgres:" + self.postgres.conninfo, "--full-refresh", *extra)
 
     def stored(self, stream, order):
         return [json.loads(row[0]) for row in
@@ -207,7 +214,8 @@ class PostgresSinkTest(SharedSandboxMixin, ConnectorTestCase):
     def test_an_interrupted_sync_leaves_the_last_complete_one(self):
         self.assertEqual(self.sync(self.config(self.sandbox.url, page_size=50)).returncode, 0)
         slow = self.write("slow.json", self.config(self.sandbox.url, page_size=1, requests_per_second=50))
-        process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "postgres:" + self.postgres.conninfo],
+        process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "postgres:" + self.postgres.conninfo,
+                                    "--full-refresh"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(2)
         process.send_signal(signal.SIGTERM)

@@ -54,10 +54,10 @@ table_layout keyed_layout() {
 TEST_CASE("staged batches reach the table only when the stream completes", "[sinks]") {
   temporary_database file;
   sqlite_store store(file.path);
-  store.open_stream(keyed_layout());
+  store.open_stream(keyed_layout(), false);
   store.write_batch("t", record_lines({R"({"id":"a","n":1})", R"({"id":"b"})"}));
   CHECK(column_of(file.path, "SELECT count(*) FROM t") == std::vector<std::string>{"0"});
-  store.complete_stream("t", "{\"s\":1}");
+  store.complete_stream("t", "{\"s\":1}", false);
   CHECK(column_of(file.path, "SELECT n FROM t ORDER BY id") == std::vector<std::string>{"1", "NULL"});
   CHECK(column_of(file.path, "SELECT state FROM _klarna_state") == std::vector<std::string>{"{\"s\":1}"});
 }
@@ -65,15 +65,15 @@ TEST_CASE("staged batches reach the table only when the stream completes", "[sin
 TEST_CASE("a keyed stream is upserted; an abandoned sync leaves the table as it was", "[sinks]") {
   temporary_database file;
   sqlite_store store(file.path);
-  store.open_stream(keyed_layout());
+  store.open_stream(keyed_layout(), false);
   store.write_batch("t", record_lines({R"({"id":"a","n":1})", R"({"id":"b","n":2})"}));
-  store.complete_stream("t", "{}");
-  store.open_stream(keyed_layout());
+  store.complete_stream("t", "{}", false);
+  store.open_stream(keyed_layout(), false);
   store.write_batch("t", record_lines({R"({"id":"b","n":20})", R"({"id":"c","n":3})"}));
-  store.complete_stream("t", "{}");
+  store.complete_stream("t", "{}", false);
   CHECK(column_of(file.path, "SELECT id || '=' || n FROM t ORDER BY id")
         == std::vector<std::string>{"a=1", "b=20", "c=3"});
-  store.open_stream(keyed_layout());
+  store.open_stream(keyed_layout(), false);
   store.write_batch("t", record_lines({R"({"id":"a","n":99})"}));
   store.abandon_stream("t");
   CHECK(column_of(file.path, "SELECT n FROM t WHERE id = 'a'") == std::vector<std::string>{"1"});
@@ -84,12 +84,59 @@ TEST_CASE("a stream without a key is replaced by each complete sync, in order", 
   sqlite_store store(file.path);
   table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
   for (int sync = 0; sync < 2; ++sync) {
-    store.open_stream(layout);
+    store.open_stream(layout, false);
     store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
     store.write_batch("t", record_lines({R"({"n":2})"}));
-    store.complete_stream("t", "{}");
+    store.complete_stream("t", "{}", false);
   }
   CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid") == std::vector<std::string>{"3", "1", "2"});
+}
+
+TEST_CASE("an incremental stream without a key is appended, in order", "[sinks]") {
+  temporary_database file;
+  sqlite_store store(file.path);
+  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  store.open_stream(layout, false);
+  store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
+  store.complete_stream("t", "{}", false);
+  store.open_stream(layout, false);
+  store.write_batch("t", record_lines({R"({"n":2})", R"({"n":5})"}));
+  store.complete_stream("t", "{}", true);
+  CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid")
+        == std::vector<std::string>{"3", "1", "2", "5"});
+}
+
+TEST_CASE("a cut sync resumes into its staging table from its last checkpoint", "[sinks]") {
+  temporary_database file;
+  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  {
+    sqlite_store store(file.path);
+    store.open_stream(layout, false);
+    store.write_batch("t", record_lines({R"({"n":1})", R"({"n":2})"}));
+    store.checkpoint_stream("t", "{\"cut\":2}");
+    store.write_batch("t", record_lines({R"({"n":3})"})); // after the checkpoint: lost
+    store.abandon_stream("t");
+    auto saved = store.saved_states();
+    REQUIRE(saved.count("t") == 1);
+    CHECK(saved["t"].message == "{\"cut\":2}");
+    CHECK(saved["t"].cut);
+  }
+  sqlite_store store(file.path); // the next sync
+  store.open_stream(layout, true);
+  store.write_batch("t", record_lines({R"({"n":3})", R"({"n":4})"}));
+  store.complete_stream("t", "{\"done\":1}", false);
+  CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid")
+        == std::vector<std::string>{"1", "2", "3", "4"});
+  auto saved = store.saved_states();
+  CHECK(saved["t"].message == "{\"done\":1}");
+  CHECK_FALSE(saved["t"].cut);
+  // Without resume, what a cut sync staged is dropped.
+  store.open_stream(layout, false);
+  store.write_batch("t", record_lines({R"({"n":7})"}));
+  store.checkpoint_stream("t", "{}");
+  store.open_stream(layout, false);
+  store.complete_stream("t", "{}", false);
+  CHECK(column_of(file.path, "SELECT count(*) FROM t") == std::vector<std::string>{"0"});
 }
 
 TEST_CASE("a database that cannot be opened is a store_error naming it", "[sinks]") {
