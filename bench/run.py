@@ -7,6 +7,7 @@ requests per second against the budget for the budget scenarios.
     bench/run.py --full          # the long variants (60 s windows, 15,000 pages)
     bench/run.py budget cpu      # only some scenarios
     bench/run.py https tls_cpu two_windows announced black_hole   # the real-path ones
+    bench/run.py incremental fanout resume   # incremental and resumed reads (bench/sync_state.py)
 
 Figures, not tests: nothing here passes or fails."""
 
@@ -323,10 +324,12 @@ def black_hole():
 
 
 def main():
+    import sync_state  # imports this module: loaded only when run as a script
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
-                                 "announced", "tls_cpu", "cpu", "sinks", "black_hole"])
+                                 "announced", "tls_cpu", "cpu", "sinks", "incremental", "fanout",
+                                 "resume", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -354,6 +357,12 @@ def main():
             results = cpu_and_memory(options.full)
         elif scenario == "sinks":
             results = sink_scenario(options.full)
+        elif scenario == "incremental":
+            results = sync_state.incremental_second_read(options.full)
+        elif scenario == "fanout":
+            results = sync_state.fanout_budget(options.full)
+        elif scenario == "resume":
+            results = sync_state.resume_after_cut()
         else:
             sys.exit(f"unknown scenario {scenario}")
         for result in results:

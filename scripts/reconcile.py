@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Reconciliation report of a source-klarna SQLite database (`sync --sink sqlite:FILE`):
-payouts and transactions per currency with their sums, and whether each payout's
-totals equal the sums of its transactions by type. Amounts are in minor units (cents).
+payouts and transactions per currency with their sums, whether each payout's totals
+equal the sums of its transactions by type, and whether each payout summary (per
+currency and month) equals the sums of its payouts. Amounts are in minor units (cents).
 
     scripts/reconcile.py demo-output/klarna.db
 
-Exit status 1 when a payout does not reconcile."""
+Exit status 1 when a payout or a summary does not reconcile."""
 
 import sqlite3
 import sys
@@ -67,7 +68,41 @@ def main():
     print(f"\nPayouts whose totals equal their transactions by type: {matched} of {matched + len(mismatches)}")
     for reference, differences in mismatches[:10]:
         print(f"  {reference}: " + "; ".join(differences))
-    sys.exit(1 if mismatches else 0)
+    summaries_ok = reconcile_summaries(db)
+    sys.exit(1 if mismatches or not summaries_ok else 0)
+
+
+# The totals a payout summary sums, as summary_total_<name> of payouts' totals_<name>.
+SUMMARY_TOTALS = ("settlement_amount", "sale_amount", "return_amount", "fee_amount",
+                  "fee_correction_amount", "commission_amount", "holdback_amount",
+                  "release_amount", "tax_amount", "reversal_amount", "repay_amount")
+
+
+def reconcile_summaries(db):
+    """Each summary (a currency over its payouts' dates in one month) against the sums
+    of those payouts. True when all agree, or when there are no summaries."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'payout_summaries'").fetchone():
+        print("\nPayout summaries: none synced (they need start_date in the config)")
+        return True
+    columns = ", ".join(f"summary_total_{name}" for name in SUMMARY_TOTALS)
+    sums = ", ".join(f"coalesce(sum(totals_{name}), 0)" for name in SUMMARY_TOTALS)
+    matched, mismatches = 0, []
+    for row in db.execute(f"SELECT summary_settlement_currency, summary_payout_date_start, "
+                          f"summary_payout_date_end, {columns} FROM payout_summaries "
+                          f"ORDER BY summary_payout_date_start, summary_settlement_currency"):
+        currency, start, end, totals = row[0], row[1], row[2], row[3:]
+        expected = db.execute(f"SELECT {sums} FROM payouts WHERE currency_code = ? "
+                              f"AND payout_date >= ? AND payout_date <= ?", (currency, start, end)).fetchone()
+        differences = [f"{name} {got} != {want}" for name, got, want in zip(SUMMARY_TOTALS, totals, expected)
+                       if got != want]
+        if differences:
+            mismatches.append((f"{currency} {start[:7]}", differences))
+        else:
+            matched += 1
+    print(f"Payout summaries that equal the sums of their payouts: {matched} of {matched + len(mismatches)}")
+    for month, differences in mismatches[:10]:
+        print(f"  {month}: " + "; ".join(differences))
+    return not mismatches
 
 
 if __name__ == "__main__":

@@ -37,14 +37,22 @@ class CommandsTest(SharedSandboxMixin, ConnectorTestCase):
         result = self.run_connector("discover", "--config", self.write("c.json", self.config(self.sandbox.url)))
         catalog = self.single(result, "CATALOG")["catalog"]
         streams = {s["name"]: s for s in catalog["streams"]}
-        self.assertEqual(set(streams), {"payouts", "transactions"})
+        self.assertEqual(set(streams), {"payouts", "transactions", "payout_summaries"})
         self.assertEqual(streams["payouts"]["source_defined_primary_key"], [["payment_reference"]])
         self.assertNotIn("source_defined_primary_key", streams["transactions"])
         self.assertEqual(streams["payouts"]["supported_sync_modes"], ["full_refresh", "incremental"])
         self.assertEqual(streams["transactions"]["supported_sync_modes"], ["full_refresh", "incremental"])
+        self.assertEqual(streams["payout_summaries"]["source_defined_primary_key"],
+                         [["summary_settlement_currency"], ["summary_payout_date_start"]])
+        summaries = self.read(self.config(self.sandbox.url, start_date="2021-12-01"),
+                              self.catalog("payout_summaries"))
+        records = {name: self.sandbox.truth(name) for name in ("payouts", "transactions")}
+        records["payout_summaries"] = [m["record"]["data"] for m in self.messages(summaries.stdout)
+                                       if m["type"] == "RECORD"]
+        self.assertGreater(len(records["payout_summaries"]), 0)
         for name, stream in streams.items():
             validator = jsonschema.Draft7Validator(stream["json_schema"])
-            for record in self.sandbox.truth(name):
+            for record in records[name]:
                 errors = list(validator.iter_errors(record))
                 self.assertEqual(errors, [], f"{name} record does not fit its schema: {record}")
 
