@@ -29,9 +29,10 @@ struct emitter_under_test {
   std::shared_ptr<recording> outcome_log = std::make_shared<recording>();
   caf::actor emitter;
 
-  emitter_under_test() {
+  explicit emitter_under_test(std::uint64_t checkpoint_records = 10000) {
     auto& system = runtime.system();
     actors::emitter_settings settings;
+    settings.checkpoint_records = checkpoint_records;
     settings.streams = {{protocol::find_stream("payouts"), {}},
                         {protocol::find_stream("transactions"), {}}};
     // An hour between progress reports: no tick fires during a test.
@@ -44,9 +45,12 @@ struct emitter_under_test {
     runtime.run();
   }
 
+  // Page `seq` of 2 records; the listing then stands at record 2 * (seq + 1).
   void send_page(std::size_t stream, std::uint64_t seq, std::uint64_t pages_known) {
+    logic::listing_step step{static_cast<std::int64_t>(2 * (seq + 1)), 100, std::nullopt,
+                             std::nullopt};
     caf::anon_send(emitter, page_records{stream, seq, "records of page " + std::to_string(seq),
-                                         2, pages_known});
+                                         2, pages_known, step});
   }
 
   std::optional<sync_outcome> outcome() const {
@@ -91,7 +95,8 @@ TEST_CASE("pages arriving shuffled are written in page order, each write returns
     auto& lines = test.sink->lines;
     auto running = std::find(lines.begin(), lines.end(), "status transactions RUNNING");
     auto first_write = std::find(lines.begin(), lines.end(), writes.front());
-    auto checkpoint = std::find(lines.begin(), lines.end(), "checkpoint transactions 16");
+    auto checkpoint = std::find(lines.begin(), lines.end(),
+                                R"(checkpoint transactions 16 final {"__ab_full_refresh_sync_complete":true})");
     auto close = std::find(lines.begin(), lines.end(), "close transactions complete");
     REQUIRE(running != lines.end());
     REQUIRE(checkpoint != lines.end());
@@ -101,6 +106,41 @@ TEST_CASE("pages arriving shuffled are written in page order, each write returns
     CHECK(checkpoint < close);
     CHECK_FALSE(test.outcome()); // payouts has not ended
   }
+}
+
+TEST_CASE("checkpoints come between writes, for what was written, in order", "[emitter]") {
+  emitter_under_test test(3); // a checkpoint after at least 3 records: every second page
+  for (std::uint64_t seq : {1, 0, 3, 2, 4}) {
+    test.send_page(1, seq, 5);
+    test.runtime.run();
+  }
+  caf::anon_send(test.emitter, stream_finished{1, 5});
+  test.runtime.run();
+  std::vector<std::string> sequence;
+  for (const auto& line : test.sink->lines)
+    if (line.rfind("write transactions", 0) == 0 || line.rfind("checkpoint transactions", 0) == 0)
+      sequence.push_back(line);
+  CHECK(sequence
+        == std::vector<std::string>{
+          "write transactions records of page 0",
+          "write transactions records of page 1",
+          R"(checkpoint transactions 4 {"listing":{"offset":4,"total":100}})",
+          "write transactions records of page 2",
+          "write transactions records of page 3",
+          R"(checkpoint transactions 4 {"listing":{"offset":8,"total":100}})",
+          "write transactions records of page 4",
+          R"(checkpoint transactions 2 final {"__ab_full_refresh_sync_complete":true})"});
+}
+
+TEST_CASE("a restarted stream is voided at the sink before its records come again", "[emitter]") {
+  emitter_under_test test;
+  caf::anon_send(test.emitter, stream_restarted{1});
+  test.send_page(1, 0, 1);
+  test.runtime.run();
+  auto& lines = test.sink->lines;
+  auto restart = std::find(lines.begin(), lines.end(), "restart transactions");
+  REQUIRE(restart != lines.end());
+  CHECK(restart < std::find(lines.begin(), lines.end(), "write transactions records of page 0"));
 }
 
 TEST_CASE("the outcome comes once every stream ended, complete or not", "[emitter]") {

@@ -1,5 +1,7 @@
 #include "actors/fake_sink.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -37,7 +39,9 @@ sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_re
     },
     [=](const sink_restart_stream& restart) { return note("restart " + restart.stream); },
     [=](const sink_checkpoint& checkpoint) {
-      return note("checkpoint " + checkpoint.stream + " " + std::to_string(checkpoint.record_count));
+      return note("checkpoint " + checkpoint.stream + " " + std::to_string(checkpoint.record_count)
+                  + (checkpoint.final ? " final " : " ")
+                  + boost::json::serialize(checkpoint.stream_state));
     },
     [=](const sink_close_stream& close) {
       return note("close " + close.stream + (close.complete ? " complete" : " incomplete"));

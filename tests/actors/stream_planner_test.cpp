@@ -21,8 +21,9 @@ struct planner_under_test {
   std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
   caf::actor planner;
 
-  planner_under_test() {
+  explicit planner_under_test(logic::stream_start start = {}) {
     actors::planner_settings settings;
+    settings.start = std::move(start);
     settings.stream_index = 0;
     settings.definition = protocol::find_stream("payouts");
     settings.api_base_url = "https://api.test/";
@@ -108,4 +109,27 @@ TEST_CASE("a page that cannot be had fails the stream once, with its report", "[
   caf::anon_send(test.planner, page_credit{5});
   test.runtime.run();
   CHECK(test.fetched_seqs().size() == fetched);
+}
+
+TEST_CASE("a resumed listing whose total changed is read again from 0, with a warning",
+          "[planner]") {
+  logic::stream_start start;
+  start.offset = 50;
+  start.expected_total = 100;
+  planner_under_test test(start);
+  auto first = test.fetcher_log->all<fetch_page>();
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].url == "https://api.test/settlements/v1/payouts?offset=50&size=10");
+  test.page_parsed(0, 120);
+  CHECK(test.emitter_log->all<page_records>().empty()); // the page at offset 50 is dropped
+  CHECK(test.emitter_log->count<stream_restarted>() == 1);
+  auto warnings = test.emitter_log->all<log_entry>();
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0].message, Catch::Contains("held 100 records") && Catch::Contains("now holds 120"));
+  auto fetches = test.fetcher_log->all<fetch_page>();
+  REQUIRE(fetches.size() == 2);
+  CHECK(fetches[1].url == "https://api.test/settlements/v1/payouts?offset=0&size=10");
+  // The dropped page's credit came back: three pages may go out again.
+  test.page_parsed(0, 120);
+  CHECK(test.fetched_seqs().size() == 4);
 }
