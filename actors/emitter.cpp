@@ -1,8 +1,8 @@
 #include "actors/emitter.hpp"
 
 #include "logic/stream_ledger.hpp"
-#include "protocol/stream_state.hpp"
 #include "messages/pipeline_messages.hpp"
+#include "protocol/stream_state.hpp"
 
 #include <csignal>
 
@@ -97,8 +97,7 @@ void checkpoint_if_due(emitter_actor* self, std::size_t index) {
   std::uint64_t records = 0;
   auto progress = tracker.take_checkpoint(now, records);
   ask_sink(self, sink_checkpoint{self->state.streams.at(index).name(),
-                                 protocol::to_stream_state(progress),
-                                 records, false});
+                                 protocol::to_stream_state(progress), records, false});
 }
 
 void complete_if_done(emitter_actor* self, std::size_t index) {
@@ -109,9 +108,8 @@ void complete_if_done(emitter_actor* self, std::size_t index) {
     ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
   std::uint64_t records = 0;
   auto progress = self->state.checkpoints.at(index).final_state(records);
-  ask_sink(self, sink_checkpoint{stream.name(),
-                                 protocol::to_stream_state(progress),
-                                 records, true});
+  ask_sink(self, sink_checkpoint{stream.name(), protocol::to_stream_state(progress), records,
+                                 true});
   ask_sink(self, sink_close_stream{stream.name(), true});
   stream.mark_complete();
   log(self, log_level::info,
@@ -231,8 +229,7 @@ void open_streams(emitter_actor* self) {
     ask_sink(self, sink_open_stream{definition->name, protocol::stream_json_schema(*definition),
                                     std::move(key), start.continues_earlier_sync(),
                                     resume_in_sink});
-    log_entry plan{log_level::info,
-                   definition->name + ": " + start.describe()};
+    log_entry plan{log_level::info, definition->name + ": " + start.describe()};
     if (state.observer)
       self->send(state.observer, plan);
     ask_sink(self, std::move(plan));

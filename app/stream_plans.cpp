@@ -75,7 +75,8 @@ std::vector<actors::emitted_stream> plan_sync(const config::connector_config& co
       stream.mode = config::sync_mode::full_refresh;
   boost::json::array messages;
   for (const auto& [stream, state] : saved)
-    messages.push_back(config::parse_json_text(state.message, "the state the sink keeps of '" + stream + "'"));
+    messages.push_back(
+      config::parse_json_text(state.message, "the state the sink keeps of '" + stream + "'"));
   auto streams = plan_streams(config, selected, config::parse_input_state(messages));
   for (auto& stream : streams) {
     auto found = saved.find(stream.definition->name);
