@@ -74,7 +74,9 @@ std::optional<page_request> payout_fanout::take_next(bool has_credit) {
 
 void payout_fanout::add_payouts(const std::string& record_lines) {
   for (auto& [reference, date] : payouts_in(record_lines)) {
-    if (start_.payouts_done.count(reference) != 0)
+    // Done before, or listed twice (a listing that shifted between its pages): its
+    // transactions are read once.
+    if (start_.payouts_done.count(reference) != 0 || !listed_.insert(reference).second)
       continue;
     std::int64_t first = start_.current && start_.current->payment_reference == reference
                            ? start_.current->offset

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace klarna::logic {
@@ -56,6 +57,7 @@ private:
   std::uint64_t next_payout_page_ = 0;
   /// Listing i + 1: the transactions of payout i.
   std::vector<std::unique_ptr<payout_listing>> listings_;
+  std::set<std::string> listed_; // payment references given a listing
   /// The earliest payout whose pages are not all received; the output seq of its
   /// page 0 (every earlier payout's pages are counted).
   std::size_t frontier_ = 0;

@@ -123,6 +123,16 @@ TEST_CASE("payouts done are skipped and the payout under way resumes at its offs
   CHECK(kp2.pages[0].step.payout->complete);
 }
 
+TEST_CASE("a payout listed twice has its transactions read once", "[fanout]") {
+  fanout_under_test test;
+  test.requests();
+  test.fanout.on_page(0, 0, payouts_page({"KP1", "KP1", "KP2"}));
+  auto pages = test.requests();
+  REQUIRE(pages.size() == 2);
+  CHECK(pages[0].url.find("payment_reference=KP1") != std::string::npos);
+  CHECK(pages[1].url.find("payment_reference=KP2") != std::string::npos);
+}
+
 TEST_CASE("with every credit spent on held pages the earliest payout borrows one", "[fanout]") {
   fanout_under_test test;
   test.requests();
