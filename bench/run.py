@@ -226,29 +226,82 @@ def cpu_and_memory(full):
         return [fast, slow]
 
 
+def sink_targets(work):
+    """(name, --sink URI) of every sink measured, a PostgreSQL server started as the
+    tests start one (tests/integration/harness.py) when PostgreSQL is installed."""
+    targets = [("count", "count:" + os.path.join(work, "counts.txt")),
+               ("jsonl", "jsonl:" + os.path.join(work, "out")),
+               ("sqlite", "sqlite:" + os.path.join(work, "k.db")),
+               ("airbyte", "airbyte:")]
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+    os.environ.setdefault("SOURCE_KLARNA", SOURCE)
+    os.environ.setdefault("KLARNA_SANDBOX", SANDBOX)
+    import harness
+    try:
+        postgres = harness.Postgres()
+    except (RuntimeError, subprocess.CalledProcessError):
+        return targets, None
+    return targets + [("postgres", "postgres:" + postgres.conninfo)], postgres
+
+
 def sink_scenario(full):
-    """`sync` into each file/database sink: records per second and per CPU-second of
-    the connector, peak RSS. (PostgreSQL needs a server: not benchmarked here.)"""
-    records = 2_000_000 if full else 500_000
+    """`sync` of the transactions into each sink, twice (a fresh and then an existing
+    table): unthrottled, records per second and per CPU-second and peak RSS; and at
+    Klarna's budget (200/s, 20 ms latency), the share of the budget the sink lets the
+    sync use."""
+    records = 1_000_000 if full else 200_000
     results = []
     with tempfile.TemporaryDirectory() as work:
-        sandbox = Sandbox(work, "--payouts", str(records // 500), "--transactions-per-payout", "500",
-                          "--unpaid-transactions", "0", "--threads", "1")
-        config = os.path.join(work, "config.json")
-        write_inputs(work, sandbox.url, ["transactions"], requests_per_second=10000)
-        for uri in ("jsonl:" + os.path.join(work, "out"), "sqlite:" + os.path.join(work, "k.db"),
-                    "airbyte:"):
-            args = ["sync", "--config", config, "--catalog", os.path.join(work, "catalog.json"),
-                    "--sink", uri]
-            with open(os.devnull, "w") as null:
-                seconds, usage, _, code, peak = run_connector(args, null)
-            cpu = usage.ru_utime + usage.ru_stime
-            results.append({"scenario": "sink_" + uri.split(":")[0], "records": records, "exit": code,
-                            "wall_seconds": round(seconds, 2), "records_per_second": round(records / seconds),
-                            "cpu_seconds": round(cpu, 2), "records_per_cpu_second": round(records / cpu),
-                            "peak_rss_mib": peak})
-        sandbox.stop()
+        targets, postgres = sink_targets(work)
+        for budget in (10000, 200):
+            latency = "0" if budget > 200 else "20"
+            sandbox = Sandbox(work, "--payouts", str(records // 500), "--transactions-per-payout", "500",
+                              "--unpaid-transactions", "0", "--threads", "1", "--latency-ms", latency)
+            config = os.path.join(work, "config.json")
+            write_inputs(work, sandbox.url, ["transactions"], requests_per_second=budget)
+            for name, uri in targets:
+                for table in ("fresh", "existing"):
+                    if table == "existing" and name in ("count", "airbyte"):
+                        continue
+                    args = ["sync", "--config", config, "--catalog", os.path.join(work, "catalog.json"),
+                            "--sink", uri]
+                    with open(os.devnull, "w") as null:
+                        seconds, usage, _, code, peak = run_connector(args, null)
+                    cpu = usage.ru_utime + usage.ru_stime
+                    result = {"scenario": f"sink_{name}", "table": table, "budget": budget,
+                              "records": records, "exit": code, "wall_seconds": round(seconds, 2),
+                              "records_per_second": round(records / seconds),
+                              "cpu_seconds": round(cpu, 2), "records_per_cpu_second": round(records / cpu),
+                              "peak_rss_mib": peak}
+                    if budget == 200:
+                        result["share_of_budget"] = round(records / 500 / seconds / budget, 3)
+                    results.append(result)
+                if name == "sqlite":
+                    for suffix in ("", "-wal", "-shm"):
+                        if os.path.exists(os.path.join(work, "k.db" + suffix)):
+                            os.remove(os.path.join(work, "k.db" + suffix))
+            sandbox.stop()
+        if postgres:
+            postgres.stop()
+    plot_sinks(results)
     return results
+
+
+def plot_sinks(results):
+    """A bar chart of unthrottled records/s per sink and table (gnuplot, when installed)."""
+    if not shutil.which("gnuplot"):
+        return None
+    rows = [r for r in results if r["budget"] > 200]
+    data = os.path.join(OUT, "sinks.dat")
+    with open(data, "w") as f:
+        for r in rows:
+            f.write(f"{r['scenario'][5:]}-{r['table']} {r['records_per_second']}\n")
+    png = os.path.join(OUT, "sinks.png")
+    script = (f"set terminal png size 900,500; set output '{png}'; set style fill solid; set boxwidth 0.6;"
+              f"set ylabel 'records/s'; set xtics rotate by -30; unset key;"
+              f"plot '{data}' using 0:2:xtic(1) with boxes")
+    subprocess.run(["gnuplot", "-e", script], check=False)
+    return png
 
 
 def tls_cost(full):

@@ -49,11 +49,13 @@ std::string describe(const read_figures& summary) {
   char figures[320];
   std::snprintf(figures, sizeof figures,
                 " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s"
-                " against a budget of %.0f/s; %llu waited over 1 ms for the budget (mean %.1f ms)",
+                " against a budget of %.0f/s (%.2f of it); %llu waited over 1 ms for the budget"
+                " (mean %.1f ms)",
                 static_cast<unsigned long long>(summary.fetch.requests),
                 static_cast<unsigned long long>(summary.fetch.throttled),
                 static_cast<unsigned long long>(summary.fetch.retries), summary.elapsed_seconds,
                 rate, summary.budget.budget_rate,
+                summary.budget.budget_rate > 0 ? rate / summary.budget.budget_rate : 0.0,
                 static_cast<unsigned long long>(summary.budget.waited),
                 mean_wait_ms(summary.budget));
   return text + figures;

@@ -3,7 +3,6 @@
 #include "stores/record_lines.hpp"
 #include "stores/sql_text.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -47,17 +46,25 @@ void append_copy_text(std::string& out, std::string_view text) {
   }
 }
 
-void append_copy_value(std::string& out, const boost::json::value* value) {
-  if (value == nullptr || value->is_uint64() || value->is_object() || value->is_array())
-    out += "\\N"; // absent, null, beyond BIGINT, or not a scalar: the record keeps it
-  else if (value->is_int64())
-    out += std::to_string(value->get_int64());
-  else if (value->is_double())
-    out += boost::json::serialize(*value);
-  else if (value->is_bool())
-    out += value->get_bool() ? "t" : "f";
-  else
-    append_copy_text(out, value->get_string());
+void append_copy_value(std::string& out, const field_value& value) {
+  switch (value.kind) {
+    case field_value::type::null:
+    case field_value::type::big_integer: // beyond BIGINT: the record keeps it
+      out += "\\N";
+      break;
+    case field_value::type::integer:
+      out += std::to_string(value.integer);
+      break;
+    case field_value::type::real:
+      out += boost::json::serialize(boost::json::value(value.real));
+      break;
+    case field_value::type::boolean:
+      out += value.integer != 0 ? "t" : "f";
+      break;
+    case field_value::type::text:
+      append_copy_text(out, value.text);
+      break;
+  }
 }
 
 } // namespace
@@ -111,6 +118,7 @@ void postgres_store::create_tables(const table_layout& layout) {
 }
 
 void postgres_store::create_staging_table(const table_layout& layout) {
+  fields_.erase(layout.table); // read afresh for the layout the table is made for
   execute("CREATE TABLE " + staging_table(layout.table) + " ("
           + column_definitions(layout, postgres_type)
           + ", \"_record\" JSON NOT NULL, \"_row\" BIGINT GENERATED ALWAYS AS IDENTITY)");
@@ -120,15 +128,22 @@ bool postgres_store::table_exists(const std::string& name) {
   return query("SELECT to_regclass(" + literal(quoted(name)) + ")").at(0).at(0) != "";
 }
 
+record_fields& postgres_store::fields_for(const std::string& stream) {
+  auto& fields = fields_[stream];
+  if (!fields)
+    fields = std::make_unique<record_fields>(layout_of(stream));
+  return *fields;
+}
+
 void postgres_store::write_batch(const std::string& stream, std::string_view lines) {
   const auto& layout = layout_of(stream);
+  auto& fields = fields_for(stream);
   std::string rows;
   rows.reserve(lines.size() * 2);
   for_each_record_data(lines, [&](std::string_view data) {
-    auto record = boost::json::parse(data);
-    const auto& object = record.as_object();
-    for (const auto& column : layout.columns) {
-      append_copy_value(rows, column_value(object, column));
+    fields.read(data);
+    for (const auto& value : fields.values()) {
+      append_copy_value(rows, value);
       rows += '\t';
     }
     append_copy_text(rows, data);

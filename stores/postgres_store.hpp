@@ -1,5 +1,6 @@
 #pragma once
 
+#include "stores/record_fields.hpp"
 #include "stores/table_store.hpp"
 
 #include <map>
@@ -40,8 +41,11 @@ protected:
 
 private:
   [[noreturn]] void fail(const std::string& what);
+  /// The reader of a stream's columns, made once per stream.
+  record_fields& fields_for(const std::string& stream);
 
   std::unique_ptr<pg_conn, pg_connection_closer> connection_;
+  std::map<std::string, std::unique_ptr<record_fields>> fields_;
 };
 
 } // namespace klarna::stores

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "stores/record_fields.hpp"
 #include "stores/table_store.hpp"
 
 #include <map>
@@ -9,6 +10,7 @@
 #include <memory>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace klarna::stores {
 
@@ -16,6 +18,12 @@ namespace klarna::stores {
 struct sqlite_closer {
   void operator()(sqlite3* db) const;
 };
+
+/// Finalizes a prepared statement (sqlite3_finalize).
+struct sqlite_statement_closer {
+  void operator()(sqlite3_stmt* statement) const;
+};
+
 
 /// The SQLite database of `--sink sqlite:FILE` (WAL mode; table_store says how it
 /// is written).
@@ -36,10 +44,19 @@ protected:
   std::string order_column() const override { return "rowid"; }
 
 private:
+  using statement_ptr = std::unique_ptr<sqlite3_stmt, sqlite_statement_closer>;
+  /// A stream's prepared insert into its staging table, and the reader of its columns.
+  struct batch_writer {
+    statement_ptr insert;
+    std::unique_ptr<record_fields> fields;
+  };
+
   [[noreturn]] void fail(const std::string& what);
+  batch_writer& writer_for(const std::string& stream);
 
   std::string path_;
   std::unique_ptr<sqlite3, sqlite_closer> db_;
+  std::map<std::string, batch_writer> writers_;
 };
 
 } // namespace klarna::stores

@@ -61,19 +61,4 @@ table_layout layout_for(const std::string& stream, const boost::json::value& sch
   return layout;
 }
 
-const boost::json::value* column_value(const boost::json::object& record,
-                                       const table_column& column) {
-  const boost::json::object* level = &record;
-  const boost::json::value* value = nullptr;
-  for (const auto& key : column.path) {
-    if (level == nullptr)
-      return nullptr;
-    value = level->if_contains(key);
-    if (value == nullptr || value->is_null())
-      return nullptr;
-    level = value->if_object();
-  }
-  return value;
-}
-
 } // namespace klarna::stores

@@ -30,9 +30,4 @@ struct table_layout {
 table_layout layout_for(const std::string& stream, const boost::json::value& schema,
                         std::vector<std::string> primary_key);
 
-/// A column's value in `record`, or nullptr when the record has none there (absent
-/// optional fields and nulls alike).
-const boost::json::value* column_value(const boost::json::object& record,
-                                       const table_column& column);
-
 } // namespace klarna::stores
