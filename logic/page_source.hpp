@@ -4,8 +4,8 @@
 // what a parsed page means for the stream. One listing (logic/listing_source.hpp),
 // or one listing per payout (logic/payout_fanout.hpp).
 
-#include "logic/checkpoint_tracker.hpp"
 #include "logic/page_parser.hpp"
+#include "logic/stream_ledger.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -38,18 +38,11 @@ struct page_request {
   credit_use credit = credit_use::spend;
 };
 
-/// A page to emit: `seq` is its place in the stream's output, where pages are
-/// written strictly in seq order.
-struct emit_page {
-  std::uint64_t seq = 0;
-  std::string lines;
-  std::uint64_t record_count = 0;
-  listing_step step;
-};
-
 /// What a parsed page gives.
 struct page_outcome {
-  std::vector<emit_page> pages;
+  /// Pages to emit (logic/stream_ledger.hpp): `seq` is each one's place in the
+  /// stream's output, where pages are written strictly in seq order.
+  std::vector<ledger_page> pages;
   std::vector<std::string> warnings;
   /// Set when the stream cannot go on.
   std::optional<std::string> error;

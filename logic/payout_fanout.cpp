@@ -93,7 +93,7 @@ void payout_fanout::add_payouts(const std::string& record_lines) {
   }
 }
 
-emit_page payout_fanout::to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page) {
+ledger_page payout_fanout::to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page) {
   // Only the last known page may add pages (by its next link), and it did not: page
   // 0 came first and counted the rest, so the last known page is the payout's last.
   bool last = seq + 1 == payout.plan.pages_known();

@@ -43,7 +43,7 @@ private:
   };
 
   void add_payouts(const std::string& record_lines);
-  emit_page to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page);
+  ledger_page to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page);
   void advance(page_outcome& outcome);
 
   const protocol::stream_definition& transactions_;

@@ -15,7 +15,8 @@
 
 namespace klarna::logic {
 
-/// One parsed page: its RECORD lines and how many records they hold.
+/// One parsed page of a stream's output, from its page source to the sink: its
+/// place in the output, its RECORD lines and how many records they hold.
 struct ledger_page {
   std::uint64_t seq = 0;
   std::string lines;

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.request
 
 import jsonschema
 
@@ -42,6 +43,7 @@ class Sandbox:
 
     def __init__(self, *args, username=USERNAME, password=PASSWORD):
         self.dir = tempfile.TemporaryDirectory(prefix="klarna-it-")
+        self.authorization = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self.request_log = os.path.join(self.dir.name, "requests.log")
         self.connection_log = os.path.join(self.dir.name, "connections.log")
         command = [SANDBOX, "--port", "0", "--username", username, "--password", password,
@@ -59,6 +61,15 @@ class Sandbox:
         self.ca_path = None
         if "--tls" in args:
             self.ca_path = self.process.stdout.readline().split(": ", 1)[1].strip()
+
+    def grow(self, payouts, settle_unpaid=False):
+        """Adds `payouts` later payouts and their transactions while it runs (POST
+        /admin/grow); with `settle_unpaid` the unpaid transactions join the first."""
+        url = f"{self.url}admin/grow?payouts={payouts}" + ("&settle_unpaid=1" if settle_unpaid else "")
+        request = urllib.request.Request(url, method="POST", data=b"",
+                                         headers={"Authorization": self.authorization})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return json.load(answer)
 
     def ca_pem(self):
         with open(self.ca_path) as f:

@@ -7,22 +7,12 @@ import random
 import signal
 import subprocess
 import unittest
-import urllib.request
 
 from harness import (BASIC_TOKEN, PASSWORD, SOURCE, ConnectorTestCase, Sandbox, errors_of,
                      records_of, states_of)
 
 SMALL = ("--payouts", "60", "--transactions-per-payout", "40", "--unpaid-transactions", "25")
 DAY_SECONDS = 86400
-
-
-def grow(sandbox, payouts, settle_unpaid=False):
-    """Adds `payouts` later payouts (and their transactions) to a running sandbox."""
-    url = f"{sandbox.url}admin/grow?payouts={payouts}" + ("&settle_unpaid=1" if settle_unpaid else "")
-    request = urllib.request.Request(url, method="POST", data=b"",
-                                     headers={"Authorization": "Basic " + BASIC_TOKEN})
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return json.load(answer)
 
 
 def catalog_of(**modes):
@@ -114,7 +104,7 @@ class IncrementalTest(ConnectorTestCase):
             cursor = states_of(first, "payouts")[-1]["stream"]["stream_state"]["payout_date"]
             self.assertEqual(cursor, max(old, key=lambda p: epoch(p["payout_date"]))["payout_date"])
 
-            grow(sandbox, 3)
+            sandbox.grow(3)
             second, result = self.run_read(sandbox, catalog, last_states(first))
             now = sandbox.truth("payouts")
             new = now[len(old):]
@@ -144,7 +134,7 @@ class IncrementalTest(ConnectorTestCase):
             self.assertLess(len(paid), len(sandbox.truth("transactions")), "unpaid ones wait for their payout")
 
             # New payouts, one of which pays out the transactions that had none.
-            grow(sandbox, 3, settle_unpaid=True)
+            sandbox.grow(3, settle_unpaid=True)
             second, result = self.run_read(sandbox, catalog, last_states(first), page_size=7)
             new_references = {p["payment_reference"] for p in sandbox.truth("payouts")[60:]}
             expected = [t for t in sandbox.truth("transactions") if t.get("payment_reference") in new_references]
@@ -276,7 +266,7 @@ class IncrementalTest(ConnectorTestCase):
             first, _ = self.run_read(sandbox, catalog, page_size=7, state_checkpoint_records=20)
             middle = [s for s in states_of(first, "transactions")
                       if "listing" in s["stream"]["stream_state"]][5]
-            grow(sandbox, 2, settle_unpaid=True)
+            sandbox.grow(2, settle_unpaid=True)
             second, _ = self.run_read(sandbox, catalog, [middle], page_size=7)
             self.assertEqual(records_of(second, "transactions"), sandbox.truth("transactions"))
             warnings = [m["log"]["message"] for m in second

@@ -9,17 +9,8 @@ import sqlite3
 import subprocess
 import time
 import unittest
-import urllib.request
 
-from harness import BASIC_TOKEN, SOURCE, ConnectorTestCase, Postgres, Sandbox
-
-
-def grow(sandbox, payouts, settle_unpaid=False):
-    url = f"{sandbox.url}admin/grow?payouts={payouts}" + ("&settle_unpaid=1" if settle_unpaid else "")
-    request = urllib.request.Request(url, method="POST", data=b"",
-                                     headers={"Authorization": "Basic " + BASIC_TOKEN})
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return json.load(answer)
+from harness import SOURCE, ConnectorTestCase, Postgres, Sandbox
 
 
 def canonical(records):
@@ -89,7 +80,7 @@ class SyncStateTest(ConnectorTestCase):
             self.assertEqual(target.records("transactions"), paid)
             self.assertEqual(canonical(target.records("payouts")), canonical(sandbox.truth("payouts")))
             before = sandbox.request_count()
-            grow(sandbox, 2, settle_unpaid=True)
+            sandbox.grow(2, settle_unpaid=True)
             result = self.sync(sandbox, target, page_size=20)
             self.assertIn("transactions: incremental after payout_date", result.stderr)
             # Every paid transaction once: the old ones kept, the new payouts' appended.
