@@ -135,7 +135,7 @@ record_fields& postgres_store::fields_for(const std::string& stream) {
   return *fields;
 }
 
-void postgres_store::write_batch(const std::string& stream, std::string_view lines) {
+void postgres_store::stage_records(const std::string& stream, std::string_view lines) {
   const auto& layout = layout_of(stream);
   auto& fields = fields_for(stream);
   std::string rows;
@@ -149,21 +149,19 @@ void postgres_store::write_batch(const std::string& stream, std::string_view lin
     append_copy_text(rows, data);
     rows += '\n';
   });
-  in_transaction([&] {
-    result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
-                                            + column_list(layout) + ") FROM STDIN")
-                                             .c_str()));
-    if (PQresultStatus(started.get()) != PGRES_COPY_IN)
-      fail("cannot start COPY into the staging table of " + stream);
-    if (PQputCopyData(connection_.get(), rows.data(), static_cast<int>(rows.size())) != 1
-        || PQputCopyEnd(connection_.get(), nullptr) != 1)
-      fail("COPY into the staging table of " + stream + " failed");
-    result_ptr copied(PQgetResult(connection_.get()));
-    if (PQresultStatus(copied.get()) != PGRES_COMMAND_OK)
-      fail("COPY into the staging table of " + stream + " failed");
-    while (result_ptr(PQgetResult(connection_.get())))
-      ;
-  });
+  result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
+                                          + column_list(layout) + ") FROM STDIN")
+                                           .c_str()));
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN)
+    fail("cannot start COPY into the staging table of " + stream);
+  if (PQputCopyData(connection_.get(), rows.data(), static_cast<int>(rows.size())) != 1
+      || PQputCopyEnd(connection_.get(), nullptr) != 1)
+    fail("COPY into the staging table of " + stream + " failed");
+  result_ptr copied(PQgetResult(connection_.get()));
+  if (PQresultStatus(copied.get()) != PGRES_COMMAND_OK)
+    fail("COPY into the staging table of " + stream + " failed");
+  while (result_ptr(PQgetResult(connection_.get())))
+    ;
 }
 
 } // namespace klarna::stores

@@ -28,9 +28,8 @@ public:
   /// text never repeats the connection string: it may hold a password).
   explicit postgres_store(const std::string& conninfo);
 
-  void write_batch(const std::string& stream, std::string_view lines) override;
-
 protected:
+  void stage_records(const std::string& stream, std::string_view lines) override;
   void execute(const std::string& sql) override;
   std::vector<std::vector<std::string>> query(const std::string& sql) override;
   void rollback() noexcept override;

@@ -21,7 +21,7 @@ struct field_sink {
   static constexpr std::size_t max_string_size = -1;
   static constexpr std::size_t max_key_size = -1;
 
-  const std::map<std::string, std::size_t, std::less<>>* columns = nullptr;
+  const std::unordered_map<std::string, std::size_t>* columns = nullptr;
   std::vector<field_value>* values = nullptr;
   std::size_t depth = 0;       // objects and arrays entered
   std::vector<bool> in_array;  // per level entered: an array (else an object)
@@ -29,6 +29,7 @@ struct field_sink {
   std::string path;            // the path of the value that follows
   std::size_t outer_length = 0; // length of the top-level key within `path`
   std::string text;            // a string value (parts)
+  std::string_view record;     // the record being read
 
   // The column the value now read belongs to, if any: a member of the record or of
   // an object in it, never an element of an array.
@@ -98,8 +99,13 @@ struct field_sink {
   bool on_string(string_view part, std::size_t, error_code&) {
     if (auto* value = target()) {
       value->kind = field_value::type::text;
-      // assign, not move: both strings keep their capacity from record to record
-      value->text.assign(text).append(part.data(), part.size());
+      bool in_record = part.data() >= record.data() && part.data() < record.data() + record.size();
+      if (text.empty() && in_record) { // no escapes: the parser hands a view of the input
+        value->text = std::string_view(part.data(), part.size());
+      } else { // assign, not move: both strings keep their capacity from record to record
+        value->copy.assign(text).append(part.data(), part.size());
+        value->text = value->copy;
+      }
     }
     text.clear();
     return true;
@@ -115,7 +121,8 @@ struct field_sink {
   bool on_uint64(std::uint64_t number, string_view, error_code&) {
     if (auto* value = target()) {
       value->kind = field_value::type::big_integer;
-      value->text = std::to_string(number);
+      value->copy = std::to_string(number);
+      value->text = value->copy;
     }
     return true;
   }
@@ -145,7 +152,13 @@ struct field_sink {
 } // namespace
 
 struct record_fields::handler {
-  boost::json::basic_parser<field_sink> parser{boost::json::parse_options{}};
+  boost::json::basic_parser<field_sink> parser{validated_input()};
+
+  static boost::json::parse_options validated_input() {
+    boost::json::parse_options options;
+    options.allow_invalid_utf8 = true; // the page parser checked it
+    return options;
+  }
 };
 
 record_fields::record_fields(const table_layout& layout)
@@ -170,6 +183,7 @@ void record_fields::read(std::string_view data) {
   parser.reset();
   parser.handler().depth = 0;
   parser.handler().in_array.clear();
+  parser.handler().record = data;
   error_code error;
   auto used = parser.write_some(false, data.data(), data.size(), error);
   if (error || used != data.size())

@@ -3,7 +3,7 @@
 #include "stores/table_layout.hpp"
 
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,12 +18,17 @@ struct field_value {
   type kind = type::null;
   std::int64_t integer = 0; // integer; boolean as 0 or 1
   double real = 0;
-  /// text; for big_integer (beyond int64) its digits, so it stays exact.
-  std::string text;
+  /// text; for big_integer (beyond int64) its digits, so it stays exact. A view
+  /// into the record read, or into `copy` when the text had escapes: valid until
+  /// the next read.
+  std::string_view text;
+  std::string copy;
 };
 
 /// Reads the values of a layout's columns out of a record's JSON text in one SAX
 /// pass, without building a tree: what both database stores bind or copy per record.
+/// The records come from the page parser, which has validated them: their UTF-8 is
+/// not checked again.
 class record_fields {
 public:
   explicit record_fields(const table_layout& layout);
@@ -40,7 +45,7 @@ public:
 private:
   struct handler;
   /// Column index by path: "amount", or "totals\x1f" "sale_amount" one level down.
-  std::map<std::string, std::size_t, std::less<>> columns_;
+  std::unordered_map<std::string, std::size_t> columns_;
   std::vector<field_value> values_;
   std::unique_ptr<handler> parser_;
 };

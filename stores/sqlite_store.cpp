@@ -46,6 +46,12 @@ void bind_value(sqlite3_stmt* statement, int index, const field_value& value) {
   }
 }
 
+// Called after each commit with the number of pages in the log.
+int on_wal_commit(void* checkpointer, sqlite3* writer, const char*, int pages) {
+  static_cast<wal_checkpointer*>(checkpointer)->wal_grew(writer, pages);
+  return SQLITE_OK;
+}
+
 } // namespace
 
 void sqlite_closer::operator()(sqlite3* db) const { sqlite3_close(db); }
@@ -69,6 +75,10 @@ sqlite_store::sqlite_store(const std::string& path) : path_(path) {
   execute("PRAGMA page_size=65536");
   execute("PRAGMA journal_mode=WAL");
   execute("PRAGMA synchronous=NORMAL");
+  execute("PRAGMA journal_size_limit=67108864"); // a restarted log shrinks to 64 MiB
+  checkpointer_ = std::make_unique<wal_checkpointer>(path);
+  sqlite3_wal_autocheckpoint(db_.get(), 0);
+  sqlite3_wal_hook(db_.get(), on_wal_commit, checkpointer_.get());
   create_state_tables();
 }
 
@@ -144,21 +154,21 @@ sqlite_store::batch_writer& sqlite_store::writer_for(const std::string& stream) 
   return writers_.emplace(stream, std::move(writer)).first->second;
 }
 
-void sqlite_store::write_batch(const std::string& stream, std::string_view lines) {
+void sqlite_store::stage_records(const std::string& stream, std::string_view lines) {
+  if (auto failure = checkpointer_->failure(); !failure.empty())
+    throw store_error("SQLite database '" + path_ + "': " + failure);
   auto& writer = writer_for(stream);
   auto* insert = writer.insert.get();
-  in_transaction([&] {
-    for_each_record_data(lines, [&](std::string_view data) {
-      writer.fields->read(data);
-      int index = 1;
-      for (const auto& value : writer.fields->values())
-        bind_value(insert, index++, value);
-      sqlite3_bind_text(insert, index, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
-      int step = sqlite3_step(insert);
-      sqlite3_reset(insert);
-      if (step != SQLITE_DONE)
-        fail("cannot insert a record into the staging table of " + stream);
-    });
+  for_each_record_data(lines, [&](std::string_view data) {
+    writer.fields->read(data);
+    int index = 1;
+    for (const auto& value : writer.fields->values())
+      bind_value(insert, index++, value);
+    sqlite3_bind_text(insert, index, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
+    int step = sqlite3_step(insert);
+    sqlite3_reset(insert);
+    if (step != SQLITE_DONE)
+      fail("cannot insert a record into the staging table of " + stream);
   });
 }
 

@@ -1,40 +1,26 @@
 #pragma once
 
 #include "stores/record_fields.hpp"
+#include "stores/sqlite_handles.hpp"
 #include "stores/table_store.hpp"
+#include "stores/wal_checkpointer.hpp"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include <memory>
-
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace klarna::stores {
 
-/// Closes an SQLite connection (sqlite3_close).
-struct sqlite_closer {
-  void operator()(sqlite3* db) const;
-};
-
-/// Finalizes a prepared statement (sqlite3_finalize).
-struct sqlite_statement_closer {
-  void operator()(sqlite3_stmt* statement) const;
-};
-
-
-/// The SQLite database of `--sink sqlite:FILE` (WAL mode; table_store says how it
-/// is written).
+/// The SQLite database of `--sink sqlite:FILE` (WAL mode, the log copied into the
+/// database by a wal_checkpointer; table_store says how it is written).
 class sqlite_store : public table_store {
 public:
   /// Opens or creates the database. Throws store_error.
   explicit sqlite_store(const std::string& path);
 
-  void write_batch(const std::string& stream, std::string_view lines) override;
-
 protected:
+  void stage_records(const std::string& stream, std::string_view lines) override;
   void execute(const std::string& sql) override;
   std::vector<std::vector<std::string>> query(const std::string& sql) override;
   void rollback() noexcept override;
@@ -55,7 +41,10 @@ private:
   batch_writer& writer_for(const std::string& stream);
 
   std::string path_;
-  std::unique_ptr<sqlite3, sqlite_closer> db_;
+  // Declared before db_, so it closes after it: the hook that calls it stays valid
+  // while db_ closes.
+  std::unique_ptr<wal_checkpointer> checkpointer_;
+  sqlite_ptr db_;
   std::map<std::string, batch_writer> writers_;
 };
 

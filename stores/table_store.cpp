@@ -20,7 +20,10 @@ std::string utc_now() {
 } // namespace
 
 void table_store::in_transaction(const std::function<void()>& work) {
-  execute("BEGIN");
+  if (!staging_open_)
+    execute("BEGIN");
+  staging_open_ = false; // committed or rolled back below
+  staged_bytes_ = 0;
   try {
     work();
     execute("COMMIT");
@@ -28,6 +31,24 @@ void table_store::in_transaction(const std::function<void()>& work) {
     rollback();
     throw;
   }
+}
+
+void table_store::write_batch(const std::string& stream, std::string_view lines) {
+  if (!staging_open_) {
+    execute("BEGIN");
+    staging_open_ = true;
+  }
+  try {
+    stage_records(stream, lines);
+  } catch (...) {
+    staging_open_ = false;
+    staged_bytes_ = 0;
+    rollback();
+    throw;
+  }
+  staged_bytes_ += lines.size();
+  if (staged_bytes_ >= staged_bytes_per_commit)
+    in_transaction([] {});
 }
 
 void table_store::create_state_tables() {

@@ -26,7 +26,8 @@ struct saved_state {
 
 /// What the database sink (sinks/database_sink.cpp) needs of a database, whichever
 /// it is. Every implementation keeps the same promise: a sync writes each stream
-/// into a staging table, one transaction per batch, and only a completed stream
+/// into a staging table, batches committed together with the next checkpoint (or
+/// every `staged_bytes_per_commit`), and only a completed stream
 /// reaches its table — upserted on its primary key; without one, appended
 /// (incremental) or replacing the table (full refresh) — in one transaction
 /// together with the stream's state in `_klarna_state`. Readers never see a
@@ -43,9 +44,12 @@ public:
   /// empty one.
   void open_stream(const table_layout& layout, bool resume);
 
-  /// Adds the records of RECORD `lines` to the stream's staging table, in one
-  /// transaction.
-  virtual void write_batch(const std::string& stream, std::string_view lines) = 0;
+  /// Adds the records of RECORD `lines` to the stream's staging table. The batch
+  /// joins the open staging transaction: a commit per batch cost more than the
+  /// inserts, and rows past the last checkpoint are deleted on resume anyway, so
+  /// committing them earlier buys nothing. If it fails, that transaction is rolled
+  /// back whole (the sync fails; the last checkpoint stays consistent).
+  void write_batch(const std::string& stream, std::string_view lines);
 
   /// Everything staged so far is described by `state_json` (an AirbyteStateMessage).
   void checkpoint_stream(const std::string& stream, const std::string& state_json);
@@ -72,8 +76,12 @@ protected:
   virtual std::vector<std::vector<std::string>> query(const std::string& sql) = 0;
   /// Ends the open transaction without its changes; never throws.
   virtual void rollback() noexcept = 0;
-  /// Runs `work` between BEGIN and COMMIT; rolls back and rethrows if anything throws.
+  /// Runs `work` in a transaction (the open staging transaction, if any) and commits;
+  /// rolls back and rethrows if anything throws.
   void in_transaction(const std::function<void()>& work);
+  /// The dialect's insert of a batch's records into the stream's staging table, inside
+  /// the open transaction.
+  virtual void stage_records(const std::string& stream, std::string_view lines) = 0;
   /// Creates the bookkeeping tables; stores call it once connected.
   void create_state_tables();
 
@@ -85,7 +93,12 @@ protected:
   virtual std::string order_column() const = 0;
 
 private:
+  /// Bounds the uncommitted rows (and SQLite's WAL) when checkpoints are far apart.
+  static constexpr std::size_t staged_bytes_per_commit = 64 << 20;
+
   std::map<std::string, table_layout> layouts_;
+  bool staging_open_ = false;     // a transaction holds batches not yet committed
+  std::size_t staged_bytes_ = 0;  // their size
 };
 
 } // namespace klarna::stores

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace klarna::stores;
@@ -142,4 +144,61 @@ TEST_CASE("a cut sync resumes into its staging table from its last checkpoint", 
 TEST_CASE("a database that cannot be opened is a store_error naming it", "[sinks]") {
   CHECK_THROWS_WITH(sqlite_store("/nonexistent-dir/x.db"),
                     Catch::Contains("/nonexistent-dir/x.db") && Catch::Contains("cannot open"));
+}
+
+TEST_CASE("batches share one transaction, committed by the next checkpoint", "[sinks]") {
+  temporary_database file;
+  sqlite_store store(file.path);
+  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  store.open_stream(layout, false);
+  store.write_batch("t", record_lines({R"({"n":1})", R"({"n":2})"}));
+  store.write_batch("t", record_lines({R"({"n":3})"}));
+  const std::string staged = "SELECT count(*) FROM _klarna_staging_t";
+  CHECK(column_of(file.path, staged) == std::vector<std::string>{"0"}); // not yet committed
+  store.checkpoint_stream("t", "{\"at\":3}");
+  CHECK(column_of(file.path, staged) == std::vector<std::string>{"3"});
+}
+
+TEST_CASE("a failed batch rolls back what followed the last checkpoint, never what it covers",
+          "[sinks]") {
+  temporary_database file;
+  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  {
+    sqlite_store store(file.path);
+    store.open_stream(layout, false);
+    store.write_batch("t", record_lines({R"({"n":1})"}));
+    store.checkpoint_stream("t", "{\"at\":1}");
+    store.write_batch("t", record_lines({R"({"n":2})"}));
+    CHECK_THROWS_AS(store.write_batch("t", record_lines({R"({"n":3})", "not json"})), store_error);
+    CHECK(column_of(file.path, "SELECT n FROM _klarna_staging_t") == std::vector<std::string>{"1"});
+    store.write_batch("t", record_lines({R"({"n":2})"})); // a new transaction
+    store.checkpoint_stream("t", "{\"at\":2}");
+  }
+  CHECK(column_of(file.path, "SELECT n FROM _klarna_staging_t ORDER BY rowid")
+        == std::vector<std::string>{"1", "2"});
+}
+
+TEST_CASE("the write-ahead log reaches the database file while the writer keeps writing",
+          "[sinks]") {
+  temporary_database file;
+  sqlite_store store(file.path);
+  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  store.open_stream(layout, false);
+  // 24 MiB in 24 commits: past the checkpointer's 16 MiB, below SQLite's own 64 MiB.
+  std::vector<std::string> records(1024, R"({"n":1,"pad":")" + std::string(1000, 'x') + "\"}");
+  for (int commit = 0; commit < 24; ++commit) {
+    store.write_batch("t", record_lines(records));
+    store.checkpoint_stream("t", "{}");
+  }
+  auto size_of = [](const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    std::fseek(f, 0, SEEK_END);
+    long size = std::ftell(f);
+    std::fclose(f);
+    return size;
+  };
+  // The copy runs on the checkpointer's thread: give it a moment.
+  for (int wait = 0; wait < 100 && size_of(file.path) < (16 << 20); ++wait)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(size_of(file.path) >= (16 << 20));
 }
