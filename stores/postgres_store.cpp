@@ -86,9 +86,19 @@ void postgres_store::fail(const std::string& what) {
   throw store_error("PostgreSQL: " + what + ": " + reason);
 }
 
-void postgres_store::rollback() noexcept { PQclear(PQexec(connection_.get(), "ROLLBACK")); }
+void postgres_store::rollback() noexcept {
+  if (!copying_.empty()) { // the server discards what the COPY sent
+    PQputCopyEnd(connection_.get(), "the sync failed");
+    while (result_ptr(PQgetResult(connection_.get())))
+      ;
+    copying_.clear();
+    unconfirmed_bytes_ = 0;
+  }
+  PQclear(PQexec(connection_.get(), "ROLLBACK"));
+}
 
 void postgres_store::execute(const std::string& sql) {
+  end_copy();
   result_ptr result(PQexec(connection_.get(), sql.c_str()));
   auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -96,6 +106,7 @@ void postgres_store::execute(const std::string& sql) {
 }
 
 std::vector<std::vector<std::string>> postgres_store::query(const std::string& sql) {
+  end_copy();
   result_ptr result(PQexec(connection_.get(), sql.c_str()));
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
     fail("'" + sql.substr(0, 80) + "' failed");
@@ -135,33 +146,55 @@ record_fields& postgres_store::fields_for(const std::string& stream) {
   return *fields;
 }
 
+// The identity's sequence knows its last value; MAX("_row") would scan the table.
+std::string postgres_store::last_staged_row(const std::string& stream) const {
+  return "COALESCE(pg_sequence_last_value(pg_get_serial_sequence("
+         + literal(staging_table(stream)) + ", '_row')::regclass), 0)";
+}
+
 void postgres_store::stage_records(const std::string& stream, std::string_view lines) {
-  const auto& layout = layout_of(stream);
   auto& fields = fields_for(stream);
-  std::string rows;
-  rows.reserve(lines.size() * 2);
+  rows_.clear();
   for_each_record_data(lines, [&](std::string_view data) {
     fields.read(data);
     for (const auto& value : fields.values()) {
-      append_copy_value(rows, value);
-      rows += '\t';
+      append_copy_value(rows_, value);
+      rows_ += '\t';
     }
-    append_copy_text(rows, data);
-    rows += '\n';
+    append_copy_text(rows_, data);
+    rows_ += '\n';
   });
-  result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
-                                          + column_list(layout) + ") FROM STDIN")
-                                           .c_str()));
-  if (PQresultStatus(started.get()) != PGRES_COPY_IN)
-    fail("cannot start COPY into the staging table of " + stream);
-  if (PQputCopyData(connection_.get(), rows.data(), static_cast<int>(rows.size())) != 1
-      || PQputCopyEnd(connection_.get(), nullptr) != 1)
+  if (copying_ != stream) {
+    end_copy();
+    result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
+                                            + column_list(layout_of(stream)) + ") FROM STDIN")
+                                             .c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN)
+      fail("cannot start COPY into the staging table of " + stream);
+    copying_ = stream;
+  }
+  if (PQputCopyData(connection_.get(), rows_.data(), static_cast<int>(rows_.size())) != 1)
     fail("COPY into the staging table of " + stream + " failed");
+  // Rows the server has not confirmed yet count as written: bound them, so a stalled
+  // server still holds fetching back within a few pages.
+  unconfirmed_bytes_ += rows_.size();
+  if (unconfirmed_bytes_ >= unconfirmed_bytes_limit)
+    end_copy();
+}
+
+void postgres_store::end_copy() {
+  if (copying_.empty())
+    return;
+  auto stream = std::move(copying_);
+  copying_.clear();
+  unconfirmed_bytes_ = 0;
+  bool sent = PQputCopyEnd(connection_.get(), nullptr) == 1;
   result_ptr copied(PQgetResult(connection_.get()));
-  if (PQresultStatus(copied.get()) != PGRES_COMMAND_OK)
-    fail("COPY into the staging table of " + stream + " failed");
+  bool stored = PQresultStatus(copied.get()) == PGRES_COMMAND_OK;
   while (result_ptr(PQgetResult(connection_.get())))
     ;
+  if (!sent || !stored)
+    fail("COPY into the staging table of " + stream + " failed");
 }
 
 } // namespace klarna::stores

@@ -132,6 +132,11 @@ void sqlite_store::create_staging_table(const table_layout& layout) {
           + column_definitions(layout, sql_type) + ", \"_record\" TEXT NOT NULL)");
 }
 
+// SQLite finds the largest rowid at the end of the table's b-tree.
+std::string sqlite_store::last_staged_row(const std::string& stream) const {
+  return "(SELECT COALESCE(MAX(rowid), 0) FROM " + staging_table(stream) + ")";
+}
+
 bool sqlite_store::table_exists(const std::string& name) {
   return !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = " + literal(name))
             .empty();

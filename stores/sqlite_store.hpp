@@ -28,6 +28,7 @@ protected:
   void create_staging_table(const table_layout& layout) override;
   bool table_exists(const std::string& name) override;
   std::string order_column() const override { return "rowid"; }
+  std::string last_staged_row(const std::string& stream) const override;
 
 private:
   using statement_ptr = std::unique_ptr<sqlite3_stmt, sqlite_statement_closer>;

@@ -77,12 +77,10 @@ void table_store::open_stream(const table_layout& layout, bool resume) {
 }
 
 void table_store::checkpoint_stream(const std::string& stream, const std::string& state_json) {
-  auto staging = staging_table(stream);
   in_transaction([&] {
     execute("DELETE FROM _klarna_progress WHERE stream = " + literal(stream));
-    execute("INSERT INTO _klarna_progress (stream, state, staged_through) SELECT "
-            + literal(stream) + ", " + literal(state_json) + ", COALESCE(MAX(" + order_column()
-            + "), 0) FROM " + staging);
+    execute("INSERT INTO _klarna_progress (stream, state, staged_through) VALUES ("
+            + literal(stream) + ", " + literal(state_json) + ", " + last_staged_row(stream) + ")");
   });
 }
 

@@ -91,6 +91,9 @@ protected:
   virtual void create_staging_table(const table_layout& layout) = 0;
   virtual bool table_exists(const std::string& name) = 0;
   virtual std::string order_column() const = 0;
+  /// An SQL expression for the largest order_column() value staged so far (0 if
+  /// none, or any larger value no staged row has yet), without scanning the table.
+  virtual std::string last_staged_row(const std::string& stream) const = 0;
 
 private:
   /// Bounds the uncommitted rows (and SQLite's WAL) when checkpoints are far apart.
