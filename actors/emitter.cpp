@@ -141,9 +141,10 @@ void on_page(emitter_actor* self, page_records& page) {
     ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
   auto planner = page.stream < state.planners.size() ? state.planners[page.stream] : caf::actor{};
   for (auto& ready : released) {
+    std::uint64_t bytes = ready.lines.size();
     ask_sink(self, sink_write_records{stream.name(), std::move(ready.lines)}, [=] {
       if (planner)
-        self->send(planner, page_credit{1});
+        self->send(planner, page_credit{1, bytes});
     });
     state.checkpoints.at(page.stream).on_written(ready.step, ready.record_count);
     checkpoint_if_due(self, page.stream);

@@ -22,6 +22,8 @@ struct planner_state {
   std::uint64_t credits = 0;
   /// Pages requested on a borrowed credit: their writes repay it first.
   std::uint64_t debt = 0;
+  /// Record lines sent to the emitter that the sink has not written yet.
+  std::uint64_t held_bytes = 0;
   bool ended = false;
 };
 
@@ -42,7 +44,8 @@ std::unique_ptr<page_source> source_for(const planner_settings& settings) {
 void schedule(planner_actor* self) {
   auto& state = self->state;
   while (!state.ended) {
-    auto page = state.source->take_next(state.credits > 0);
+    bool may_spend = state.credits > 0 && state.held_bytes < state.settings.held_bytes_limit;
+    auto page = state.source->take_next(may_spend);
     if (!page)
       break;
     if (page->credit == credit_use::spend)
@@ -68,8 +71,9 @@ void fail(planner_actor* self, protocol::failure_report report) {
   self->send(state.emitter, stream_failed{state.settings.stream_index, std::move(report)});
 }
 
-void return_credits(planner_actor* self, std::uint64_t credits) {
+void return_credits(planner_actor* self, std::uint64_t credits, std::uint64_t bytes = 0) {
   auto& state = self->state;
+  state.held_bytes -= std::min(bytes, state.held_bytes);
   auto repaid = std::min(credits, state.debt);
   state.debt -= repaid;
   state.credits += credits - repaid;
@@ -90,10 +94,12 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
   if (outcome.restarted)
     self->send(state.emitter, stream_restarted{state.settings.stream_index});
   auto known = state.source->pages_known();
-  for (auto& page : outcome.pages)
+  for (auto& page : outcome.pages) {
+    state.held_bytes += page.lines.size();
     self->send(state.emitter,
                page_records{state.settings.stream_index, page.seq, std::move(page.lines),
                             page.record_count, known, std::move(page.step)});
+  }
   if (state.source->finished()) {
     state.ended = true;
     self->send(state.emitter, stream_finished{state.settings.stream_index, known});
@@ -115,7 +121,7 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
     [=](page_ready& ready) { on_page_ready(self, ready); },
     [=](page_failed& failed) { fail(self, std::move(failed.report)); },
     [=](const page_credit& credit) {
-      return_credits(self, credit.pages);
+      return_credits(self, credit.pages, credit.bytes);
       schedule(self);
     },
   };

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -25,12 +26,17 @@ struct planner_settings {
   logic::stream_start start;
   /// Pages this stream may have fetched but not yet written (its credits).
   std::uint64_t credits = 0;
+  /// Record lines this stream may have handed to the emitter and not seen written:
+  /// past this, no page is requested until the sink writes some (pages differ in
+  /// size by orders of magnitude; a page larger than the bound still passes whole).
+  std::uint64_t held_bytes_limit = std::numeric_limits<std::uint64_t>::max();
 };
 
 /// Spawns the planner of one stream. It drives a logic::page_source (one listing,
 /// or per payout for incremental transactions): on start_atom it asks `fetcher` for
-/// the first pages, then schedules a page only while it holds a credit (or the
-/// source may borrow one); page_credit from `emitter` returns credits. Parsed pages
+/// the first pages, then schedules a page only while it holds a credit and the
+/// pages it handed to `emitter` unwritten are within held_bytes_limit (or the
+/// source may borrow one); page_credit from `emitter` returns both. Parsed pages
 /// go to `emitter` as page_records, followed by stream_finished or stream_failed;
 /// the source's warnings go to `emitter` as WARN logs.
 caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,

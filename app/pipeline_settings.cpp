@@ -32,7 +32,8 @@ actors::fetch_settings fetch_settings_for(const config::connector_config& config
 actors::planner_settings planner_settings_for(const config::connector_config& config,
                                               std::size_t index,
                                               const actors::emitted_stream& stream,
-                                              std::uint64_t credits) {
+                                              std::uint64_t credits,
+                                              std::uint64_t held_bytes) {
   actors::planner_settings settings;
   settings.stream_index = index;
   settings.definition = stream.definition;
@@ -40,6 +41,7 @@ actors::planner_settings planner_settings_for(const config::connector_config& co
   settings.page_size = config.page_size;
   settings.start = stream.start;
   settings.credits = credits;
+  settings.held_bytes_limit = held_bytes;
   return settings;
 }
 

@@ -20,10 +20,11 @@ logic::rate_window::settings budget_settings_for(const config::connector_config&
 /// The fetcher's connection, retry and in-flight settings.
 actors::fetch_settings fetch_settings_for(const config::connector_config& config);
 
-/// The planner of stream `index`, holding `credits` pages at most unwritten.
+/// The planner of stream `index`, holding at most `credits` pages and about
+/// `held_bytes` of records unwritten.
 actors::planner_settings planner_settings_for(const config::connector_config& config,
                                               std::size_t index,
                                               const actors::emitted_stream& stream,
-                                              std::uint64_t credits);
+                                              std::uint64_t credits, std::uint64_t held_bytes);
 
 } // namespace klarna::app

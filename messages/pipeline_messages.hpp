@@ -110,9 +110,11 @@ struct stream_failed {
   protocol::failure_report report;
 };
 
-/// emitter -> planner: pages written by the sink, so as many new pages may be fetched.
+/// emitter -> planner: pages written by the sink, so as many new pages may be
+/// fetched, and the size of their record lines.
 struct page_credit {
   std::uint64_t pages = 0;
+  std::uint64_t bytes = 0;
 };
 
 /// emitter -> read pipeline: every stream ended.

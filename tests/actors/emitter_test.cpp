@@ -90,7 +90,12 @@ TEST_CASE("pages arriving shuffled are written in page order, each write returns
     REQUIRE(writes.size() == 8);
     for (std::uint64_t seq = 0; seq < 8; ++seq)
       CHECK(writes[seq] == "write transactions records of page " + std::to_string(seq));
-    CHECK(test.planner_log->count<page_credit>() == 8);
+    auto credits = test.planner_log->all<page_credit>();
+    REQUIRE(credits.size() == 8);
+    for (const auto& credit : credits) { // a page and its bytes, for the byte bound
+      CHECK(credit.pages == 1);
+      CHECK(credit.bytes == std::string("records of page 0").size());
+    }
     // RUNNING before the first write; the checkpoint and a complete close after the last.
     auto& lines = test.sink->lines;
     auto running = std::find(lines.begin(), lines.end(), "status transactions RUNNING");

@@ -13,15 +13,16 @@ using klarna::testing::recording;
 
 namespace {
 
-// A planner for payouts with 10 records a page and 3 credits; recorders stand in
-// for the fetcher and the emitter.
+// A planner for payouts with 10 records a page, 3 credits and a bound on unwritten
+// bytes; recorders stand in for the fetcher and the emitter.
 struct planner_under_test {
   deterministic_system runtime;
   std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
   std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
   caf::actor planner;
 
-  explicit planner_under_test(logic::stream_start start = {}) {
+  explicit planner_under_test(logic::stream_start start = {},
+                              std::uint64_t held_bytes_limit = 64 << 20) {
     actors::planner_settings settings;
     settings.start = std::move(start);
     settings.stream_index = 0;
@@ -29,6 +30,7 @@ struct planner_under_test {
     settings.api_base_url = "https://api.test/";
     settings.page_size = 10;
     settings.credits = 3;
+    settings.held_bytes_limit = held_bytes_limit;
     auto& system = runtime.system();
     // Stopped at the end: the fetch_page messages the recorder keeps hold the planner.
     planner = runtime.stop_at_end(actors::spawn_stream_planner(
@@ -39,9 +41,9 @@ struct planner_under_test {
   }
 
   // Page `seq` parsed: 10 records of a collection of `total`.
-  void page_parsed(std::uint64_t seq, std::int64_t total) {
+  void page_parsed(std::uint64_t seq, std::int64_t total, std::string lines = {}) {
     logic::parsed_page page;
-    page.record_lines = "lines of page " + std::to_string(seq);
+    page.record_lines = lines.empty() ? "lines of page " + std::to_string(seq) : std::move(lines);
     page.record_count = 10;
     page.pagination.count = 10;
     page.pagination.total = total;
@@ -132,4 +134,16 @@ TEST_CASE("a resumed listing whose total changed is read again from 0, with a wa
   // The dropped page's credit came back: three pages may go out again.
   test.page_parsed(0, 120);
   CHECK(test.fetched_seqs().size() == 4);
+}
+
+TEST_CASE("a page larger than the byte bound stops fetching until the sink has written it",
+          "[planner]") {
+  planner_under_test test(logic::stream_start{}, 1 << 20);
+  // Page 0 carries 60 MiB of records: one page in flight is allowed, then nothing
+  // more while it waits for the sink, however many page credits are left.
+  test.page_parsed(0, 100, std::string(60u << 20, 'x'));
+  CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0});
+  caf::anon_send(test.planner, page_credit{1, 60u << 20});
+  test.runtime.run();
+  CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0, 1, 2, 3});
 }
