@@ -376,12 +376,51 @@ def black_hole():
                  "seconds_until_all_failed": round(seconds, 1)}]
 
 
+def pipe_scenario(full):
+    """`read` of the transactions into a real pipe drained as fast as it fills (as
+    Airbyte's platform reads a source), beside the same read into /dev/null: records
+    per second and per CPU-second of the connector, peak RSS, pipe against /dev/null."""
+    records = 2_000_000 if full else 1_000_000
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        sandbox = Sandbox(work, "--payouts", str(records // 500), "--transactions-per-payout", "500",
+                          "--unpaid-transactions", "0", "--threads", "1")
+        args = write_inputs(work, sandbox.url, ["transactions"], requests_per_second=10000)
+        lines = [0]
+
+        def drain(process):
+            fd = process.stdout.fileno()
+            while chunk := os.read(fd, 1 << 20):
+                lines[0] += chunk.count(b"\n")
+            process.stdout.close()
+
+        for output in ("pipe", "devnull"):
+            if output == "pipe":
+                seconds, usage, _, code, peak = run_connector(args, subprocess.PIPE, drain)
+            else:
+                with open(os.devnull, "w") as null:
+                    seconds, usage, _, code, peak = run_connector(args, null)
+            cpu = usage.ru_utime + usage.ru_stime
+            result = {"scenario": f"read_{output}", "records": records, "exit": code,
+                      "wall_seconds": round(seconds, 2), "records_per_second": round(records / seconds),
+                      "cpu_seconds": round(cpu, 2), "user_seconds": round(usage.ru_utime, 2),
+                      "system_seconds": round(usage.ru_stime, 2),
+                      "records_per_cpu_second": round(records / cpu), "peak_rss_mib": peak}
+            if output == "pipe":
+                # Every record once, plus the protocol's other lines (statuses, states, logs).
+                result["lines_read"] = lines[0]
+                result["all_records_read"] = lines[0] >= records
+            results.append(result)
+        sandbox.stop()
+    return results
+
+
 def main():
     import sync_state  # imports this module: loaded only when run as a script
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
-                                 "announced", "tls_cpu", "cpu", "sinks", "incremental", "fanout",
+                                 "announced", "tls_cpu", "cpu", "sinks", "pipe", "incremental", "fanout",
                                  "resume", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
@@ -410,6 +449,8 @@ def main():
             results = cpu_and_memory(options.full)
         elif scenario == "sinks":
             results = sink_scenario(options.full)
+        elif scenario == "pipe":
+            results = pipe_scenario(options.full)
         elif scenario == "incremental":
             results = sync_state.incremental_second_read(options.full)
         elif scenario == "fanout":

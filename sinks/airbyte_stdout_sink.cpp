@@ -6,6 +6,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -64,9 +67,21 @@ sink_actor::behavior_type airbyte_stdout_sink(stdout_sink self, std::FILE* out) 
   };
 }
 
+// A pipe holds 64 KiB by default: a page's 300 KiB of records then takes several
+// wake-ups of writer and reader. Widened to 1 MiB (Linux's default limit for an
+// unprivileged process) a page goes in one write; if the kernel refuses, the pipe
+// stays as it was.
+void widen_if_pipe(std::FILE* out) {
+  struct stat status {};
+  int fd = fileno(out);
+  if (fd >= 0 && fstat(fd, &status) == 0 && S_ISFIFO(status.st_mode))
+    fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 } // namespace
 
 sink_actor spawn_airbyte_stdout_sink(caf::actor_system& system, std::FILE* out) {
+  widen_if_pipe(out);
   return system.spawn<caf::detached>(airbyte_stdout_sink, out);
 }
 
