@@ -1,6 +1,7 @@
 """Process-level faults on a running sync: SIGINT/SIGTERM, a reader that goes away,
 an output that cannot be written."""
 
+import fcntl
 import json
 import os
 import signal
@@ -81,6 +82,15 @@ class RunningSyncTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertEqual(code, 128 + signal.SIGINT)
         self.assertLess(seconds, 5)
         self.check_interrupted_output(output, "SIGINT")
+
+    def test_a_stdout_pipe_is_widened_so_a_page_goes_in_one_write(self):
+        process = self.start(subprocess.PIPE)
+        first = process.stdout.readline()  # the connector is running and has written
+        self.assertTrue(first)
+        self.assertEqual(fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ), 1 << 20)
+        process.kill()
+        process.wait()
+        process.stdout.close()
 
     def test_reader_closing_stdout_ends_the_sync_with_a_clear_line(self):
         process = self.start(subprocess.PIPE)
