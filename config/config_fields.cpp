@@ -60,6 +60,8 @@ void add_account_fields(std::vector<config_field>& fields) {
   start_date.pattern = "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)"
                        "?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9]))?$";
   start_date.examples = {"2024-01-01", "2024-01-01T00:00:00Z"};
+  // The form's picker writes date-times; the pattern also takes a bare date or "".
+  start_date.format = "date-time";
   fields.push_back(std::move(start_date));
 
   config_field lookback{

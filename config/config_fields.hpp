@@ -56,6 +56,8 @@ struct config_field {
   const char* type_text = "";
   /// JSON Schema extras of the specification.
   const char* pattern = "";
+  /// "date" or "date-time": Airbyte's form shows a picker that writes that format.
+  const char* format = "";
   std::vector<const char*> examples;
   bool multiline = false;
 };

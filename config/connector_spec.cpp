@@ -35,6 +35,8 @@ boost::json::value property_of(const config_field& field, std::size_t order) {
     property["airbyte_secret"] = true;
   if (*field.pattern != '\0')
     property["pattern"] = field.pattern;
+  if (*field.format != '\0')
+    property["format"] = field.format;
   if (field.minimum)
     property["minimum"] = number_value(field, *field.minimum);
   if (field.maximum)
