@@ -1,5 +1,7 @@
 # Airbyte connector image of source-klarna (Debian bookworm, multi-stage).
-FROM debian:bookworm-slim AS build
+# BASE: any Debian bookworm image; scripts/image.sh passes one made locally.
+ARG BASE=debian:bookworm-slim
+FROM ${BASE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake libcaf-dev libcurl4-openssl-dev libssl-dev libboost-json1.81-dev \
@@ -10,12 +12,13 @@ COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
  && cmake --build /build -j"$(nproc)" --target source-klarna
 
-FROM debian:bookworm-slim
+FROM ${BASE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libcaf-core0.17 libcurl4 libboost-json1.81.0 libboost-url1.81.0 \
       libboost-container1.81.0 libsqlite3-0 libpq5 \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && useradd --create-home --uid 1000 airbyte \
  && mkdir -p /airbyte && chown airbyte:airbyte /airbyte
 COPY --from=build /build/source-klarna /usr/local/bin/source-klarna

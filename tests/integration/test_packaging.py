@@ -42,7 +42,10 @@ class PackagingTest(unittest.TestCase):
         self.assertRegex(self.stage, r"useradd [^\n]*airbyte")
         self.assertRegex(self.stage, r"chown airbyte:airbyte /airbyte")
         self.assertRegex(self.stage, r"\nUSER airbyte\n")
-        self.assertTrue(dockerfile().startswith("# ") and "FROM debian:bookworm" in dockerfile())
+        # Both stages on the BASE argument, a Debian bookworm image by default.
+        self.assertTrue(dockerfile().startswith("# "))
+        self.assertIn("\nARG BASE=debian:bookworm-slim\n", dockerfile())
+        self.assertEqual(re.findall(r"^FROM (\S+)", dockerfile(), re.M), ["${BASE}", "${BASE}"])
 
     def test_metadata_is_a_source_with_the_klarna_hosts(self):
         self.assertEqual(self.metadata["connectorType"], "source")
