@@ -37,3 +37,23 @@ TEST_CASE("member_value finds a member by its position") {
   CHECK(json.substr(member_value(json, root, 2), 1) == "1");
   CHECK(member_value(json, root, 3) == json.size());
 }
+
+TEST_CASE("strings are stepped over whole wherever a quote or an escape falls in them") {
+  // Long strings are scanned sixteen bytes at a time: put an escaped quote, an
+  // escaped backslash and the closing quote at every offset of those chunks, and
+  // end the input at every length after the string.
+  for (std::size_t prefix = 0; prefix < 40; ++prefix) {
+    for (const char* escape : {"\\\"", "\\\\", "\\u0041", ""}) {
+      std::string text = std::string(prefix, 'a') + escape + std::string(prefix % 19, 'b');
+      std::string json = "{\"k\": \"" + text + "\" }";
+      for (std::size_t tail = 0; tail < 20; ++tail) {
+        std::string input = json + std::string(tail, ' ');
+        std::string out;
+        auto end = append_compact(input, 0, out);
+        CHECK(out == "{\"k\":\"" + text + "\"}");
+        CHECK(end == json.size());
+        CHECK(skip_value(input, 6) == 6 + text.size() + 2);
+      }
+    }
+  }
+}
