@@ -45,6 +45,9 @@ std::string record_lines(const std::vector<std::string>& records) {
   return lines;
 }
 
+// One integer column "n", no primary key.
+table_layout keyless_layout() { return {"t", {{"n", {"n"}, table_column::type::integer}}, {}}; }
+
 table_layout keyed_layout() {
   return {"t",
           {{"id", {"id"}, table_column::type::text}, {"n", {"n"}, table_column::type::integer}},
@@ -84,7 +87,7 @@ TEST_CASE("a keyed stream is upserted; an abandoned sync leaves the table as it 
 TEST_CASE("a stream without a key is replaced by each complete sync, in order", "[sinks]") {
   temporary_database file;
   sqlite_store store(file.path);
-  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  auto layout = keyless_layout();
   for (int sync = 0; sync < 2; ++sync) {
     store.open_stream(layout, false);
     store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
@@ -97,7 +100,7 @@ TEST_CASE("a stream without a key is replaced by each complete sync, in order", 
 TEST_CASE("an incremental stream without a key is appended, in order", "[sinks]") {
   temporary_database file;
   sqlite_store store(file.path);
-  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  auto layout = keyless_layout();
   store.open_stream(layout, false);
   store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
   store.complete_stream("t", "{}", false);
@@ -110,7 +113,7 @@ TEST_CASE("an incremental stream without a key is appended, in order", "[sinks]"
 
 TEST_CASE("a cut sync resumes into its staging table from its last checkpoint", "[sinks]") {
   temporary_database file;
-  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  auto layout = keyless_layout();
   {
     sqlite_store store(file.path);
     store.open_stream(layout, false);
@@ -149,7 +152,7 @@ TEST_CASE("a database that cannot be opened is a store_error naming it", "[sinks
 TEST_CASE("batches share one transaction, committed by the next checkpoint", "[sinks]") {
   temporary_database file;
   sqlite_store store(file.path);
-  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  auto layout = keyless_layout();
   store.open_stream(layout, false);
   store.write_batch("t", record_lines({R"({"n":1})", R"({"n":2})"}));
   store.write_batch("t", record_lines({R"({"n":3})"}));
@@ -162,7 +165,7 @@ TEST_CASE("batches share one transaction, committed by the next checkpoint", "[s
 TEST_CASE("a failed batch rolls back what followed the last checkpoint, never what it covers",
           "[sinks]") {
   temporary_database file;
-  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  auto layout = keyless_layout();
   {
     sqlite_store store(file.path);
     store.open_stream(layout, false);
@@ -182,7 +185,7 @@ TEST_CASE("the write-ahead log reaches the database file while the writer keeps 
           "[sinks]") {
   temporary_database file;
   sqlite_store store(file.path);
-  table_layout layout{"t", {{"n", {"n"}, table_column::type::integer}}, {}};
+  auto layout = keyless_layout();
   store.open_stream(layout, false);
   // 24 MiB in 24 commits: past the checkpointer's 16 MiB, below SQLite's own 64 MiB.
   std::vector<std::string> records(1024, R"({"n":1,"pad":")" + std::string(1000, 'x') + "\"}");
