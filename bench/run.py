@@ -226,6 +226,16 @@ def cpu_and_memory(full):
         return [fast, slow]
 
 
+def test_harness():
+    """tests/integration/harness.py, for what the bench shares with the tests (the
+    PostgreSQL server, reading protocol messages)."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+    os.environ.setdefault("SOURCE_KLARNA", SOURCE)
+    os.environ.setdefault("KLARNA_SANDBOX", SANDBOX)
+    import harness
+    return harness
+
+
 def sink_targets(work):
     """(name, --sink URI) of every sink measured, a PostgreSQL server started as the
     tests start one (tests/integration/harness.py) when PostgreSQL is installed."""
@@ -233,10 +243,7 @@ def sink_targets(work):
                ("jsonl", "jsonl:" + os.path.join(work, "out")),
                ("sqlite", "sqlite:" + os.path.join(work, "k.db")),
                ("airbyte", "airbyte:")]
-    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-    os.environ.setdefault("SOURCE_KLARNA", SOURCE)
-    os.environ.setdefault("KLARNA_SANDBOX", SANDBOX)
-    import harness
+    harness = test_harness()
     try:
         postgres = harness.Postgres()
     except (RuntimeError, subprocess.CalledProcessError):

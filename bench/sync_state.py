@@ -8,17 +8,15 @@ import os
 import signal
 import subprocess
 import tempfile
-import urllib.request
 
 import run as bench
+
+harness = bench.test_harness()
 
 
 def grow(sandbox, payouts):
     token = base64.b64encode(b"sandbox-user:sandbox-password").decode()
-    request = urllib.request.Request(f"{sandbox.url}admin/grow?payouts={payouts}", method="POST",
-                                     data=b"", headers={"Authorization": "Basic " + token})
-    with urllib.request.urlopen(request, timeout=120) as answer:
-        return json.load(answer)
+    return harness.grow_sandbox(sandbox.url, "Basic " + token, payouts, timeout=120)
 
 
 def write_read_inputs(work, url, modes, state=None, **config):
@@ -47,18 +45,6 @@ def read_messages(args, work, name):
     return messages, seconds, code
 
 
-def records(messages, stream):
-    return [m["record"]["data"] for m in messages if m["type"] == "RECORD" and m["record"]["stream"] == stream]
-
-
-def last_states(messages):
-    last = {}
-    for m in messages:
-        if m["type"] == "STATE":
-            last[m["state"]["stream"]["stream_descriptor"]["name"]] = m["state"]
-    return list(last.values())
-
-
 def request_count(sandbox):
     with open(sandbox.log) as f:
         return sum(1 for _ in f)
@@ -79,7 +65,7 @@ def incremental_second_read(full):
         new = payouts // 100
         grow(sandbox, new)
         second, second_seconds, code = read_messages(
-            write_read_inputs(work, sandbox.url, modes, last_states(first), **config), work, "second")
+            write_read_inputs(work, sandbox.url, modes, harness.last_states(first), **config), work, "second")
         second_requests = request_count(sandbox) - first_requests
         truth = sandbox.truth_lines("transactions")
         new_references = {p["payment_reference"] for p in sandbox.truth_lines("payouts")[payouts:]}
@@ -90,9 +76,9 @@ def incremental_second_read(full):
                  "request_share": round(second_requests / first_requests, 4),
                  "full_wall_seconds": round(first_seconds, 2), "second_wall_seconds": round(second_seconds, 2),
                  "wall_share": round(second_seconds / first_seconds, 4),
-                 "new_transactions_exact": records(second, "transactions") == expected,
-                 "transactions_emitted": len(records(second, "transactions")),
-                 "payouts_emitted": len(records(second, "payouts"))}]
+                 "new_transactions_exact": harness.records_of(second, "transactions") == expected,
+                 "transactions_emitted": len(harness.records_of(second, "transactions")),
+                 "payouts_emitted": len(harness.records_of(second, "payouts"))}]
 
 
 def fanout_budget(full):
@@ -110,7 +96,7 @@ def fanout_budget(full):
         requests = sandbox.stop()
         paid = sandbox.truth_lines("transactions")
         return [{"scenario": "fanout_budget", "payouts": 2000, "window_s": window_s, "exit": code,
-                 "exact": records(messages, "transactions") == paid,
+                 "exact": harness.records_of(messages, "transactions") == paid,
                  **bench.rate_figures(requests, 200, window_s * 1000),
                  "wall_seconds": round(seconds, 2)}]
 
@@ -139,7 +125,7 @@ def resume_after_cut():
         process.stdout.close()
         messages = [json.loads(line) for line in lines if line.endswith(b"\n")]
         cut = max(i for i, m in enumerate(messages) if m["type"] == "STATE")
-        before = records(messages[:cut], "transactions")
+        before = harness.records_of(messages[:cut], "transactions")
         requests_before = request_count(sandbox)
         rest, _, code = read_messages(
             write_read_inputs(work, sandbox.url, {"transactions": "full_refresh"},
@@ -152,4 +138,4 @@ def resume_after_cut():
                  "records_before_last_state": len(before), "exit": code,
                  "pages_second_attempt": second, "pages_fresh_read": fresh_pages,
                  "share_of_fresh": round(second / fresh_pages, 3),
-                 "joined_exact": before + records(rest, "transactions") == truth}]
+                 "joined_exact": before + harness.records_of(rest, "transactions") == truth}]

@@ -12,7 +12,8 @@ import jsonschema
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
-from harness import BASIC_TOKEN, PASSWORD, USERNAME, VALIDATOR, Sandbox  # noqa: E402
+from harness import (PASSWORD, USERNAME, ConnectorTestCase, Sandbox, errors_of,  # noqa: E402
+                     last_states, states_of, statuses_of)
 from connector_target import ConnectorTarget  # noqa: E402
 
 SANDBOX_ARGS = ("--payouts", "24", "--transactions-per-payout", "40", "--unpaid-transactions", "30")
@@ -42,9 +43,7 @@ def value_at(record, path):
     return record
 
 
-class AcceptanceTest(unittest.TestCase):
-    maxDiff = 2000
-
+class AcceptanceTest(ConnectorTestCase):
     @classmethod
     def setUpClass(cls):
         cls.target = ConnectorTarget()
@@ -72,17 +71,10 @@ class AcceptanceTest(unittest.TestCase):
                             for s in self.catalog["streams"] if streams is None or s["name"] in streams]}
 
     def run_connector(self, command, **files):
+        """The run of `command` on the target and its messages, each validated."""
         result = self.target.run(command, **files)
-        for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
-            self.assertNotIn(PASSWORD, text, f"the password leaked to {name}")
-            self.assertNotIn(BASIC_TOKEN, text, f"the Authorization header leaked to {name}")
-        messages = []
-        for number, line in enumerate(result.stdout.splitlines(), 1):
-            message = json.loads(line)
-            self.assertEqual(list(VALIDATOR.iter_errors(message)), [],
-                             f"line {number} is not an AirbyteMessage: {line[:300]}")
-            messages.append(message)
-        return result, messages
+        self.assert_no_secret(result)
+        return result, self.messages(result.stdout)
 
     def only(self, messages, kind):
         found = [m for m in messages if m["type"] == kind]
@@ -101,15 +93,6 @@ class AcceptanceTest(unittest.TestCase):
     def records(messages, stream=None):
         return [m["record"] for m in messages
                 if m["type"] == "RECORD" and (stream is None or m["record"]["stream"] == stream)]
-
-    @staticmethod
-    def final_states(messages):
-        """The last STATE of each stream, as a state file holds them."""
-        last = {}
-        for m in messages:
-            if m["type"] == "STATE":
-                last[m["state"]["stream"]["stream_descriptor"]["name"]] = m["state"]
-        return list(last.values())
 
     # --- spec ------------------------------------------------------------------
 
@@ -225,12 +208,8 @@ class AcceptanceTest(unittest.TestCase):
     def test_basic_read_statuses_and_states_per_stream(self):
         messages = self.read(self.configured("full_refresh"))
         for stream in (s["name"] for s in self.catalog["streams"]):
-            statuses = [m["trace"]["stream_status"]["status"] for m in messages
-                        if m["type"] == "TRACE" and m["trace"]["type"] == "STREAM_STATUS"
-                        and m["trace"]["stream_status"]["stream_descriptor"]["name"] == stream]
-            self.assertEqual(statuses, ["STARTED", "RUNNING", "COMPLETE"], stream)
-            states = [m["state"] for m in messages if m["type"] == "STATE"
-                      and m["state"]["stream"]["stream_descriptor"]["name"] == stream]
+            self.assertEqual(statuses_of(messages, stream), ["STARTED", "RUNNING", "COMPLETE"], stream)
+            states = states_of(messages, stream)
             self.assertTrue(states, f"{stream}: no STATE")
             self.assertEqual(sum(s["sourceStats"]["recordCount"] for s in states),
                              len(self.records(messages, stream)), stream)
@@ -241,8 +220,7 @@ class AcceptanceTest(unittest.TestCase):
                                 "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
         result, messages = self.run_connector("read", config=self.config, catalog=catalog)
         self.assertNotEqual(result.returncode, 0)
-        errors = [m["trace"]["error"] for m in messages
-                  if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+        errors = errors_of(messages)
         self.assertEqual(len(errors), 1)
         self.assertIn("no_such_stream", errors[0]["message"])
         self.assertEqual(self.records(messages), [])
@@ -264,8 +242,8 @@ class AcceptanceTest(unittest.TestCase):
     def test_incremental_second_read_from_the_state_emits_nothing_already_read(self):
         catalog = self.configured("incremental", ["payouts", "transactions"])
         first = self.read(catalog)
-        second = self.read(catalog, self.final_states(first))
-        cursor = next(s["stream"]["stream_state"]["payout_date"] for s in self.final_states(first)
+        second = self.read(catalog, last_states(first))
+        cursor = next(s["stream"]["stream_state"]["payout_date"] for s in last_states(first)
                       if s["stream"]["stream_descriptor"]["name"] == "payouts")
         # Payouts: none before the state's cursor (lookback 0); transactions: none again.
         self.assertTrue(all(r["data"]["payout_date"] >= cursor
@@ -280,7 +258,7 @@ class AcceptanceTest(unittest.TestCase):
         self.assertGreater(len(positions), 3)
         for position in (positions[0], positions[len(positions) // 2], positions[-2]):
             before = whole[:position + 1]
-            states = self.final_states(before)
+            states = last_states(before)
             after = self.read(catalog, states)
             # Streams slice independently: per stream, records before its last state and
             # those after it are that stream's records of one read.
@@ -299,7 +277,7 @@ class AcceptanceTest(unittest.TestCase):
                   for name in ("payouts", "transactions")]
         messages = self.read(catalog, future)
         self.assertEqual(self.records(messages), [])
-        self.assertEqual(len(self.final_states(messages)), 2)
+        self.assertEqual(len(last_states(messages)), 2)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,16 @@ def _message_validator():
 VALIDATOR = _message_validator()
 
 
+def grow_sandbox(url, authorization, payouts, settle_unpaid=False, timeout=60):
+    """POST /admin/grow to the klarna-sandbox at `url`: `payouts` later payouts and
+    their transactions; the sandbox's answer."""
+    target = f"{url}admin/grow?payouts={payouts}" + ("&settle_unpaid=1" if settle_unpaid else "")
+    request = urllib.request.Request(target, method="POST", data=b"",
+                                     headers={"Authorization": authorization})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        return json.load(answer)
+
+
 class Sandbox:
     """klarna-sandbox on a free loopback port, with its ground truth dumped."""
 
@@ -65,11 +75,7 @@ class Sandbox:
     def grow(self, payouts, settle_unpaid=False):
         """Adds `payouts` later payouts and their transactions while it runs (POST
         /admin/grow); with `settle_unpaid` the unpaid transactions join the first."""
-        url = f"{self.url}admin/grow?payouts={payouts}" + ("&settle_unpaid=1" if settle_unpaid else "")
-        request = urllib.request.Request(url, method="POST", data=b"",
-                                         headers={"Authorization": self.authorization})
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return json.load(answer)
+        return grow_sandbox(self.url, self.authorization, payouts, settle_unpaid)
 
     def ca_pem(self):
         with open(self.ca_path) as f:
@@ -179,10 +185,14 @@ class ConnectorTestCase(unittest.TestCase):
     def run_connector(self, *args, timeout=300, env=None):
         result = subprocess.run([SOURCE, *args], capture_output=True, text=True, timeout=timeout,
                                 env=env)
+        self.assert_no_secret(result)
+        return result
+
+    def assert_no_secret(self, result):
+        """Neither the password nor the Basic token made from it in stdout or stderr."""
         for stream_name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
             self.assertNotIn(PASSWORD, text, f"the password leaked to {stream_name}")
             self.assertNotIn(BASIC_TOKEN, text, f"the Authorization header leaked to {stream_name}")
-        return result
 
     def messages(self, stdout):
         """Every stdout line parsed and validated as an AirbyteMessage."""
@@ -271,3 +281,12 @@ def errors_of(messages):
 def states_of(messages, stream):
     return [m["state"] for m in messages if m["type"] == "STATE"
             and m["state"]["stream"]["stream_descriptor"]["name"] == stream]
+
+
+def last_states(messages):
+    """The last STATE of each stream, as a state file holds them."""
+    last = {}
+    for message in messages:
+        if message["type"] == "STATE":
+            last[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
+    return list(last.values())

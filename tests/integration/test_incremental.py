@@ -9,7 +9,7 @@ import subprocess
 import unittest
 
 from harness import (BASIC_TOKEN, PASSWORD, SOURCE, ConnectorTestCase, Sandbox, errors_of,
-                     records_of, states_of)
+                     last_states, records_of, states_of)
 
 SMALL = ("--payouts", "60", "--transactions-per-payout", "40", "--unpaid-transactions", "25")
 DAY_SECONDS = 86400
@@ -24,15 +24,6 @@ def catalog_of(**modes):
 
 def epoch(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-def last_states(messages):
-    """The last STATE of each stream, as a state file holds them."""
-    last = {}
-    for message in messages:
-        if message["type"] == "STATE":
-            last[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
-    return list(last.values())
 
 
 def summary_key(summary):
