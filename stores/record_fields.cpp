@@ -4,6 +4,8 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <functional>
+
 namespace klarna::stores {
 
 namespace {
@@ -99,7 +101,10 @@ struct field_sink {
   bool on_string(string_view part, std::size_t, error_code&) {
     if (auto* value = target()) {
       value->kind = field_value::type::text;
-      bool in_record = part.data() >= record.data() && part.data() < record.data() + record.size();
+      // std::less: a total order even for pointers into different buffers.
+      std::less<const char*> before;
+      bool in_record = !before(part.data(), record.data())
+                       && before(part.data(), record.data() + record.size());
       if (text.empty() && in_record) { // no escapes: the parser hands a view of the input
         value->text = std::string_view(part.data(), part.size());
       } else { // assign, not move: both strings keep their capacity from record to record
