@@ -5,6 +5,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 
 #include <functional>
+#include <unordered_map>
 
 namespace klarna::stores {
 
@@ -15,31 +16,122 @@ using boost::json::string_view;
 
 constexpr char path_separator = '\x1f';
 
-// The SAX handler: tracks the key path of top-level members and of members one
-// level down, and stores scalars whose path is a column.
+constexpr std::size_t no_column = -1;
+
+/// Where a top-level key leads: its column (or none) and whether columns lie one
+/// level down in it (its value an object such as "totals").
+struct top_key {
+  std::size_t column = no_column;
+  bool has_nested_columns = false;
+};
+
+/// The columns of a layout by key, looked up once per member of every record: an
+/// open-addressing table hashed by a key's length and three of its bytes, each hit
+/// confirmed by comparing the whole key (a general string hash cost more than the
+/// rest of the lookup).
+class column_lookup {
+public:
+  explicit column_lookup(const table_layout& layout) {
+    std::vector<std::pair<std::string, top_key>> keys;
+    auto entry_for = [&](const std::string& key) -> top_key& {
+      for (auto& [name, entry] : keys)
+        if (name == key)
+          return entry;
+      return keys.emplace_back(key, top_key{}).second;
+    };
+    for (std::size_t i = 0; i < layout.columns.size(); ++i) {
+      const auto& path = layout.columns[i].path;
+      if (path.size() == 1) {
+        entry_for(path[0]).column = i;
+      } else if (path.size() == 2) {
+        entry_for(path[0]).has_nested_columns = true;
+        nested_.emplace(path[0] + path_separator + path[1], i);
+      }
+    }
+    std::size_t size = 16;
+    while (size < 4 * keys.size())
+      size *= 2;
+    slots_.resize(size);
+    for (auto& [name, entry] : keys) {
+      auto at = slot_of(name);
+      while (slots_[at].used)
+        at = (at + 1) & (size - 1);
+      slots_[at] = {std::move(name), entry, true};
+    }
+  }
+
+  top_key top_level(std::string_view key) const {
+    for (auto at = slot_of(key);; at = (at + 1) & (slots_.size() - 1)) {
+      const auto& slot = slots_[at];
+      if (!slot.used)
+        return {};
+      if (slot.key == key)
+        return slot.entry;
+    }
+  }
+
+  // `path` is "outer\x1fkey"; rare (only inside objects that hold columns).
+  std::size_t nested(const std::string& path) const {
+    auto found = nested_.find(path);
+    return found == nested_.end() ? no_column : found->second;
+  }
+
+private:
+  struct slot {
+    std::string key;
+    top_key entry;
+    bool used = false;
+  };
+
+  std::size_t slot_of(std::string_view key) const {
+    std::size_t hash = key.size();
+    if (!key.empty()) {
+      auto byte = [&](std::size_t i) { return static_cast<unsigned char>(key[i]); };
+      hash ^= byte(0) << 8 ^ byte(key.size() / 2) << 16 ^ byte(key.size() - 1) << 24;
+    }
+    return (hash * 0x9E3779B97F4A7C15ull >> 32) & (slots_.size() - 1);
+  }
+
+  std::vector<slot> slots_; // a power of two, at most a quarter used
+  std::unordered_map<std::string, std::size_t> nested_;
+};
+
+// The SAX handler: follows the key of top-level members and of members one level
+// down, and stores scalars that belong to a column.
 struct field_sink {
   static constexpr std::size_t max_array_size = -1;
   static constexpr std::size_t max_object_size = -1;
   static constexpr std::size_t max_string_size = -1;
   static constexpr std::size_t max_key_size = -1;
 
-  const std::unordered_map<std::string, std::size_t>* columns = nullptr;
-  std::vector<field_value>* values = nullptr;
+  explicit field_sink(const table_layout& layout, std::vector<field_value>& values)
+    : columns(layout), values(&values) {}
+
+  column_lookup columns;
+  std::vector<field_value>* values;
   std::size_t depth = 0;       // objects and arrays entered
   std::vector<bool> in_array;  // per level entered: an array (else an object)
   std::string key;             // the key being read (parts)
-  std::string path;            // the path of the value that follows
-  std::size_t outer_length = 0; // length of the top-level key within `path`
+  top_key outer;               // the current top-level key's column
+  std::string path;            // "outer\x1f", then the nested key, when outer has nested columns
+  std::size_t outer_length = 0; // length of "outer\x1f" within `path`
+  std::size_t nested_column = no_column; // the current nested key's column
   std::string text;            // a string value (parts)
   std::string_view record;     // the record being read
+
+  void start(std::string_view data) {
+    depth = 0;
+    in_array.clear();
+    record = data;
+  }
 
   // The column the value now read belongs to, if any: a member of the record or of
   // an object in it, never an element of an array.
   field_value* target() {
     if (depth < 1 || depth > 2 || in_array.back())
       return nullptr;
-    auto found = columns->find(path);
-    return found == columns->end() ? nullptr : &(*values)[found->second];
+    auto column = depth == 1 ? outer.column : nested_column;
+    return column == no_column ? nullptr : &(*values)[column];
   }
 
   // A value that is not a scalar where a column expects one: the column is null.
@@ -59,7 +151,7 @@ struct field_sink {
     --depth;
     in_array.pop_back();
     if (depth == 1)
-      path.resize(outer_length);
+      nested_column = no_column;
   }
   bool on_object_begin(error_code&) {
     enter(false);
@@ -82,14 +174,23 @@ struct field_sink {
     return true;
   }
   bool on_key(string_view part, std::size_t, error_code&) {
-    key.append(part.data(), part.size());
+    // Without escapes the whole key comes in `part`, a view of the record.
+    std::string_view whole(part.data(), part.size());
+    if (!key.empty())
+      whole = key.append(part.data(), part.size());
     if (depth == 1) {
-      path = key;
-      outer_length = path.size();
+      outer = columns.top_level(whole);
+      if (outer.has_nested_columns) {
+        path.assign(whole).push_back(path_separator);
+        outer_length = path.size();
+      }
     } else if (depth == 2) {
-      path.resize(outer_length);
-      path += path_separator;
-      path += key;
+      nested_column = no_column;
+      if (outer.has_nested_columns) {
+        path.resize(outer_length);
+        path += whole;
+        nested_column = columns.nested(path);
+      }
     }
     key.clear();
     return true;
@@ -157,7 +258,10 @@ struct field_sink {
 } // namespace
 
 struct record_fields::handler {
-  boost::json::basic_parser<field_sink> parser{validated_input()};
+  handler(const table_layout& layout, std::vector<field_value>& values)
+    : parser(validated_input(), layout, values) {}
+
+  boost::json::basic_parser<field_sink> parser;
 
   static boost::json::parse_options validated_input() {
     boost::json::parse_options options;
@@ -167,17 +271,7 @@ struct record_fields::handler {
 };
 
 record_fields::record_fields(const table_layout& layout)
-  : values_(layout.columns.size()), parser_(std::make_unique<handler>()) {
-  for (std::size_t i = 0; i < layout.columns.size(); ++i) {
-    std::string path;
-    for (const auto& part : layout.columns[i].path)
-      path += (path.empty() ? "" : std::string(1, path_separator)) + part;
-    columns_.emplace(std::move(path), i);
-  }
-  auto& sink = parser_->parser.handler();
-  sink.columns = &columns_;
-  sink.values = &values_;
-}
+  : values_(layout.columns.size()), parser_(std::make_unique<handler>(layout, values_)) {}
 
 record_fields::~record_fields() = default;
 
@@ -186,9 +280,7 @@ void record_fields::read(std::string_view data) {
     value.kind = field_value::type::null;
   auto& parser = parser_->parser;
   parser.reset();
-  parser.handler().depth = 0;
-  parser.handler().in_array.clear();
-  parser.handler().record = data;
+  parser.handler().start(data);
   error_code error;
   auto used = parser.write_some(false, data.data(), data.size(), error);
   if (error || used != data.size())

@@ -3,7 +3,6 @@
 #include "stores/table_layout.hpp"
 
 #include <cstdint>
-#include <unordered_map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,8 +43,6 @@ public:
 
 private:
   struct handler;
-  /// Column index by path: "amount", or "totals\x1f" "sale_amount" one level down.
-  std::unordered_map<std::string, std::size_t> columns_;
   std::vector<field_value> values_;
   std::unique_ptr<handler> parser_;
 };

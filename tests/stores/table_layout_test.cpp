@@ -79,6 +79,30 @@ TEST_CASE("column values come from their path in one pass; absent and null are t
   CHECK_THROWS_AS(fields.read(R"({"amount":)"), store_error);
 }
 
+TEST_CASE("columns are found whatever order the keys come in from record to record",
+          "[sinks]") {
+  table_layout layout{"t",
+                      {{"amount", {"amount"}, table_column::type::integer},
+                       {"totals_fee", {"totals", "fee"}, table_column::type::integer},
+                       {"name", {"name"}, table_column::type::text}},
+                      {}};
+  record_fields fields(layout);
+  const auto& values = fields.values();
+  fields.read(R"({"amount":1,"totals":{"fee":10},"name":"a"})");
+  CHECK((values[0].integer == 1 && values[1].integer == 10 && values[2].text == "a"));
+  // Other keys, another order.
+  fields.read(R"({"name":"b","amount":2,"other":{"fee":99},"totals":{"fee":20}})");
+  CHECK((values[0].integer == 2 && values[1].integer == 20 && values[2].text == "b"));
+  // A "fee" inside another object is no column.
+  fields.read(R"({"name":"c","amount":3,"other":{"fee":99}})");
+  CHECK((values[0].integer == 3 && values[2].text == "c"));
+  CHECK(values[1].kind == field_value::type::null);
+  // An escaped key is the same key.
+  fields.read(R"({"amount":4,"totals":{"fee":40}})");
+  CHECK((values[0].integer == 4 && values[1].integer == 40));
+  CHECK(values[2].kind == field_value::type::null);
+}
+
 TEST_CASE("record data comes out of RECORD lines unchanged, in order", "[sinks]") {
   std::string lines =
     "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payouts\",\"data\":{\"a\":\",\\\"data\\\":\"},"
