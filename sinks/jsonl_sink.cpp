@@ -32,6 +32,7 @@ struct jsonl_sink_state {
   std::map<std::string, file_ptr> open_files;
   completed_states states; // the final state of each completed stream
   std::map<std::string, bool> appends; // stream -> its records add to the file's
+  std::string lines; // a batch's lines, kept for its capacity
   std::string failure; // the first failure; nothing is written after it
 };
 
@@ -80,12 +81,15 @@ sink_reply append_records(jsonl_sink self, const sink_write_records& batch) {
   if (found == state.open_files.end())
     return fail(self, "no open file for stream " + batch.stream);
   std::FILE* file = found->second.get();
-  bool ok = true;
+  // One fwrite per batch: stdio writes a large one straight through, where a
+  // record at a time would go out in writes of its 4 KiB buffer.
+  auto& lines = state.lines;
+  lines.clear();
   stores::for_each_record_data(batch.lines, [&](std::string_view data) {
-    ok = ok && std::fwrite(data.data(), 1, data.size(), file) == data.size()
-         && std::fputc('\n', file) != EOF;
+    lines.append(data);
+    lines += '\n';
   });
-  if (!ok || std::fflush(file) != 0)
+  if (std::fwrite(lines.data(), 1, lines.size(), file) != lines.size() || std::fflush(file) != 0)
     return fail(self, "cannot write " + part_path(state, batch.stream).string());
   return {};
 }
