@@ -1,10 +1,8 @@
 #include "stores/postgres_store.hpp"
 
+#include "stores/copy_binary.hpp"
 #include "stores/record_lines.hpp"
 #include "stores/sql_text.hpp"
-
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 
 #include <libpq-fe.h>
 
@@ -32,40 +30,6 @@ struct result_deleter {
   void operator()(PGresult* result) const { PQclear(result); }
 };
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
-
-// A field of COPY's text format: backslash escapes for the bytes that delimit.
-void append_copy_text(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-}
-
-void append_copy_value(std::string& out, const field_value& value) {
-  switch (value.kind) {
-    case field_value::type::null:
-    case field_value::type::big_integer: // beyond BIGINT: the record keeps it
-      out += "\\N";
-      break;
-    case field_value::type::integer:
-      out += std::to_string(value.integer);
-      break;
-    case field_value::type::real:
-      out += boost::json::serialize(boost::json::value(value.real));
-      break;
-    case field_value::type::boolean:
-      out += value.integer != 0 ? "t" : "f";
-      break;
-    case field_value::type::text:
-      append_copy_text(out, value.text);
-      break;
-  }
-}
 
 } // namespace
 
@@ -153,33 +117,33 @@ std::string postgres_store::last_staged_row(const std::string& stream) const {
 }
 
 void postgres_store::stage_records(const std::string& stream, std::string_view lines) {
+  if (copying_ != stream)
+    start_copy(stream);
   auto& fields = fields_for(stream);
-  rows_.clear();
   for_each_record_data(lines, [&](std::string_view data) {
     fields.read(data);
-    for (const auto& value : fields.values()) {
-      append_copy_value(rows_, value);
-      rows_ += '\t';
-    }
-    append_copy_text(rows_, data);
-    rows_ += '\n';
+    append_copy_row(rows_, fields.values(), data);
   });
-  if (copying_ != stream) {
-    end_copy();
-    result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
-                                            + column_list(layout_of(stream)) + ") FROM STDIN")
-                                             .c_str()));
-    if (PQresultStatus(started.get()) != PGRES_COPY_IN)
-      fail("cannot start COPY into the staging table of " + stream);
-    copying_ = stream;
-  }
   if (PQputCopyData(connection_.get(), rows_.data(), static_cast<int>(rows_.size())) != 1)
     fail("COPY into the staging table of " + stream + " failed");
   // Rows the server has not confirmed yet count as written: bound them, so a stalled
   // server still holds fetching back within a few pages.
   unconfirmed_bytes_ += rows_.size();
+  rows_.clear();
   if (unconfirmed_bytes_ >= unconfirmed_bytes_limit)
     end_copy();
+}
+
+void postgres_store::start_copy(const std::string& stream) {
+  end_copy();
+  result_ptr started(PQexec(connection_.get(), ("COPY " + staging_table(stream) + " ("
+                                          + column_list(layout_of(stream))
+                                          + ") FROM STDIN (FORMAT binary)")
+                                           .c_str()));
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN)
+    fail("cannot start COPY into the staging table of " + stream);
+  copying_ = stream;
+  rows_.assign(copy_binary_header);
 }
 
 void postgres_store::end_copy() {
@@ -188,7 +152,9 @@ void postgres_store::end_copy() {
   auto stream = std::move(copying_);
   copying_.clear();
   unconfirmed_bytes_ = 0;
-  bool sent = PQputCopyEnd(connection_.get(), nullptr) == 1;
+  bool sent = PQputCopyData(connection_.get(), copy_binary_trailer.data(),
+                            static_cast<int>(copy_binary_trailer.size())) == 1
+              && PQputCopyEnd(connection_.get(), nullptr) == 1;
   result_ptr copied(PQgetResult(connection_.get()));
   bool stored = PQresultStatus(copied.get()) == PGRES_COMMAND_OK;
   while (result_ptr(PQgetResult(connection_.get())))

@@ -320,10 +320,10 @@ class SlowPostgresTest(ConnectorTestCase):
                     os.kill(pid, signal.SIGCONT)
             _, stderr = process.communicate(timeout=120)
             self.assertEqual(process.returncode, 0, stderr)
-            # Within the credits, plus the 512 KiB a COPY sends before it waits for the
+            # Within the credits, plus the 4 MiB a COPY sends before it waits for the
             # server's confirmation (stores/postgres_store.hpp).
             page_bytes = 20 * statistics.mean(len(json.dumps(r)) for r in sandbox.truth("transactions"))
-            self.assertLess(stalled, 150 + (512 << 10) / page_bytes, "of 2,500 pages")
+            self.assertLess(stalled, 150 + (4 << 20) / page_bytes, "of 2,500 pages")
             self.assertLess(rss, 128)
             stored = [json.loads(r[0]) for r in postgres.query("SELECT _record FROM transactions ORDER BY _row")]
             self.assertEqual(stored, sandbox.truth("transactions"))
