@@ -34,4 +34,11 @@ parsed_page parse_page(std::string_view body, const std::string& records_key,
                        const std::string& stream, std::int64_t emitted_at_ms,
                        const std::string& cursor_field = {});
 
+/// parse_page through Boost.JSON's parser alone, the reference: parse_page reads a
+/// page with its own one-pass scanner (logic/json_scanner.hpp) and hands every page
+/// the scanner refuses to this, which accepts it or names the error.
+parsed_page parse_page_by_boost(std::string_view body, const std::string& records_key,
+                                const std::string& stream, std::int64_t emitted_at_ms,
+                                const std::string& cursor_field = {});
+
 } // namespace klarna::logic

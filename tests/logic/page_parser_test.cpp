@@ -134,3 +134,34 @@ TEST_CASE("a page that is a bare array (payout summaries) is one whole answer", 
   CHECK_THROWS_WITH(parse_page("[1]", "", "s", 7), "an element of the page is not an object");
   CHECK_THROWS_AS(parse_page("[{}", "", "s", 7), page_error);
 }
+
+TEST_CASE("a page the scanner leaves to Boost is still read, the same as Boost reads it",
+          "[parser]") {
+  // An exponent of ten digits: Boost.JSON takes it, the scanner does not.
+  std::string body = R"({"payouts":[{"x":1e1234567890,"d":"2026-01-02T00:00:00Z"}],)"
+                     R"("pagination":{"count":1}})";
+  auto page = parse_page(body, "payouts", "payouts", 3, "d");
+  auto reference = parse_page_by_boost(body, "payouts", "payouts", 3, "d");
+  CHECK(page.record_count == 1);
+  CHECK(page.record_lines == reference.record_lines);
+  CHECK(page.max_cursor == std::optional<std::string>("2026-01-02T00:00:00Z"));
+  CHECK_THROWS_WITH(parse_page(R"({"payouts":[{"x":1e}],"pagination":{"count":1}})", "payouts",
+                               "payouts", 1),
+                    Catch::Contains("not valid JSON"));
+}
+
+TEST_CASE("the scanner and Boost read the same pages the same", "[parser]") {
+  for (std::string body :
+       {R"({"payouts":[{"a":1},{"b":[2,{"c":"\u00e9"}]}],"pagination":{"count":2,"next":"u\/v"}})",
+        "{ \"payouts\" : [ { \"a\" : 1 } ] ,\n \"pagination\" : { \"count\" : 1 , \"total\" : 4 } }",
+        R"({"pagination":{"count":0,"next":null},"payouts":[],"other":{"payouts":[1]}})"}) {
+    INFO(body);
+    auto page = parse_page(body, "payouts", "payouts", 5);
+    auto reference = parse_page_by_boost(body, "payouts", "payouts", 5);
+    CHECK(page.record_lines == reference.record_lines);
+    CHECK(page.record_count == reference.record_count);
+    CHECK(page.pagination.count == reference.pagination.count);
+    CHECK(page.pagination.total == reference.pagination.total);
+    CHECK(page.pagination.next == reference.pagination.next);
+  }
+}
