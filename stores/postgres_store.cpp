@@ -120,6 +120,7 @@ void postgres_store::stage_records(const std::string& stream, std::string_view l
   if (copying_ != stream)
     start_copy(stream);
   auto& fields = fields_for(stream);
+  rows_.clear(); // a batch that failed half-way left its rows unsent
   for_each_record_data(lines, [&](std::string_view data) {
     fields.read(data);
     append_copy_row(rows_, fields.values(), data);
@@ -129,7 +130,6 @@ void postgres_store::stage_records(const std::string& stream, std::string_view l
   // Rows the server has not confirmed yet count as written: bound them, so a stalled
   // server still holds fetching back within a few pages.
   unconfirmed_bytes_ += rows_.size();
-  rows_.clear();
   if (unconfirmed_bytes_ >= unconfirmed_bytes_limit)
     end_copy();
 }
@@ -143,7 +143,10 @@ void postgres_store::start_copy(const std::string& stream) {
   if (PQresultStatus(started.get()) != PGRES_COPY_IN)
     fail("cannot start COPY into the staging table of " + stream);
   copying_ = stream;
-  rows_.assign(copy_binary_header);
+  if (PQputCopyData(connection_.get(), copy_binary_header.data(),
+                    static_cast<int>(copy_binary_header.size()))
+      != 1)
+    fail("COPY into the staging table of " + stream + " failed");
 }
 
 void postgres_store::end_copy() {
