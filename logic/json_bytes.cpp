@@ -1,10 +1,8 @@
 #include "logic/json_bytes.hpp"
 
-#include <cstring>
+#include "logic/string_scan.hpp"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include <cstring>
 
 namespace klarna::logic {
 
@@ -12,34 +10,18 @@ namespace {
 
 bool is_whitespace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-// Position just past the string whose opening quote is at `at`. Sixteen bytes at a
-// time while they are there (most of a record's bytes are in its strings, and most
-// strings are shorter than 32 bytes: memchr's call would cost more), a byte at a
-// time for the tail and after a backslash.
+// Position just past the string whose opening quote is at `at`.
 std::size_t skip_string(std::string_view json, std::size_t at) {
-  std::size_t i = at + 1;
-  while (i < json.size()) {
-#ifdef __SSE2__
-    if (i + 16 <= json.size()) {
-      auto chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(json.data() + i));
-      auto special = _mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"')),
-                                  _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\')));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-      if (mask == 0) {
-        i += 16;
-        continue;
-      }
-      i += static_cast<std::size_t>(__builtin_ctz(mask));
-    }
-#endif
-    if (json[i] == '\\')
-      i += 2;
-    else if (json[i] == '"')
-      return i + 1;
-    else
-      ++i;
+  const char* end = json.data() + json.size();
+  const char* next = json.data() + at + 1;
+  for (;;) {
+    next = find_in_string<false>(next, end);
+    if (end - next < 2) // none, or the last byte: a quote ends there, a backslash is cut off
+      return json.size();
+    if (*next == '"')
+      return static_cast<std::size_t>(next - json.data()) + 1;
+    next += 2; // the backslash and the byte it escapes
   }
-  return json.size();
 }
 
 // Bytes that matter to the compact copy outside strings.

@@ -5,9 +5,7 @@
 #include <string>
 #include <string_view>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "logic/string_scan.hpp"
 
 namespace klarna::logic {
 
@@ -213,7 +211,7 @@ private:
     const char* run = at_; // not yet appended to decoded_, once there is an escape
     bool escaped = false;
     for (;;) {
-      at_ = find_special(at_);
+      at_ = find_in_string<true>(at_, end_);
       if (at_ == end_)
         return false;
       auto byte = static_cast<unsigned char>(*at_);
@@ -244,30 +242,6 @@ private:
     }
     ++at_; // the closing quote
     return true;
-  }
-
-  // The first byte at or after `from` that is a quote, a backslash, a control
-  // character or not ASCII: 16 bytes at a time while there are 16.
-  const char* find_special(const char* from) const {
-#ifdef __SSE2__
-    while (end_ - from >= 16) {
-      auto chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from));
-      // Signed: bytes from 0x80 are negative, so "< 0x20" also finds every non-ASCII byte.
-      auto special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"')),
-                                               _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'))),
-                                  _mm_cmplt_epi8(chunk, _mm_set1_epi8(0x20)));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-      if (mask != 0)
-        return from + __builtin_ctz(mask);
-      from += 16;
-    }
-#endif
-    for (; from < end_; ++from) {
-      auto byte = static_cast<unsigned char>(*from);
-      if (byte == '"' || byte == '\\' || byte < 0x20 || byte >= 0x80)
-        return from;
-    }
-    return end_;
   }
 
   // Bytes of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlong forms, no
