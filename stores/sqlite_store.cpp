@@ -75,7 +75,7 @@ sqlite_store::sqlite_store(const std::string& path) : path_(path) {
   execute("PRAGMA page_size=65536");
   execute("PRAGMA journal_mode=WAL");
   execute("PRAGMA synchronous=NORMAL");
-  execute("PRAGMA journal_size_limit=67108864"); // a restarted log shrinks to 64 MiB
+  execute("PRAGMA journal_size_limit=" + std::to_string(wal_checkpointer::log_file_limit_bytes));
   // Debian builds SQLite with SECURE_DELETE on, which writes every page a replaced
   // table frees as zeros (through the log, then the file): replacing 1,000,000
   // transactions wrote 1 GiB of zeros. FAST still clears deleted rows inside pages
