@@ -1,5 +1,6 @@
 // source-klarna: an Airbyte source for the Klarna Settlements API.
 
+#include "app/allocator_tuning.hpp"
 #include "app/commands.hpp"
 #include "config/secrets.hpp"
 #include "sinks/sink_registry.hpp"
@@ -13,6 +14,7 @@
 #include <sys/resource.h>
 
 int main(int argc, char** argv) {
+  klarna::app::tune_allocator_for_page_buffers();
   // A crash must not leave the password in a core file: no core, and not dumpable
   // (which also keeps other users' debuggers out of the process's memory).
   rlimit no_core{0, 0};
