@@ -125,7 +125,7 @@ void postgres_store::stage_records(const std::string& stream, std::string_view l
     fields.read(data);
     append_copy_row(rows_, fields.values(), data);
   });
-  if (PQputCopyData(connection_.get(), rows_.data(), static_cast<int>(rows_.size())) != 1)
+  if (!put_copy_data(rows_))
     fail("COPY into the staging table of " + stream + " failed");
   // Rows the server has not confirmed yet count as written: bound them, so a stalled
   // server still holds fetching back within a few pages.
@@ -143,10 +143,12 @@ void postgres_store::start_copy(const std::string& stream) {
   if (PQresultStatus(started.get()) != PGRES_COPY_IN)
     fail("cannot start COPY into the staging table of " + stream);
   copying_ = stream;
-  if (PQputCopyData(connection_.get(), copy_binary_header.data(),
-                    static_cast<int>(copy_binary_header.size()))
-      != 1)
+  if (!put_copy_data(copy_binary_header))
     fail("COPY into the staging table of " + stream + " failed");
+}
+
+bool postgres_store::put_copy_data(std::string_view bytes) {
+  return PQputCopyData(connection_.get(), bytes.data(), static_cast<int>(bytes.size())) == 1;
 }
 
 void postgres_store::end_copy() {
@@ -155,9 +157,7 @@ void postgres_store::end_copy() {
   auto stream = std::move(copying_);
   copying_.clear();
   unconfirmed_bytes_ = 0;
-  bool sent = PQputCopyData(connection_.get(), copy_binary_trailer.data(),
-                            static_cast<int>(copy_binary_trailer.size())) == 1
-              && PQputCopyEnd(connection_.get(), nullptr) == 1;
+  bool sent = put_copy_data(copy_binary_trailer) && PQputCopyEnd(connection_.get(), nullptr) == 1;
   result_ptr copied(PQgetResult(connection_.get()));
   bool stored = PQresultStatus(copied.get()) == PGRES_COMMAND_OK;
   while (result_ptr(PQgetResult(connection_.get())))

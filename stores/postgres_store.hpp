@@ -48,6 +48,8 @@ private:
   void start_copy(const std::string& stream);
   /// Ends the open COPY, if any, and checks that the server stored its rows.
   void end_copy();
+  /// Sends bytes of the open COPY; false when libpq could not queue them.
+  bool put_copy_data(std::string_view bytes);
 
   std::unique_ptr<pg_conn, pg_connection_closer> connection_;
   std::map<std::string, std::unique_ptr<record_fields>> fields_;
