@@ -2,6 +2,7 @@
 
 #include "config/input_error.hpp"
 #include "sinks/completed_states.hpp"
+#include "sinks/durable_files.hpp"
 #include "stores/record_lines.hpp"
 
 #include <caf/actor_system.hpp>
@@ -9,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -27,9 +29,21 @@ struct file_closer {
 };
 using file_ptr = std::unique_ptr<std::FILE, file_closer>;
 
+// A part file's data goes to the disk in steps of this size while the file grows:
+// a sync held to Klarna's budget leaves the disk idle, and the wait for all the data
+// when the stream completes was 1.7 s for 1,000,000 records.
+constexpr std::uint64_t write_out_step = 16 << 20;
+
+// A stream's part file while its records come.
+struct part_file {
+  file_ptr file;
+  std::uint64_t written = 0;     // bytes
+  std::uint64_t written_out = 0; // of them, handed to the disk
+};
+
 struct jsonl_sink_state {
   fs::path directory;
-  std::map<std::string, file_ptr> open_files;
+  std::map<std::string, part_file> open_files;
   completed_states states; // the final state of each completed stream
   std::map<std::string, bool> appends; // stream -> its records add to the file's
   std::string lines; // a batch's lines, kept for its capacity
@@ -58,11 +72,13 @@ sink_reply write_states(jsonl_sink self) {
   auto temporary = state.directory / "state.json.tmp";
   file_ptr out(std::fopen(temporary.c_str(), "w"));
   if (!out || std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()
-      || std::fflush(out.get()) != 0)
+      || std::fflush(out.get()) != 0 || !data_on_disk(out.get()))
     return fail(self, "cannot write " + temporary.string());
   out.reset();
   if (std::rename(temporary.c_str(), (state.directory / "state.json").c_str()) != 0)
     return fail(self, "cannot rename " + temporary.string());
+  if (!directory_on_disk(state.directory))
+    return fail(self, "cannot write the directory " + state.directory.string() + " to disk");
   return {};
 }
 
@@ -71,7 +87,7 @@ sink_reply open_part(jsonl_sink self, const std::string& stream) {
   file_ptr file(std::fopen(path.c_str(), "w"));
   if (!file)
     return fail(self, "cannot create " + path.string());
-  self->state.open_files[stream] = std::move(file);
+  self->state.open_files[stream] = part_file{std::move(file)};
   return {};
 }
 
@@ -80,7 +96,8 @@ sink_reply append_records(jsonl_sink self, const sink_write_records& batch) {
   auto found = state.open_files.find(batch.stream);
   if (found == state.open_files.end())
     return fail(self, "no open file for stream " + batch.stream);
-  std::FILE* file = found->second.get();
+  auto& part = found->second;
+  std::FILE* file = part.file.get();
   // One fwrite per batch: stdio writes a large one straight through, where a
   // record at a time would go out in writes of its 4 KiB buffer.
   auto& lines = state.lines;
@@ -91,6 +108,11 @@ sink_reply append_records(jsonl_sink self, const sink_write_records& batch) {
   });
   if (std::fwrite(lines.data(), 1, lines.size(), file) != lines.size() || std::fflush(file) != 0)
     return fail(self, "cannot write " + part_path(state, batch.stream).string());
+  part.written += lines.size();
+  if (part.written - part.written_out >= write_out_step) {
+    start_writing_out(file, part.written_out, part.written - part.written_out);
+    part.written_out = part.written;
+  }
   return {};
 }
 
@@ -109,18 +131,27 @@ bool join_part(const fs::path& whole, const fs::path& part) {
   while (out && in && (read = std::fread(buffer, 1, sizeof buffer, in.get())) > 0)
     if (std::fwrite(buffer, 1, read, out.get()) != read)
       return false;
-  if (!out || !in || std::ferror(in.get()) || std::fflush(out.get()) != 0)
+  if (!out || !in || std::ferror(in.get()) || std::fflush(out.get()) != 0
+      || !data_on_disk(out.get()))
     return false;
   out.reset();
   return std::rename(joined.c_str(), whole.c_str()) == 0 && std::remove(part.c_str()) == 0;
 }
 
 // A complete stream's part file becomes DIR/<stream>.jsonl (joined to the file of
-// earlier syncs when the read continues them); an incomplete one's goes.
+// earlier syncs when the read continues them); an incomplete one's goes. The file
+// reaches the disk before its name, and its name before the state that says the
+// stream is complete: after a power cut, state.json never covers records that are
+// not in the file.
 sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
   auto& state = self->state;
-  state.open_files.erase(close.stream); // closes the file
   auto part = part_path(state, close.stream);
+  if (auto open = state.open_files.find(close.stream); open != state.open_files.end()) {
+    bool on_disk = !close.complete || data_on_disk(open->second.file.get());
+    state.open_files.erase(open); // closes the file
+    if (!on_disk)
+      return fail(self, "cannot write " + part.string() + " to disk");
+  }
   if (!close.complete) {
     std::remove(part.c_str());
     return {};
@@ -132,13 +163,15 @@ sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
   } else if (std::rename(part.c_str(), whole.c_str()) != 0) {
     return fail(self, "cannot rename " + part.string());
   }
+  if (!directory_on_disk(state.directory))
+    return fail(self, "cannot write the directory " + state.directory.string() + " to disk");
   return write_states(self);
 }
 
 // Streams never closed (the sync stopped early, or failed) leave no part file.
 void remove_open_parts(jsonl_sink_state& state) {
-  for (auto& [stream, file] : state.open_files) {
-    file.reset();
+  for (auto& [stream, part] : state.open_files) {
+    part.file.reset();
     std::remove(part_path(state, stream).c_str());
   }
   state.open_files.clear();
