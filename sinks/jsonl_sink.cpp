@@ -148,9 +148,13 @@ sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
   auto part = part_path(state, close.stream);
   if (auto open = state.open_files.find(close.stream); open != state.open_files.end()) {
     bool on_disk = !close.complete || data_on_disk(open->second.file.get());
+    int disk_error = errno;
     state.open_files.erase(open); // closes the file
-    if (!on_disk)
+    if (!on_disk) {
+      std::remove(part.c_str()); // not a result anyone should take for complete
+      errno = disk_error;
       return fail(self, "cannot write " + part.string() + " to disk");
+    }
   }
   if (!close.complete) {
     std::remove(part.c_str());
