@@ -72,13 +72,11 @@ sink_reply write_states(jsonl_sink self) {
   auto temporary = state.directory / "state.json.tmp";
   file_ptr out(std::fopen(temporary.c_str(), "w"));
   if (!out || std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()
-      || std::fflush(out.get()) != 0 || !data_on_disk(out.get()))
+      || !data_on_disk(out.get()))
     return fail(self, "cannot write " + temporary.string());
   out.reset();
-  if (std::rename(temporary.c_str(), (state.directory / "state.json").c_str()) != 0)
+  if (!rename_on_disk(temporary, state.directory / "state.json"))
     return fail(self, "cannot rename " + temporary.string());
-  if (!directory_on_disk(state.directory))
-    return fail(self, "cannot write the directory " + state.directory.string() + " to disk");
   return {};
 }
 
@@ -131,11 +129,10 @@ bool join_part(const fs::path& whole, const fs::path& part) {
   while (out && in && (read = std::fread(buffer, 1, sizeof buffer, in.get())) > 0)
     if (std::fwrite(buffer, 1, read, out.get()) != read)
       return false;
-  if (!out || !in || std::ferror(in.get()) || std::fflush(out.get()) != 0
-      || !data_on_disk(out.get()))
+  if (!out || !in || std::ferror(in.get()) || !data_on_disk(out.get()))
     return false;
   out.reset();
-  return std::rename(joined.c_str(), whole.c_str()) == 0 && std::remove(part.c_str()) == 0;
+  return rename_on_disk(joined, whole) && std::remove(part.c_str()) == 0;
 }
 
 // A complete stream's part file becomes DIR/<stream>.jsonl (joined to the file of
@@ -164,11 +161,9 @@ sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
   if (state.appends[close.stream] && fs::exists(whole)) {
     if (!join_part(whole, part))
       return fail(self, "cannot add " + part.string() + " to " + whole.string());
-  } else if (std::rename(part.c_str(), whole.c_str()) != 0) {
+  } else if (!rename_on_disk(part, whole)) {
     return fail(self, "cannot rename " + part.string());
   }
-  if (!directory_on_disk(state.directory))
-    return fail(self, "cannot write the directory " + state.directory.string() + " to disk");
   return write_states(self);
 }
 

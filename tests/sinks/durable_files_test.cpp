@@ -1,4 +1,4 @@
-// What the JSON-lines sink relies on to put a completed file on the disk.
+// What the JSON-lines sink relies on to put a completed file, and its name, on the disk.
 #include "sinks/durable_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -30,7 +30,7 @@ fs::path fresh_directory(const std::string& name) {
 
 } // namespace
 
-TEST_CASE("a written file and its directory go to the disk", "[sinks]") {
+TEST_CASE("a written file and then its new name go to the disk", "[sinks]") {
   auto directory = fresh_directory("durable_files_test");
   std::unique_ptr<std::FILE, file_closer> file(std::fopen((directory / "a.jsonl").c_str(), "w"));
   REQUIRE(file);
@@ -38,7 +38,9 @@ TEST_CASE("a written file and its directory go to the disk", "[sinks]") {
   REQUIRE(std::fflush(file.get()) == 0);
   sinks::start_writing_out(file.get(), 0, 9);
   CHECK(sinks::data_on_disk(file.get()));
-  CHECK(sinks::directory_on_disk(directory));
+  CHECK(sinks::rename_on_disk(directory / "a.jsonl", directory / "b.jsonl"));
+  CHECK(fs::exists(directory / "b.jsonl"));
+  CHECK_FALSE(fs::exists(directory / "a.jsonl"));
   fs::remove_all(directory);
 }
 
@@ -55,10 +57,10 @@ TEST_CASE("a FIFO has nothing to put on a disk, which is not a failure", "[sinks
   fs::remove_all(directory);
 }
 
-TEST_CASE("a directory that is not there is a failure with its reason", "[sinks]") {
+TEST_CASE("a rename in a directory that is not there is a failure with its reason", "[sinks]") {
   auto missing = fs::temp_directory_path() / "durable_files_test_no_such_directory";
   fs::remove_all(missing);
   errno = 0;
-  CHECK_FALSE(sinks::directory_on_disk(missing));
+  CHECK_FALSE(sinks::rename_on_disk(missing / "a.jsonl", missing / "b.jsonl"));
   CHECK(errno == ENOENT);
 }
