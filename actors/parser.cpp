@@ -19,7 +19,8 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
         bool dated = page.definition->incremental == protocol::incremental_by::payout_date;
         auto parsed = parse_page(fetched.body, page.definition->records_key,
                                  page.definition->name, protocol::now_epoch_ms(),
-                                 dated ? page.definition->cursor_field : std::string());
+                                 dated ? page.definition->cursor_field : std::string(),
+                                 page.max_records);
         self->send(page.planner, page_ready{page.listing, page.seq, std::move(parsed)});
       } catch (const page_error& e) {
         // Back to the fetcher, which retries the page.

@@ -24,6 +24,8 @@ struct planner_state {
   std::uint64_t debt = 0;
   /// Record lines sent to the emitter that the sink has not written yet.
   std::uint64_t held_bytes = 0;
+  /// Requests sent to the fetcher and not answered yet.
+  std::uint64_t in_flight = 0;
   bool ended = false;
 };
 
@@ -58,7 +60,9 @@ void schedule(planner_actor* self) {
     fetch.seq = page->seq;
     fetch.url = std::move(page->url);
     fetch.definition = page->definition;
+    fetch.max_records = state.settings.page_size;
     fetch.planner = caf::actor{self};
+    ++state.in_flight;
     self->send(state.fetcher, std::move(fetch));
   }
 }
@@ -79,15 +83,37 @@ void return_credits(planner_actor* self, std::uint64_t credits, std::uint64_t by
   state.credits += credits - repaid;
 }
 
+// The stream is complete, or pages are requested; a stream with nothing in flight
+// and nothing left to request that is not complete would wait forever, so it fails.
+void settle(planner_actor* self) {
+  auto& state = self->state;
+  if (state.ended)
+    return;
+  if (state.source->finished()) {
+    state.ended = true;
+    self->send(state.emitter, stream_finished{state.settings.stream_index,
+                                              state.source->pages_known()});
+    return;
+  }
+  schedule(self);
+  if (state.in_flight == 0 && !state.source->has_work())
+    fail(self, {config::failure_type::system_error,
+                state.settings.definition->name
+                  + ": nothing is left to request but the stream is not complete; the read "
+                    "ends here instead of waiting (a defect: please report it)",
+                {}});
+}
+
 void on_page_ready(planner_actor* self, page_ready& ready) {
   auto& state = self->state;
+  --state.in_flight;
   if (state.ended)
     return;
   auto outcome = state.source->on_page(ready.listing, ready.seq, std::move(ready.page));
   for (auto& warning : outcome.warnings)
     self->send(state.emitter, log_entry{protocol::log_level::warn, std::move(warning)});
   if (outcome.error) {
-    fail(self, {config::failure_type::system_error, *outcome.error, {}});
+    fail(self, {outcome.error->type, std::move(outcome.error->message), {}});
     return;
   }
   return_credits(self, outcome.credits_back);
@@ -100,12 +126,7 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
                page_records{state.settings.stream_index, page.seq, std::move(page.lines),
                             page.record_count, known, std::move(page.step)});
   }
-  if (state.source->finished()) {
-    state.ended = true;
-    self->send(state.emitter, stream_finished{state.settings.stream_index, known});
-    return;
-  }
-  schedule(self);
+  settle(self);
 }
 
 caf::behavior stream_planner(planner_actor* self, planner_settings settings,
@@ -117,9 +138,12 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
   state.emitter = std::move(emitter);
   state.source = source_for(state.settings);
   return {
-    [=](start_atom) { schedule(self); },
+    [=](start_atom) { settle(self); },
     [=](page_ready& ready) { on_page_ready(self, ready); },
-    [=](page_failed& failed) { fail(self, std::move(failed.report)); },
+    [=](page_failed& failed) {
+      --self->state.in_flight;
+      fail(self, std::move(failed.report));
+    },
     [=](const page_credit& credit) {
       return_credits(self, credit.pages, credit.bytes);
       schedule(self);

@@ -3,12 +3,15 @@
 #include "app/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
+#include "config/iso8601.hpp"
 #include "config/json_input.hpp"
 #include "protocol/stream_catalog.hpp"
 #include "protocol/stream_state.hpp"
 #include "sinks/sink_registry.hpp"
 
 #include <boost/json/array.hpp>
+
+#include <ctime>
 
 namespace klarna::app {
 
@@ -23,6 +26,7 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
                                                  const std::vector<config::selected_stream>& selected,
                                                  const config::input_state& state) {
   std::vector<actors::emitted_stream> streams;
+  auto read_begins = std::time(nullptr);
   for (const auto& choice : selected) {
     const auto* definition = protocol::find_stream(choice.name);
     if (definition->incremental == protocol::incremental_by::month && !config.start_date)
@@ -38,6 +42,10 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
                                             choice.mode == config::sync_mode::incremental,
                                             config.start_date, config.lookback_window_days,
                                             previous)});
+    auto& start = streams.back().start;
+    auto listing_from = config::parse_iso8601_epoch_seconds(start.listing_start.value_or(""));
+    if (!listing_from || *listing_from <= read_begins)
+      start.listing_end = config::format_iso8601_utc(read_begins);
   }
   return streams;
 }

@@ -94,9 +94,14 @@ void add_account_fields(std::vector<config_field>& fields) {
 
 // How much is asked of Klarna, and how fast.
 void add_budget_fields(std::vector<config_field>& fields) {
-  config_field page_size{"page_size", "Page size", "Records per request (Klarna allows at most 500).",
+  // At least 2: each page after the first repeats the previous page's last record,
+  // which shows whether the listing moved between the two (logic/listing_reader.hpp).
+  config_field page_size{"page_size", "Page size",
+                         "Records per request (Klarna allows at most 500; at least 2, as each "
+                         "page repeats the previous page's last record to check the listing "
+                         "did not move).",
                          "records per request", "integer", &connector_config::page_size};
-  page_size.minimum = 1;
+  page_size.minimum = 2;
   page_size.maximum = 500;
   page_size.default_json = "500";
   fields.push_back(std::move(page_size));

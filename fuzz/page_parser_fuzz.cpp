@@ -18,10 +18,11 @@ namespace {
 
 std::optional<klarna::logic::parsed_page> parsed(
   klarna::logic::parsed_page (*parse)(std::string_view, const std::string&, const std::string&,
-                                      std::int64_t, const std::string&),
+                                      std::int64_t, const std::string&, std::uint64_t),
   std::string_view body) {
   try {
-    return parse(body, "payouts", "payouts", 1, "payout_date");
+    // A page size as the connector asks for: both parsers refuse more records alike.
+    return parse(body, "payouts", "payouts", 1, "payout_date", 64);
   } catch (const klarna::logic::page_error&) {
     return std::nullopt;
   }

@@ -10,24 +10,27 @@ listing_source::listing_source(const protocol::stream_definition& stream,
     api_base_url_(std::move(api_base_url)),
     page_size_(page_size),
     start_(std::move(start)),
-    plan_(plan_from(start_.offset)) {
+    reader_(reader_from(start_.offset)) {
 }
 
-pagination_plan listing_source::plan_from(std::int64_t offset) const {
-  return pagination_plan(
+listing_reader listing_source::reader_from(std::int64_t offset) const {
+  bool dated = stream_.incremental == protocol::incremental_by::payout_date;
+  return listing_reader(
+    stream_.name,
     [this](std::int64_t at) {
-      return page_url(api_base_url_, stream_, page_size_, at, start_.listing_start);
+      return page_url(api_base_url_, stream_, page_size_, at, start_.listing_start,
+                      start_.listing_end);
     },
-    page_size_, offset);
+    page_size_, offset, dated ? stream_.cursor_field : std::string());
 }
 
 std::optional<page_request> listing_source::take_next(bool has_credit) {
   if (!has_credit)
     return std::nullopt;
-  auto page = plan_.take_next();
-  if (!page)
+  auto request = reader_.take_next();
+  if (!request)
     return std::nullopt;
-  return page_request{0, page->seq, std::move(page->url), &stream_, credit_use::spend};
+  return page_request{0, request->id, std::move(request->url), &stream_, credit_use::spend};
 }
 
 bool listing_source::total_changed(std::uint64_t seq, const page_pagination& pagination) const {
@@ -44,18 +47,24 @@ page_outcome listing_source::on_page(std::uint64_t, std::uint64_t seq, parsed_pa
       + ", it now holds " + std::to_string(*page.pagination.total)
       + "; offsets no longer mean the same records, so it is read again from the start");
     restarted_ = true;
-    plan_ = plan_from(0);
+    reader_ = reader_from(0);
     outcome.credits_back = 1; // the dropped page is never written
     outcome.restarted = true;
     return outcome;
   }
-  if (auto problem = plan_.on_page(seq, page.pagination)) {
-    outcome.error = std::move(problem);
+  auto progress = reader_.on_page(seq, std::move(page));
+  outcome.credits_back = progress.dropped;
+  outcome.warnings = std::move(progress.warnings);
+  if (progress.failure) {
+    outcome.error = std::move(progress.failure);
     return outcome;
   }
-  listing_step step{plan_.offset_of(seq) + static_cast<std::int64_t>(page.record_count),
-                    page.pagination.total, std::move(page.max_cursor), std::nullopt};
-  outcome.pages.push_back({seq, std::move(page.record_lines), page.record_count, std::move(step)});
+  for (auto& verified : progress.pages) {
+    listing_step step{verified.next_offset, verified.total, std::move(verified.page.max_cursor),
+                      std::nullopt};
+    outcome.pages.push_back({verified.index, std::move(verified.page.record_lines),
+                             verified.page.record_count, std::move(step)});
+  }
   return outcome;
 }
 

@@ -21,6 +21,7 @@ public:
   std::optional<page_request> take_next(bool has_credit) override;
   page_outcome on_page(std::uint64_t listing, std::uint64_t seq, parsed_page page) override;
   bool finished() const override { return received_ == urls_.size(); }
+  bool has_work() const override { return handed_out_ < urls_.size(); }
   std::uint64_t pages_known() const override { return urls_.size(); }
 
 private:

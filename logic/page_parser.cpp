@@ -80,11 +80,11 @@ parsed_page parse_array_page(std::string_view body, const std::string& stream,
 
 parsed_page parse_page(std::string_view body, const std::string& records_key,
                        const std::string& stream, std::int64_t emitted_at_ms,
-                       const std::string& cursor_field) {
+                       const std::string& cursor_field, std::uint64_t max_records) {
   if (records_key.empty())
     return parse_array_page(body, stream, emitted_at_ms);
   try {
-    page_shape shape(records_key, cursor_field);
+    page_shape shape(records_key, cursor_field, max_records);
     json_scanner<page_shape> scanner(body, shape);
     if (scanner.scan()) {
       auto result = checked(shape);
@@ -94,17 +94,17 @@ parsed_page parse_page(std::string_view body, const std::string& records_key,
   } catch (const page_error&) {
     // Not dropped: the reference below reads the page again and says what is wrong.
   }
-  return parse_page_by_boost(body, records_key, stream, emitted_at_ms, cursor_field);
+  return parse_page_by_boost(body, records_key, stream, emitted_at_ms, cursor_field, max_records);
 }
 
 parsed_page parse_page_by_boost(std::string_view body, const std::string& records_key,
                                 const std::string& stream, std::int64_t emitted_at_ms,
-                                const std::string& cursor_field) {
+                                const std::string& cursor_field, std::uint64_t max_records) {
   if (records_key.empty())
     return parse_array_page(body, stream, emitted_at_ms);
   boost::json::parse_options options;
   options.max_depth = json_scanner<page_shape>::max_depth;
-  boost::json::basic_parser<page_shape> parser(options, records_key, cursor_field);
+  boost::json::basic_parser<page_shape> parser(options, records_key, cursor_field, max_records);
   boost::json::error_code ec;
   auto consumed = parser.write_some(false, body.data(), body.size(), ec);
   if (ec || consumed != body.size())

@@ -29,16 +29,19 @@ struct parsed_page {
 /// "pagination": {"count": n, ...}}), then renders every record, unchanged, as a
 /// RECORD line of `stream`. Nothing is rendered unless the whole page is valid.
 /// `cursor_field`, unless empty, names a top-level date-time field of the records
-/// whose latest value is reported. Throws page_error saying what is wrong.
+/// whose latest value is reported. A page holding more than `max_records` records
+/// (0: no limit) is refused as soon as the scan passes that many. Throws page_error
+/// saying what is wrong.
 parsed_page parse_page(std::string_view body, const std::string& records_key,
                        const std::string& stream, std::int64_t emitted_at_ms,
-                       const std::string& cursor_field = {});
+                       const std::string& cursor_field = {}, std::uint64_t max_records = 0);
 
 /// parse_page through Boost.JSON's parser alone, the reference: parse_page reads a
 /// page with its own one-pass scanner (logic/json_scanner.hpp) and hands every page
 /// the scanner refuses to this, which accepts it or names the error.
 parsed_page parse_page_by_boost(std::string_view body, const std::string& records_key,
                                 const std::string& stream, std::int64_t emitted_at_ms,
-                                const std::string& cursor_field = {});
+                                const std::string& cursor_field = {},
+                                std::uint64_t max_records = 0);
 
 } // namespace klarna::logic

@@ -41,8 +41,11 @@ public:
   static constexpr std::size_t max_string_size = -1;
   static constexpr std::size_t max_key_size = -1;
 
-  page_shape(std::string_view records_key, std::string_view cursor_field)
-    : records_key_(records_key), cursor_field_(cursor_field) {}
+  /// `max_records`: more records than this (0: no limit) end the scan at once,
+  /// before they cost memory.
+  page_shape(std::string_view records_key, std::string_view cursor_field,
+             std::uint64_t max_records = 0)
+    : records_key_(records_key), cursor_field_(cursor_field), max_records_(max_records) {}
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
@@ -185,7 +188,9 @@ private:
       if (section_ == section::pagination)
         pagination_seen_ = true;
     } else if (depth_ == 2 && section_ == section::records) {
-      ++record_count_;
+      if (++record_count_ > max_records_ && max_records_ != 0)
+        throw page_error("the page holds more than the " + std::to_string(max_records_)
+                         + " records asked for");
     }
     ++depth_;
   }
@@ -339,6 +344,7 @@ private:
   bool records_seen_ = false;
   bool pagination_seen_ = false;
   std::uint64_t record_count_ = 0;
+  std::uint64_t max_records_ = 0;
   std::string key_; // a key's parts so far (Boost's events)
   std::string pagination_key_;
   std::optional<std::int64_t> count_;

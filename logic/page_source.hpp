@@ -4,6 +4,7 @@
 // what a parsed page means for the stream. One listing (logic/listing_source.hpp),
 // or one listing per payout (logic/payout_fanout.hpp).
 
+#include "logic/listing_reader.hpp"
 #include "logic/page_parser.hpp"
 #include "logic/stream_ledger.hpp"
 
@@ -45,7 +46,7 @@ struct page_outcome {
   std::vector<ledger_page> pages;
   std::vector<std::string> warnings;
   /// Set when the stream cannot go on.
-  std::optional<std::string> error;
+  std::optional<listing_failure> error;
   /// Credits of requests that will never be written (a page dropped).
   std::uint64_t credits_back = 0;
   /// The stream's records start over from the first: what was emitted of it since
@@ -66,6 +67,9 @@ public:
 
   /// True when every page was received and handed on.
   virtual bool finished() const = 0;
+
+  /// True when a page is due to be requested (given a credit).
+  virtual bool has_work() const = 0;
 
   /// Pages of the output known so far (all of them once finished).
   virtual std::uint64_t pages_known() const = 0;

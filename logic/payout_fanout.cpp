@@ -46,27 +46,29 @@ payout_fanout::payout_fanout(const protocol::stream_definition& transactions,
     api_base_url_(std::move(api_base_url)),
     page_size_(page_size),
     start_(std::move(start)),
-    payouts_plan_(
+    payouts_reader_(
+      payouts.name,
       [this](std::int64_t offset) {
-        return page_url(api_base_url_, payouts_, page_size_, offset, start_.listing_start);
+        return page_url(api_base_url_, payouts_, page_size_, offset, start_.listing_start,
+                        start_.listing_end);
       },
-      page_size) {
+      page_size, 0) {
 }
 
 std::optional<page_request> payout_fanout::take_next(bool has_credit) {
-  if (auto page = payouts_plan_.take_next())
-    return page_request{0, page->seq, std::move(page->url), &payouts_, credit_use::none};
+  if (auto page = payouts_reader_.take_next())
+    return page_request{0, page->id, std::move(page->url), &payouts_, credit_use::none};
   for (auto i = frontier_; i < listings_.size(); ++i) {
     auto& payout = *listings_[i];
-    if (!payout.plan.has_next())
+    if (!payout.reader.has_next())
       continue;
     // Without a credit only the earliest payout may go on, and only when nothing of
     // it is on the way (what is on the way will be written and return credits).
-    bool borrow = !has_credit && i == frontier_ && payout.plan.in_flight() == 0;
+    bool borrow = !has_credit && i == frontier_ && payout.reader.in_flight() == 0;
     if (!has_credit && !borrow)
       return std::nullopt;
-    auto page = payout.plan.take_next();
-    return page_request{i + 1, page->seq, std::move(page->url), &transactions_,
+    auto page = payout.reader.take_next();
+    return page_request{i + 1, page->id, std::move(page->url), &transactions_,
                         borrow ? credit_use::borrow : credit_use::spend};
   }
   return std::nullopt;
@@ -83,7 +85,8 @@ void payout_fanout::add_payouts(const std::string& record_lines) {
                            : 0;
     auto listing = std::make_unique<payout_listing>(payout_listing{
       reference, date,
-      pagination_plan(
+      listing_reader(
+        transactions_.name + " of payout " + reference,
         [this, reference = reference](std::int64_t offset) {
           return transactions_url(api_base_url_, transactions_, reference, page_size_, offset);
         },
@@ -93,27 +96,24 @@ void payout_fanout::add_payouts(const std::string& record_lines) {
   }
 }
 
-ledger_page payout_fanout::to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page) {
-  // Only the last known page may add pages (by its next link), and it did not: page
-  // 0 came first and counted the rest, so the last known page is the payout's last.
-  bool last = seq + 1 == payout.plan.pages_known();
-  listing_step step{payout.plan.offset_of(seq) + static_cast<std::int64_t>(page.record_count),
-                    page.pagination.total, std::nullopt,
-                    payout_step{payout.reference, payout.payout_date, last}};
-  return {frontier_base_ + seq, std::move(page.record_lines), page.record_count, std::move(step)};
+ledger_page payout_fanout::to_emit(payout_listing& payout, verified_page page) {
+  listing_step step{page.next_offset, page.total, std::nullopt,
+                    payout_step{payout.reference, payout.payout_date, page.last}};
+  return {frontier_base_ + page.index, std::move(page.page.record_lines), page.page.record_count,
+          std::move(step)};
 }
 
-// Hands on what the frontier payout holds; once all its pages are received, the
+// Hands on what the frontier payout holds; once all its pages are verified, the
 // next payout becomes the frontier, its pages now countable.
 void payout_fanout::advance(page_outcome& outcome) {
   while (frontier_ < listings_.size()) {
     auto& payout = *listings_[frontier_];
-    for (auto& [seq, page] : payout.held)
-      outcome.pages.push_back(to_emit(payout, seq, std::move(page)));
+    for (auto& page : payout.held)
+      outcome.pages.push_back(to_emit(payout, std::move(page)));
     payout.held.clear();
-    if (!payout.plan.finished())
+    if (!payout.reader.finished())
       return;
-    frontier_base_ += payout.plan.pages_known();
+    frontier_base_ += payout.reader.pages_verified();
     ++frontier_;
   }
 }
@@ -121,36 +121,47 @@ void payout_fanout::advance(page_outcome& outcome) {
 page_outcome payout_fanout::on_page(std::uint64_t listing, std::uint64_t seq, parsed_page page) {
   page_outcome outcome;
   if (listing == 0) {
-    if (auto problem = payouts_plan_.on_page(seq, page.pagination)) {
-      outcome.error = std::move(problem);
+    auto progress = payouts_reader_.on_page(seq, std::move(page));
+    outcome.warnings = std::move(progress.warnings);
+    if (progress.failure) {
+      outcome.error = std::move(progress.failure);
       return outcome;
     }
-    payout_pages_[seq] = std::move(page.record_lines);
-    for (auto next = payout_pages_.find(next_payout_page_); next != payout_pages_.end();
-         next = payout_pages_.find(++next_payout_page_)) {
-      add_payouts(next->second);
-      payout_pages_.erase(next);
-    }
+    for (auto& verified : progress.pages)
+      add_payouts(verified.page.record_lines);
   } else {
     auto& payout = *listings_.at(listing - 1);
-    if (auto problem = payout.plan.on_page(seq, page.pagination)) {
-      outcome.error = std::move(problem);
+    auto progress = payout.reader.on_page(seq, std::move(page));
+    outcome.credits_back = progress.dropped;
+    outcome.warnings = std::move(progress.warnings);
+    if (progress.failure) {
+      outcome.error = std::move(progress.failure);
       return outcome;
     }
-    payout.held[seq] = std::move(page);
+    for (auto& verified : progress.pages)
+      payout.held.push_back(std::move(verified));
   }
   advance(outcome);
   return outcome;
 }
 
 bool payout_fanout::finished() const {
-  return payouts_plan_.finished() && payout_pages_.empty() && frontier_ == listings_.size();
+  return payouts_reader_.finished() && frontier_ == listings_.size();
+}
+
+bool payout_fanout::has_work() const {
+  if (payouts_reader_.has_next())
+    return true;
+  for (auto i = frontier_; i < listings_.size(); ++i)
+    if (listings_[i]->reader.has_next())
+      return true;
+  return false;
 }
 
 std::uint64_t payout_fanout::pages_known() const {
   auto known = frontier_base_;
   for (auto i = frontier_; i < listings_.size(); ++i)
-    known += listings_[i]->plan.pages_known();
+    known += listings_[i]->reader.pages_known();
   return known;
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 
-#include "logic/page_plan.hpp"
+#include "logic/listing_reader.hpp"
 #include "logic/page_source.hpp"
 #include "logic/stream_start.hpp"
 
-#include <map>
 #include <memory>
 #include <set>
 #include <vector>
@@ -30,6 +29,7 @@ public:
   std::optional<page_request> take_next(bool has_credit) override;
   page_outcome on_page(std::uint64_t listing, std::uint64_t seq, parsed_page page) override;
   bool finished() const override;
+  bool has_work() const override;
   std::uint64_t pages_known() const override;
 
 private:
@@ -37,13 +37,13 @@ private:
   struct payout_listing {
     std::string reference;
     std::string payout_date;
-    pagination_plan plan;
-    /// Received pages that wait for the earlier payouts' page counts.
-    std::map<std::uint64_t, parsed_page> held;
+    listing_reader reader;
+    /// Verified pages that wait for the earlier payouts' page counts.
+    std::vector<verified_page> held;
   };
 
   void add_payouts(const std::string& record_lines);
-  ledger_page to_emit(payout_listing& payout, std::uint64_t seq, parsed_page page);
+  ledger_page to_emit(payout_listing& payout, verified_page page);
   void advance(page_outcome& outcome);
 
   const protocol::stream_definition& transactions_;
@@ -51,10 +51,8 @@ private:
   std::string api_base_url_;
   int page_size_;
   stream_start start_;
-  /// Listing 0: the payouts; pages taken in order to list the payouts to read.
-  pagination_plan payouts_plan_;
-  std::map<std::uint64_t, std::string> payout_pages_;
-  std::uint64_t next_payout_page_ = 0;
+  /// Listing 0: the payouts, in listing order, to list the payouts to read.
+  listing_reader payouts_reader_;
   /// Listing i + 1: the transactions of payout i.
   std::vector<std::unique_ptr<payout_listing>> listings_;
   std::set<std::string> listed_; // payment references given a listing

@@ -24,6 +24,10 @@ struct stream_start {
   /// The start_date filter of the listing (per payout: of the payouts listing);
   /// nullopt for none.
   std::optional<std::string> listing_start;
+  /// The end_date filter of the payouts listing: the instant the read began, so
+  /// payouts made during the read are left to the next one. Unset for a listing
+  /// starting later than that (the filter would be an empty range).
+  std::optional<std::string> listing_end;
   /// A cut read of the same listing emitted its first `offset` records, when the
   /// listing held `expected_total`; a different total now means offsets moved, and
   /// the listing is read again from 0.

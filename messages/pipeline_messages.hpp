@@ -46,6 +46,8 @@ struct fetch_page {
   std::uint64_t seq = 0;
   std::string url;
   const stream_definition* definition = nullptr;
+  /// The page size asked for: a page with more records is refused.
+  std::uint64_t max_records = 0;
   caf::actor planner;
   /// Failed tries so far (the fetcher counts; a retry travels with its page) and
   /// when the first began, for the page's deadline.

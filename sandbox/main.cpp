@@ -52,6 +52,7 @@ struct sandbox_settings {
   std::string username = "sandbox-user";
   std::string password = "sandbox-password";
   std::string truth_directory;
+  klarna::sandbox::listing_behaviour listings;
   double rate_limit = 0;
   long window_ms = 60'000;
   double second_rate_limit = 0;
@@ -87,6 +88,16 @@ void add_data_options(CLI::App& app, sandbox_settings& s) {
        "payout_date of the first payout (default 2022-01-03T07:00:00Z); the others follow every 8 h");
   app.add_option("--username", s.username, "accepted username")->capture_default_str();
   app.add_option("--password", s.password, "accepted password");
+  app.add_option_function<std::string>(
+       "--order",
+       [&s](const std::string& order) { s.listings.newest_first = order == "newest-first"; },
+       "order of every listing: oldest-first (default) or newest-first")
+    ->check(CLI::IsMember({"oldest-first", "newest-first"}));
+  app.add_option("--grow-after-pages", s.listings.grow_after_pages,
+                 "after this many listing pages were answered, add --grow-payouts payouts "
+                 "with their transactions, once (0 = never)")->capture_default_str();
+  app.add_option("--grow-payouts", s.listings.grow_payouts,
+                 "payouts added by --grow-after-pages")->capture_default_str();
   app.add_option("--dump-truth", s.truth_directory,
                  "write payouts.jsonl and transactions.jsonl (the records served) here");
   app.add_option("--connection-log", s.server.connection_log_path,
@@ -190,7 +201,8 @@ void serve(sandbox_settings& s) {
     if (!s.truth_directory.empty())
       dump_truth(data, s.truth_directory);
   });
-  klarna::sandbox::request_router router(store, s.data.base_url, s.username, s.password);
+  klarna::sandbox::request_router router(store, s.data.base_url, s.username, s.password,
+                                          s.listings);
   auto data = store.current();
   std::cout << "klarna-sandbox listening on " << s.data.base_url << " (" << data->payouts.size()
             << " payouts, " << data->transactions.size() << " transactions)" << std::endl;

@@ -50,9 +50,10 @@ using query_map = std::map<std::string, std::string>;
 // The records of a listing, by position: a whole table or a subset of its indexes.
 using record_at = std::function<const std::string&(std::size_t)>;
 
-// One page of a listing: pre-serialized records joined, plus pagination.
+// One page of a listing: pre-serialized records joined, plus pagination; with
+// `newest_first` the records are served from the last one added.
 answer page_of(const std::string& records_key, std::size_t record_count, const record_at& records,
-               const query_map& query, const std::string& page_url_base) {
+               const query_map& query, const std::string& page_url_base, bool newest_first) {
   std::int64_t size = 20;
   std::int64_t offset = 0;
   if (auto it = query.find("size"); it != query.end()) {
@@ -86,7 +87,8 @@ answer page_of(const std::string& records_key, std::size_t record_count, const r
   for (auto i = begin; i < end; ++i) {
     if (i > begin)
       body += ',';
-    body += records(static_cast<std::size_t>(i));
+    auto at = static_cast<std::size_t>(newest_first ? total - 1 - i : i);
+    body += records(at);
   }
   body += "],\"pagination\":{\"count\":" + std::to_string(end - begin)
           + ",\"total\":" + std::to_string(total) + ",\"offset\":" + std::to_string(offset);
@@ -101,10 +103,17 @@ answer page_of(const std::string& records_key, std::size_t record_count, const r
 } // namespace
 
 request_router::request_router(dataset_store& store, std::string base_url,
-                               const std::string& username, const std::string& password)
+                               const std::string& username, const std::string& password,
+                               listing_behaviour behaviour)
   : store_(store),
     base_url_(std::move(base_url)),
-    expected_authorization_("Basic " + config::basic_token(username, password)) {
+    expected_authorization_("Basic " + config::basic_token(username, password)),
+    behaviour_(behaviour) {
+}
+
+void request_router::page_answered() const {
+  if (behaviour_.grow_after_pages != 0 && ++pages_answered_ == behaviour_.grow_after_pages)
+    store_.grow(behaviour_.grow_payouts, false);
 }
 
 answer request_router::error(int status, const std::string& code, const std::string& message) {
@@ -158,14 +167,16 @@ answer request_router::route(const std::string& method, const std::string& targe
     return *refused;
 
   auto data = store_.current();
-  if (request.resource == "payouts")
-    return payouts(*data, request);
+  if (request.resource == "payouts" || request.resource == "transactions") {
+    auto page = request.resource == "payouts" ? payouts(*data, request) : transactions(*data, request);
+    if (page.status == 200)
+      page_answered();
+    return page;
+  }
   if (request.resource == "payouts/summary")
     return payout_summaries(*data, request);
   if (request.resource.rfind("payouts/", 0) == 0)
     return payout(*data, request.resource.substr(std::string("payouts/").size()));
-  if (request.resource == "transactions")
-    return transactions(*data, request);
   return error(404, "NOT_FOUND", "No such resource: " + path);
 }
 
@@ -206,7 +217,7 @@ answer request_router::grow(const std::string& target) const {
                  + std::to_string(data->transactions.size()) + "}"};
 }
 
-answer request_router::payouts(const dataset& data, const api_request& request) {
+answer request_router::payouts(const dataset& data, const api_request& request) const {
   std::vector<std::size_t> matching;
   for (std::size_t i = 0; i < data.payouts.size(); ++i)
     if (request.payouts.matches(data.payouts[i]))
@@ -214,7 +225,7 @@ answer request_router::payouts(const dataset& data, const api_request& request) 
   return page_of(
     "payouts", matching.size(),
     [&](std::size_t i) -> const std::string& { return data.payouts[matching[i]].json; },
-    request.query, request.page_base);
+    request.query, request.page_base, behaviour_.newest_first);
 }
 
 // One PayoutSummary per currency over the payouts in the date range.
@@ -257,7 +268,7 @@ answer request_router::payout(const dataset& data, const std::string& reference)
 }
 
 // All transactions, or one payout's (payment_reference) or one order's (order_id).
-answer request_router::transactions(const dataset& data, const api_request& request) {
+answer request_router::transactions(const dataset& data, const api_request& request) const {
   const auto& all = data.transactions;
   const auto& query = request.query;
   auto reference = query.find("payment_reference");
@@ -265,7 +276,7 @@ answer request_router::transactions(const dataset& data, const api_request& requ
   if (reference == query.end() && order == query.end())
     return page_of(
       "transactions", all.size(), [&](std::size_t i) -> const std::string& { return all[i].json; },
-      query, request.page_base);
+      query, request.page_base, behaviour_.newest_first);
   static const std::vector<std::size_t> none;
   auto lookup = [](const auto& index, const std::string& key) -> const std::vector<std::size_t>& {
     auto found = index.find(key);
@@ -281,7 +292,7 @@ answer request_router::transactions(const dataset& data, const api_request& requ
   return page_of(
     "transactions", matching.size(),
     [&](std::size_t i) -> const std::string& { return all[matching[i]].json; }, query,
-    request.page_base);
+    request.page_base, behaviour_.newest_first);
 }
 
 } // namespace klarna::sandbox

@@ -2,12 +2,25 @@
 
 #include "sandbox/dataset_store.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace klarna::sandbox {
 
 struct api_request;
+
+/// How the listings behave: Klarna documents no sort order, and its listings grow
+/// while a client pages through them.
+struct listing_behaviour {
+  /// Serve every listing newest record first (records added later come first).
+  bool newest_first = false;
+  /// After this many listing pages were answered (0: never), add
+  /// `grow_payouts` payouts with their transactions, once.
+  std::uint64_t grow_after_pages = 0;
+  std::size_t grow_payouts = 0;
+};
 
 /// A response to send.
 struct answer {
@@ -23,7 +36,7 @@ struct answer {
 class request_router {
 public:
   request_router(dataset_store& store, std::string base_url, const std::string& username,
-                 const std::string& password);
+                 const std::string& password, listing_behaviour behaviour = {});
 
   /// `target` is the request target ("/settlements/v1/payouts?size=10").
   answer route(const std::string& method, const std::string& target,
@@ -35,15 +48,19 @@ public:
 private:
   /// The request's start_date, end_date and currency_code, or a 400 for a bad date.
   static std::optional<answer> read_payout_filter(api_request& request);
-  static answer payouts(const dataset& data, const api_request& request);
+  answer payouts(const dataset& data, const api_request& request) const;
   static answer payout_summaries(const dataset& data, const api_request& request);
   static answer payout(const dataset& data, const std::string& reference);
-  static answer transactions(const dataset& data, const api_request& request);
+  answer transactions(const dataset& data, const api_request& request) const;
   answer grow(const std::string& target) const;
+  /// Counts an answered listing page and grows the data when its time has come.
+  void page_answered() const;
 
   dataset_store& store_;
   std::string base_url_;
   std::string expected_authorization_;
+  listing_behaviour behaviour_;
+  mutable std::atomic<std::uint64_t> pages_answered_{0};
 };
 
 } // namespace klarna::sandbox

@@ -62,9 +62,9 @@ TEST_CASE("each bad field is named with what was expected", "[config]") {
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","playground":"yes"})"),
              Catch::Contains("'playground' must be true or false, got string"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":0})"),
-             Catch::Contains("'page_size' must be an integer from 1 to 500, got 0"));
+             Catch::Contains("'page_size' must be an integer from 2 to 500, got 0"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":501})"),
-             Catch::Contains("'page_size' must be an integer from 1 to 500, got 501"));
+             Catch::Contains("'page_size' must be an integer from 2 to 500, got 501"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","page_size":2.5})"),
              Catch::Contains("'page_size' must be an integer"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","start_date":"yesterday"})"),

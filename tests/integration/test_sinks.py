@@ -252,7 +252,7 @@ class PostgresSinkTest(SharedSandboxMixin, ConnectorTestCase):
 
     def test_an_interrupted_sync_leaves_the_last_complete_one(self):
         self.assertEqual(self.sync(self.config(self.sandbox.url, page_size=50)).returncode, 0)
-        slow = self.write("slow.json", self.config(self.sandbox.url, page_size=1, requests_per_second=50))
+        slow = self.write("slow.json", self.config(self.sandbox.url, page_size=2, requests_per_second=50))
         process = subprocess.Popen([SOURCE, "sync", "--config", slow, "--sink", "postgres:" + self.postgres.conninfo,
                                     "--full-refresh"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

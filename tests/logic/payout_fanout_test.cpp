@@ -24,9 +24,12 @@ parsed_page payouts_page(const std::vector<std::string>& references) {
   return page;
 }
 
-parsed_page transactions_page(std::int64_t count, std::int64_t total) {
+// `count` transactions from listing offset `offset` of a payout's `total`.
+parsed_page transactions_page(std::int64_t offset, std::int64_t count, std::int64_t total) {
   parsed_page page;
-  page.record_lines = std::to_string(count) + " lines";
+  for (auto n = offset; n < offset + count; ++n)
+    page.record_lines += klarna::protocol::record_line_prefix("transactions") + R"({"n":)"
+                         + std::to_string(n) + "}" + klarna::protocol::record_line_suffix(1);
   page.record_count = static_cast<std::uint64_t>(count);
   page.pagination.count = count;
   page.pagination.total = total;
@@ -78,28 +81,30 @@ TEST_CASE("payouts are listed first, then each payout's transactions, earliest p
   CHECK(pages[0].credit == credit_use::spend);
 
   // KP2's only page arrives first: it waits until KP1 is counted.
-  CHECK(test.fanout.on_page(2, 0, transactions_page(4, 4)).pages.empty());
-  auto kp1_first = test.fanout.on_page(1, 0, transactions_page(10, 25));
+  CHECK(test.fanout.on_page(2, 0, transactions_page(0, 4, 4)).pages.empty());
+  auto kp1_first = test.fanout.on_page(1, 0, transactions_page(0, 10, 25));
   REQUIRE(kp1_first.pages.size() == 1);
   CHECK(kp1_first.pages[0].seq == 0);
   CHECK_FALSE(kp1_first.pages[0].step.payout->complete);
   CHECK(kp1_first.pages[0].step.next_offset == 10);
   auto rest = test.requests();
-  REQUIRE(rest.size() == 2); // KP1's offsets 10 and 20
+  REQUIRE(rest.size() == 2); // KP1's pages from offsets 9 and 18 (each repeats one record)
   CHECK(rest[1].url
-        == "https://api.test/settlements/v1/transactions?payment_reference=KP1&offset=20&size=10");
-  auto kp1_last = test.fanout.on_page(1, 2, transactions_page(5, 25));
-  REQUIRE(kp1_last.pages.size() == 1);
-  CHECK(kp1_last.pages[0].seq == 2);
-  CHECK(kp1_last.pages[0].step.payout->complete);
-  auto kp1_middle = test.fanout.on_page(1, 1, transactions_page(10, 25));
+        == "https://api.test/settlements/v1/transactions?payment_reference=KP1&offset=18&size=10");
+  // The last page waits for the middle one, which it must continue.
+  CHECK(test.fanout.on_page(1, rest[1].seq, transactions_page(18, 7, 25)).pages.empty());
+  auto kp1_rest = test.fanout.on_page(1, rest[0].seq, transactions_page(9, 10, 25));
   // KP1 complete: KP2's held page follows it, as page 3 of the output.
-  REQUIRE(kp1_middle.pages.size() == 2);
-  CHECK(kp1_middle.pages[0].seq == 1);
-  CHECK(kp1_middle.pages[1].seq == 3);
-  CHECK(kp1_middle.pages[1].step.payout->payment_reference == "KP2");
-  CHECK(kp1_middle.pages[1].step.payout->payout_date == "2024-03-02T00:00:00Z");
-  CHECK(kp1_middle.pages[1].step.payout->complete);
+  REQUIRE(kp1_rest.pages.size() == 3);
+  CHECK(kp1_rest.pages[0].seq == 1);
+  CHECK(kp1_rest.pages[0].record_count == 9);
+  CHECK(kp1_rest.pages[1].seq == 2);
+  CHECK(kp1_rest.pages[1].step.payout->complete);
+  CHECK(kp1_rest.pages[1].step.next_offset == 25);
+  CHECK(kp1_rest.pages[2].seq == 3);
+  CHECK(kp1_rest.pages[2].step.payout->payment_reference == "KP2");
+  CHECK(kp1_rest.pages[2].step.payout->payout_date == "2024-03-02T00:00:00Z");
+  CHECK(kp1_rest.pages[2].step.payout->complete);
   CHECK(test.fanout.finished());
   CHECK(test.fanout.pages_known() == 4);
 }
@@ -117,7 +122,7 @@ TEST_CASE("payouts done are skipped and the payout under way resumes at its offs
         == "https://api.test/settlements/v1/transactions?payment_reference=KP2&offset=30&size=10");
   CHECK(pages[1].url
         == "https://api.test/settlements/v1/transactions?payment_reference=KP3&offset=0&size=10");
-  auto kp2 = test.fanout.on_page(1, 0, transactions_page(5, 35));
+  auto kp2 = test.fanout.on_page(1, 0, transactions_page(30, 5, 35));
   REQUIRE(kp2.pages.size() == 1);
   CHECK(kp2.pages[0].step.next_offset == 35);
   CHECK(kp2.pages[0].step.payout->complete);
@@ -139,9 +144,9 @@ TEST_CASE("with every credit spent on held pages the earliest payout borrows one
   test.fanout.on_page(0, 0, payouts_page({"KP1", "KP2", "KP3"}));
   auto pages = test.requests(true, 3); // three credits: page 0 of each payout
   REQUIRE(pages.size() == 3);
-  test.fanout.on_page(2, 0, transactions_page(1, 1));
-  test.fanout.on_page(3, 0, transactions_page(1, 1));
-  test.fanout.on_page(1, 0, transactions_page(10, 30)); // KP1 has two more pages
+  test.fanout.on_page(2, 0, transactions_page(0, 1, 1));
+  test.fanout.on_page(3, 0, transactions_page(0, 1, 1));
+  test.fanout.on_page(1, 0, transactions_page(0, 10, 30)); // KP1 has two more pages
   // No credit: KP1, the earliest, with nothing on the way, may borrow one page.
   auto borrowed = test.requests(false);
   REQUIRE(borrowed.size() == 1);

@@ -1,0 +1,321 @@
+#include "logic/listing_reader.hpp"
+
+#include "config/iso8601.hpp"
+#include "logic/page_plan.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace klarna::logic {
+
+namespace {
+
+constexpr std::string_view emitted_at_key = ",\"emitted_at\":";
+
+// The latest date-time in `field` among the records of `lines`.
+std::optional<std::string> max_cursor_of(std::string_view lines, const std::string& field) {
+  std::optional<std::string> latest;
+  std::int64_t latest_epoch = 0;
+  for (auto line : split_lines(lines)) {
+    auto record = boost::json::parse(line);
+    const auto* value = record.at("record").at("data").as_object().if_contains(field);
+    if (value == nullptr || !value->is_string())
+      continue;
+    std::string text(value->get_string());
+    auto epoch = config::parse_iso8601_epoch_seconds(text);
+    if (epoch && (!latest || *epoch > latest_epoch)) {
+      latest_epoch = *epoch;
+      latest = std::move(text);
+    }
+  }
+  return latest;
+}
+
+// The offset query parameter of a URL, when it has one that is a number.
+std::optional<std::int64_t> offset_parameter(const std::string& url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed)
+    return std::nullopt;
+  auto found = parsed->params().find("offset");
+  if (found == parsed->params().end())
+    return std::nullopt;
+  std::string text((*found).value);
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size())
+    return -1; // present but not a number: never moves forward
+  return value;
+}
+
+} // namespace
+
+std::string_view record_identity(std::string_view line) {
+  auto at = line.rfind(emitted_at_key);
+  return at == std::string_view::npos ? line : line.substr(0, at);
+}
+
+std::vector<std::string_view> split_lines(std::string_view lines) {
+  std::vector<std::string_view> split;
+  std::size_t at = 0;
+  while (at < lines.size()) {
+    auto end = lines.find('\n', at);
+    if (end == std::string_view::npos)
+      end = lines.size();
+    split.push_back(lines.substr(at, end - at));
+    at = end + 1;
+  }
+  return split;
+}
+
+listing_reader::listing_reader(std::string name, url_for_offset make_url, int page_size,
+                               std::int64_t first_offset, std::string cursor_field)
+  : listing_reader(std::move(name), std::move(make_url), page_size, first_offset,
+                   std::move(cursor_field), limits{}) {
+}
+
+listing_reader::listing_reader(std::string name, url_for_offset make_url, int page_size,
+                               std::int64_t first_offset, std::string cursor_field,
+                               limits limits)
+  : name_(std::move(name)),
+    make_url_(std::move(make_url)),
+    page_size_(std::max(2, page_size)),
+    first_offset_(first_offset),
+    cursor_field_(std::move(cursor_field)),
+    limits_(limits),
+    verified_to_(first_offset) {
+  first_url_ = make_url_(first_offset_);
+}
+
+bool listing_reader::has_next() const {
+  if (ended_ || failed_)
+    return false;
+  if (!first_requested_ || pending_probe_)
+    return true;
+  if (probing_ || !first_verified_)
+    return false;
+  std::uint64_t ahead = held_.size();
+  for (const auto& [id, request] : outstanding_)
+    ahead += request.generation == generation_ ? 1 : 0;
+  return ahead < limits_.max_outstanding && plan_from_ < known_end_;
+}
+
+std::optional<listing_request> listing_reader::take_next() {
+  if (!has_next())
+    return std::nullopt;
+  request_info request;
+  request.generation = generation_;
+  if (!first_requested_) {
+    first_requested_ = true;
+    request.offset = request.new_from = first_offset_;
+  } else if (pending_probe_) {
+    request.offset = *pending_probe_;
+    request.probe = probing_ = true;
+    pending_probe_.reset();
+  } else {
+    // One record early: the previous page's last record, the boundary to check.
+    request.new_from = plan_from_;
+    request.offset = plan_from_ - 1;
+    plan_from_ += page_size_ - 1;
+  }
+  auto id = next_id_++;
+  outstanding_[id] = request;
+  return listing_request{id, make_url_(request.offset)};
+}
+
+void listing_reader::fail(listing_progress& progress, config::failure_type type,
+                          std::string message) {
+  failed_ = true;
+  progress.failure = listing_failure{type, name_ + ": " + std::move(message)};
+}
+
+listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
+  listing_progress progress;
+  auto found = outstanding_.find(id);
+  if (found == outstanding_.end())
+    return progress;
+  auto request = found->second;
+  outstanding_.erase(found);
+  if (failed_ || ended_ || request.generation != generation_) {
+    progress.dropped = 1;
+    return progress;
+  }
+  if (page.record_count > static_cast<std::uint64_t>(page_size_)) {
+    fail(progress, config::failure_type::system_error,
+         "the page at offset " + std::to_string(request.offset) + " holds "
+           + std::to_string(page.record_count) + " records, more than the "
+           + std::to_string(page_size_) + " asked for; it is refused");
+    return progress;
+  }
+  if (request.probe) {
+    probing_ = false;
+    moved(request, page, progress);
+  } else {
+    held_.emplace(request.new_from, held_page{request, std::move(page)});
+  }
+  verify_held(progress);
+  return progress;
+}
+
+void listing_reader::verify_held(listing_progress& progress) {
+  while (!ended_ && !failed_ && !probing_ && !pending_probe_) {
+    auto next = held_.find(verified_to_);
+    if (next == held_.end())
+      return;
+    auto held = std::move(next->second);
+    held_.erase(next);
+    if (!first_verified_) {
+      accept(held.request, held.page, 0, progress);
+      continue;
+    }
+    auto lines = split_lines(held.page.record_lines);
+    if (!lines.empty() && record_identity(lines.front()) == boundary_) {
+      accept(held.request, held.page, 1, progress);
+      continue;
+    }
+    // The boundary moved: nothing planned past it lines up any more.
+    ++moves_;
+    probed_.clear();
+    drop_planned(progress);
+    if (moves_ > limits_.max_moves) {
+      fail(progress, config::failure_type::transient_error,
+           "the listing changed " + std::to_string(moves_)
+             + " times while it was read; the records emitted are exact (none twice), "
+               "the rest is left: run the sync again");
+      return;
+    }
+    moved(held.request, held.page, progress);
+  }
+}
+
+// Looks for the boundary record in a page answered after the listing moved; the
+// records after it continue the listing. Otherwise probes where the change of the
+// total says the boundary went, or gives up.
+void listing_reader::moved(const request_info& request, parsed_page& page,
+                           listing_progress& progress) {
+  auto lines = split_lines(page.record_lines);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (record_identity(lines[i]) != boundary_)
+      continue;
+    auto was = verified_to_;
+    auto total_was = boundary_total_;
+    if (accept(request, page, i + 1, progress))
+      progress.warnings.push_back(
+        name_ + ": the listing moved while it was read (its total went from "
+        + (total_was ? std::to_string(*total_was) : std::string("unknown")) + " to "
+        + (boundary_total_ ? std::to_string(*boundary_total_) : std::string("unknown"))
+        + "); the record it had reached at offset " + std::to_string(was - 1)
+        + " was found again at offset " + std::to_string(request.offset + std::int64_t(i))
+        + " and the read goes on after it, each record once");
+    return;
+  }
+  probed_.push_back(request.offset);
+  std::int64_t grown = 0;
+  if (page.pagination.total && boundary_total_)
+    grown = *page.pagination.total - *boundary_total_;
+  std::int64_t candidate = verified_to_ - 1 + std::max<std::int64_t>(grown, 0);
+  if (grown > 0 && probed_.size() < 4
+      && std::find(probed_.begin(), probed_.end(), candidate) == probed_.end()) {
+    pending_probe_ = candidate;
+    return;
+  }
+  fail(progress, config::failure_type::transient_error,
+       "the listing moved while it was read (total "
+         + (boundary_total_ ? std::to_string(*boundary_total_) : std::string("unknown")) + ", now "
+         + (page.pagination.total ? std::to_string(*page.pagination.total) : std::string("unknown"))
+         + ") and the record at offset " + std::to_string(verified_to_ - 1)
+         + " was not found again; the " + std::to_string(verified_to_ - first_offset_)
+         + " records up to it were emitted exactly, the rest is left: run the sync again");
+}
+
+void listing_reader::drop_planned(listing_progress& progress) {
+  ++generation_;
+  progress.dropped += held_.size();
+  held_.clear();
+  plan_from_ = verified_to_;
+}
+
+std::optional<std::string> listing_reader::check_next(const request_info& request,
+                                                      const parsed_page& page) const {
+  const auto& next = page.pagination.next;
+  if (!next)
+    return std::nullopt;
+  if (!is_followable_next(*next, first_url_))
+    return "the API's next link '" + *next + "' leaves the collection being read; it is not followed";
+  auto offset = offset_parameter(*next);
+  if (offset && *offset <= request.offset)
+    return "the API's next link '" + *next + "' does not move forward from the page at offset "
+           + std::to_string(request.offset) + "; it is not followed";
+  return std::nullopt;
+}
+
+// Takes a page whose records from `skip` on continue the verified part.
+bool listing_reader::accept(const request_info& request, parsed_page& page, std::size_t skip,
+                            listing_progress& progress) {
+  auto count = static_cast<std::int64_t>(page.record_count);
+  const auto& total = page.pagination.total;
+  if (!first_verified_ && total && request.offset > *total) {
+    fail(progress, config::failure_type::config_error,
+         "the state says " + std::to_string(request.offset)
+           + " records were read, but the listing holds " + std::to_string(*total)
+           + ": the state is not from this listing (reset the stream's state)");
+    return false;
+  }
+  std::int64_t end_offset = 0;
+  if (__builtin_add_overflow(request.offset, count, &end_offset)) {
+    fail(progress, config::failure_type::system_error,
+         "the page at offset " + std::to_string(request.offset) + " goes past the largest offset");
+    return false;
+  }
+  bool last = total ? end_offset >= *total : !page.pagination.next;
+  if (!last && count < page_size_) {
+    fail(progress, config::failure_type::system_error,
+         "the page at offset " + std::to_string(request.offset) + " holds " + std::to_string(count)
+           + " records of the " + std::to_string(page_size_)
+           + " asked for, but the listing says it holds "
+           + (total ? std::to_string(*total) : std::string("more (next link)"))
+           + "; a short page before the end is refused");
+    return false;
+  }
+  if (auto problem = check_next(request, page)) {
+    fail(progress, config::failure_type::system_error, std::move(*problem));
+    return false;
+  }
+  auto lines = split_lines(page.record_lines);
+  if (!lines.empty())
+    boundary_ = std::string(record_identity(lines.back()));
+  if (skip > 0) {
+    auto cut = skip < lines.size() ? static_cast<std::size_t>(lines[skip].data() - page.record_lines.data())
+                                   : page.record_lines.size();
+    page.record_lines.erase(0, cut);
+    page.record_count -= std::min<std::uint64_t>(skip, page.record_count);
+    // The record repeated from the previous page was emitted with it; records cut
+    // from before a moved boundary were not, so their cursor must not count.
+    if (skip > 1 && !cursor_field_.empty())
+      page.max_cursor = max_cursor_of(page.record_lines, cursor_field_);
+  }
+  verified_to_ = end_offset;
+  boundary_total_ = total;
+  known_end_ = last ? end_offset : (total ? *total : end_offset + 1);
+  plan_from_ = std::max(plan_from_, verified_to_);
+  first_verified_ = true;
+  progress.pages.push_back({verified_pages_++, std::move(page), end_offset, total, last});
+  if (last) {
+    ended_ = true;
+    drop_planned(progress);
+  }
+  return true;
+}
+
+std::uint64_t listing_reader::pages_known() const {
+  if (ended_)
+    return verified_pages_;
+  if (!first_verified_)
+    return verified_pages_ + 1;
+  auto left = std::max<std::int64_t>(known_end_ - verified_to_, 0);
+  return verified_pages_ + static_cast<std::uint64_t>((left + page_size_ - 2) / (page_size_ - 1));
+}
+
+} // namespace klarna::logic
