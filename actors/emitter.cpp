@@ -3,6 +3,7 @@
 #include "logic/stream_ledger.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "protocol/stream_state.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <csignal>
 
@@ -170,6 +171,34 @@ void on_interrupted(emitter_actor* self, int signal) {
   report_if_all_ended(self);
 }
 
+// An actor of the pipeline stopped although nothing asked it to (it threw): what it
+// did is lost, so every stream that has not ended fails now instead of waiting.
+void on_actor_down(emitter_actor* self, const caf::down_msg& down) {
+  if (!down.reason || down.reason == caf::exit_reason::user_shutdown)
+    return;
+  auto& state = self->state;
+  std::string role = "a pipeline";
+  if (down.source == state.fetcher.address())
+    role = "the fetcher";
+  else if (down.source == state.governor.address())
+    role = "the rate governor";
+  for (std::size_t i = 0; i < state.planners.size(); ++i)
+    if (down.source == state.planners[i].address())
+      role = "the planner of " + state.streams.at(i).name();
+  auto reason = self->system().render(down.reason);
+  for (std::size_t i = 0; i < state.streams.size(); ++i) {
+    const auto& stream = state.streams[i];
+    if (stream.ended())
+      continue;
+    end_incomplete(self, i,
+                   {config::failure_type::system_error,
+                    role + " actor stopped (" + reason + ") before " + stream.name()
+                      + " was read completely; the read ends here (a defect: please report it)",
+                    reason});
+  }
+  report_if_all_ended(self);
+}
+
 // Many requests in flight get 429 together; one status per pause is enough.
 void on_rate_limited(emitter_actor* self, std::int64_t resume_at_ms) {
   auto& state = self->state;
@@ -239,12 +268,14 @@ void open_streams(emitter_actor* self) {
 
 caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor sink,
                       caf::actor on_done, caf::actor observer) {
+  messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = std::move(settings);
   state.sink = std::move(sink);
   state.on_done = std::move(on_done);
   state.observer = std::move(observer);
   open_streams(self);
+  self->set_down_handler([=](caf::down_msg& down) { on_actor_down(self, down); });
   self->delayed_send(self, state.settings.progress_interval, tick_atom::value);
   return {
     [=](const pipeline_actors& actors) {
@@ -252,6 +283,13 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
       state.planners = actors.planners;
       state.fetcher = actors.fetcher;
       state.governor = actors.governor;
+      // Supervision: an actor that dies ends the read (on_actor_down).
+      for (const auto& actor : actors.planners)
+        self->monitor(actor);
+      for (const auto& actor : actors.parsers)
+        self->monitor(actor);
+      self->monitor(actors.fetcher);
+      self->monitor(actors.governor);
     },
     [=](page_records& page) { on_page(self, page); },
     [=](const stream_finished& finished) {

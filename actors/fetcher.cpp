@@ -2,6 +2,7 @@
 
 #include "http/klarna_error.hpp"
 #include "messages/pipeline_messages.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <deque>
 #include <memory>
@@ -173,6 +174,7 @@ void send_request(fetcher_actor* self, std::uint64_t ticket) {
 
 caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor governor,
                       std::vector<caf::actor> parsers, caf::actor emitter) {
+  messages::exit_on_exception(self);
   auto& state = self->state;
   state.policy.emplace(settings.retry, std::random_device{}());
   state.sizer.emplace(settings.requests_per_second, settings.max_in_flight);

@@ -2,6 +2,7 @@
 
 #include "messages/pipeline_messages.hpp"
 #include "protocol/airbyte_messages.hpp"
+#include "messages/exception_policy.hpp"
 
 namespace klarna::actors {
 
@@ -11,6 +12,7 @@ using namespace klarna::messages;
 using namespace klarna::logic;
 
 caf::behavior parse_pages(caf::event_based_actor* self) {
+  messages::exit_on_exception(self);
   return {
     [=](fetched_page& fetched) {
       const auto& page = fetched.page;

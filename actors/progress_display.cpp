@@ -4,7 +4,8 @@
 #include "messages/sink_contract.hpp"
 #include "protocol/progress_text.hpp"
 
-#include "config/secrets.hpp"
+#include "config/printable_text.hpp"
+#include "messages/exception_policy.hpp"
 
 namespace klarna::actors {
 
@@ -21,13 +22,14 @@ struct display_state {
 void say(caf::stateful_actor<display_state>* self, std::FILE* out, const std::string& text) {
   if (self->state.lines_drawn > 0)
     std::fprintf(out, "\x1b[%zuA\r\x1b[J", self->state.lines_drawn);
-  std::fprintf(out, "%s\n", config::redact_secrets(text).c_str());
+  std::fprintf(out, "%s\n", config::text_for_output(text).c_str());
   self->state.lines_drawn = 0;
   std::fflush(out);
 }
 
 caf::behavior progress_display(caf::stateful_actor<display_state>* self, std::FILE* out,
                                bool terminal) {
+  messages::exit_on_exception(self);
   return {
     [=](const progress_figures& snapshot) {
       if (!terminal) {

@@ -4,6 +4,7 @@
 #include "protocol/airbyte_messages.hpp"
 
 #include "logic/round_robin_queues.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <cstdio>
 #include <optional>
@@ -52,6 +53,7 @@ void serve(caf::stateful_actor<governor_state>* self) {
 caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                             logic::rate_window::settings settings, std::size_t stream_count,
                             caf::actor emitter) {
+  messages::exit_on_exception(self);
   self->state.window.emplace(settings, rate_window::clock::now());
   self->state.waiting.emplace(stream_count);
   self->state.figures.budget_rate = settings.requests_per_second;

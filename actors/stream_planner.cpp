@@ -4,8 +4,10 @@
 #include "logic/month_source.hpp"
 #include "logic/payout_fanout.hpp"
 #include "messages/pipeline_messages.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <ctime>
+#include <stdexcept>
 
 namespace klarna::actors {
 
@@ -26,6 +28,7 @@ struct planner_state {
   std::uint64_t held_bytes = 0;
   /// Requests sent to the fetcher and not answered yet.
   std::uint64_t in_flight = 0;
+  std::uint64_t pages_received = 0;
   bool ended = false;
 };
 
@@ -109,6 +112,9 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
   --state.in_flight;
   if (state.ended)
     return;
+  if (++state.pages_received == state.settings.throw_after_pages)
+    throw std::runtime_error("test hook: the planner throws after "
+                             + std::to_string(state.pages_received) + " pages");
   auto outcome = state.source->on_page(ready.listing, ready.seq, std::move(ready.page));
   for (auto& warning : outcome.warnings)
     self->send(state.emitter, log_entry{protocol::log_level::warn, std::move(warning)});
@@ -131,6 +137,7 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
 
 caf::behavior stream_planner(planner_actor* self, planner_settings settings,
                              caf::actor fetcher, caf::actor emitter) {
+  messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = settings;
   state.credits = std::max<std::uint64_t>(1, settings.credits);

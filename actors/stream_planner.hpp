@@ -30,6 +30,9 @@ struct planner_settings {
   /// past this, no page is requested until the sink writes some (pages differ in
   /// size by orders of magnitude; a page larger than the bound still passes whole).
   std::uint64_t held_bytes_limit = std::numeric_limits<std::uint64_t>::max();
+  /// Test hook: after this many pages (0: never) the planner throws, as a defect
+  /// would make it, so that supervision can be checked end to end.
+  std::uint64_t throw_after_pages = 0;
 };
 
 /// Spawns the planner of one stream. It drives a logic::page_source (one listing,

@@ -2,7 +2,7 @@
 
 #include "app/allocator_tuning.hpp"
 #include "app/commands.hpp"
-#include "config/secrets.hpp"
+#include "config/printable_text.hpp"
 #include "sinks/sink_registry.hpp"
 
 #include <CLI/CLI.hpp>
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     return klarna::app::run_read(config_path, catalog_path, state_path, sink_uri);
   } catch (const std::exception& e) {
     // Last resort: the password is never put in exceptions; redacted all the same.
-    std::cerr << "source-klarna: internal error: " << klarna::config::redact_secrets(e.what())
+    std::cerr << "source-klarna: internal error: " << klarna::config::text_for_output(e.what())
               << '\n';
     return 70;
   }

@@ -2,6 +2,8 @@
 
 #include "config/connector_config.hpp"
 
+#include <cstdlib>
+
 namespace klarna::app {
 
 namespace {
@@ -42,6 +44,10 @@ actors::planner_settings planner_settings_for(const config::connector_config& co
   settings.start = stream.start;
   settings.credits = credits;
   settings.held_bytes_limit = held_bytes;
+  // Test hook (tests/integration/test_moving_listings.py): a planner that throws
+  // after so many pages, to check that the pipeline's supervision ends the read.
+  if (const char* after = std::getenv("SOURCE_KLARNA_TEST_PLANNER_THROWS_AFTER_PAGES"))
+    settings.throw_after_pages = std::strtoull(after, nullptr, 10);
   return settings;
 }
 

@@ -10,6 +10,7 @@
 #include "app/pipeline_settings.hpp"
 #include "app/tell_user.hpp"
 #include "config/connector_config.hpp"
+#include "config/input_error.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "sinks/sink_registry.hpp"
 
@@ -106,7 +107,10 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
       system, planner_settings_for(config, i, streams[i], credits_per_stream,
                                                  held_bytes_per_stream), graph.fetcher,
       graph.emitter));
-  self->send(graph.emitter, pipeline_actors{graph.planners, graph.fetcher, graph.governor});
+  self->send(graph.emitter,
+             pipeline_actors{graph.planners, graph.fetcher, graph.governor, graph.parsers});
+  // The emitter supervises the others; this thread supervises the emitter.
+  self->monitor(graph.emitter);
   return graph;
 }
 
@@ -144,13 +148,27 @@ read_figures await_outcome(caf::scoped_actor& self, const pipeline_graph& graph,
   for (const auto& stream : streams)
     figures.streams.push_back(stream.definition->name);
   std::vector<protocol::stream_figures> final_streams;
-  self->receive([&](sync_outcome& outcome) {
-    figures.all_complete = outcome.all_complete;
-    figures.interrupted_by = outcome.interrupted_by;
-    for (const auto& stream : outcome.streams)
-      figures.records.push_back(stream.records);
-    final_streams = std::move(outcome.streams);
-  });
+  self->receive(
+    [&](sync_outcome& outcome) {
+      figures.all_complete = outcome.all_complete;
+      figures.interrupted_by = outcome.interrupted_by;
+      for (const auto& stream : outcome.streams)
+        figures.records.push_back(stream.records);
+      final_streams = std::move(outcome.streams);
+    },
+    [&](caf::down_msg& down) {
+      // The emitter died: which streams it had ended is unknown, so the read fails
+      // as a whole.
+      figures.all_complete = false;
+      figures.records.assign(streams.size(), 0);
+      auto reason = self->system().render(down.reason);
+      self->request(graph.sink, caf::infinite,
+                    stream_error{{}, {config::failure_type::system_error,
+                                      "the emitter actor stopped (" + reason
+                                        + "); the read ends here (a defect: please report it)",
+                                      reason}})
+        .receive([](const sink_reply&) {}, [](const caf::error&) {});
+    });
   figures.fetch = figures_of<protocol::fetch_figures>(self, graph.fetcher, graph.sink, "fetcher");
   figures.budget =
     figures_of<protocol::budget_figures>(self, graph.governor, graph.sink, "rate governor");

@@ -258,15 +258,19 @@ bool listing_reader::accept(const request_info& request, parsed_page& page, std:
   const auto& total = page.pagination.total;
   if (!first_verified_ && total && request.offset > *total) {
     fail(progress, config::failure_type::config_error,
-         "the state says " + std::to_string(request.offset)
-           + " records were read, but the listing holds " + std::to_string(*total)
-           + ": the state is not from this listing (reset the stream's state)");
+         "the state's offset " + std::to_string(request.offset)
+           + " is past the listing's end (it holds " + std::to_string(*total)
+           + " records): the state is not from this listing (reset the stream's state)");
     return false;
   }
   std::int64_t end_offset = 0;
   if (__builtin_add_overflow(request.offset, count, &end_offset)) {
     fail(progress, config::failure_type::system_error,
          "the page at offset " + std::to_string(request.offset) + " goes past the largest offset");
+    return false;
+  }
+  if (auto problem = check_next(request, page)) {
+    fail(progress, config::failure_type::system_error, std::move(*problem));
     return false;
   }
   bool last = total ? end_offset >= *total : !page.pagination.next;
@@ -277,10 +281,6 @@ bool listing_reader::accept(const request_info& request, parsed_page& page, std:
            + " asked for, but the listing says it holds "
            + (total ? std::to_string(*total) : std::string("more (next link)"))
            + "; a short page before the end is refused");
-    return false;
-  }
-  if (auto problem = check_next(request, page)) {
-    fail(progress, config::failure_type::system_error, std::move(*problem));
     return false;
   }
   auto lines = split_lines(page.record_lines);

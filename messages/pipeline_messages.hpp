@@ -174,6 +174,7 @@ struct pipeline_actors {
   std::vector<caf::actor> planners;
   caf::actor fetcher;
   caf::actor governor;
+  std::vector<caf::actor> parsers;
 };
 
 } // namespace klarna::messages

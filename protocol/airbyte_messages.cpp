@@ -1,6 +1,6 @@
 #include "protocol/airbyte_messages.hpp"
 
-#include "config/secrets.hpp"
+#include "config/printable_text.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -20,9 +20,11 @@ std::string line_of(const boost::json::object& message) {
 
 // Free text that may carry anything (a server's words, a field's name) is redacted
 // before it is put in a message, so that no form of the password survives the
-// JSON escaping; keys and the protocol's own values are never touched.
+// JSON escaping, and its control characters escaped and its length bounded, so that
+// a server cannot forge lines in whatever shows the message; keys and the
+// protocol's own values are never touched.
 boost::json::string redacted(const std::string& text) {
-  return boost::json::string(config::redact_secrets(text));
+  return boost::json::string(config::text_for_output(text));
 }
 
 boost::json::object descriptor(const std::string& stream) {

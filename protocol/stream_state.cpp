@@ -3,6 +3,9 @@
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
 #include "config/json_input.hpp"
+#include "config/printable_text.hpp"
+
+#include <boost/json/serialize.hpp>
 
 namespace klarna::protocol {
 
@@ -33,8 +36,13 @@ std::optional<std::int64_t> count_member(const boost::json::object& object, cons
   const auto* value = object.if_contains(key);
   if (value == nullptr || value->is_null())
     return std::nullopt;
-  if (!value->is_int64() || value->get_int64() < 0)
-    throw config::input_error(where + "." + key + " must be a non-negative integer");
+  // A bound far past any merchant's listing, so that no offset computed from a
+  // state can overflow.
+  constexpr std::int64_t largest = 1'000'000'000'000;
+  if (!value->is_int64() || value->get_int64() < 0 || value->get_int64() > largest)
+    throw config::input_error(where + "." + key
+                              + " must be an integer from 0 to 1000000000000, got "
+                              + config::printable_text(boost::json::serialize(*value), 64));
   return value->get_int64();
 }
 
@@ -61,6 +69,10 @@ listing_position read_listing(const boost::json::object& object, const std::stri
   position.start_date = date_member(object, "start_date", where);
   position.offset = required_offset(object, where);
   position.total = count_member(object, "total", where);
+  if (position.total && position.offset > *position.total)
+    throw config::input_error(where + ".offset " + std::to_string(position.offset)
+                              + " is past the listing's total " + std::to_string(*position.total)
+                              + ": no read of that listing can have stopped there");
   position.max_cursor = date_member(object, "max_payout_date", where);
   return position;
 }

@@ -1,6 +1,7 @@
 #include "sinks/airbyte_stdout_sink.hpp"
 
 #include "protocol/airbyte_messages.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -37,6 +38,7 @@ sink_reply write_text(stdout_sink self, const std::string& text) {
 }
 
 sink_actor::behavior_type airbyte_stdout_sink(stdout_sink self, std::FILE* out) {
+  messages::exit_on_exception(self);
   self->state.out = out;
   return {
     [=](const sink_write_records& batch) { return write_text(self, batch.lines); },

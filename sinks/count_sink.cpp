@@ -2,6 +2,7 @@
 
 #include "config/input_error.hpp"
 #include "stores/record_lines.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -54,6 +55,7 @@ std::string write_counts(const count_sink_state& state) {
 }
 
 sink_actor::behavior_type count_sink_behavior(count_sink self, std::string path) {
+  messages::exit_on_exception(self);
   self->state.path = std::move(path);
   return {
     [=](const sink_open_stream& open) {

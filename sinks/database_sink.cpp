@@ -5,6 +5,7 @@
 #include "sinks/completed_states.hpp"
 #include "stores/postgres_store.hpp"
 #include "stores/sqlite_store.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -46,6 +47,7 @@ sink_reply guarded(database_sink self, Operation&& operation) {
 
 sink_actor::behavior_type database_sink_behavior(database_sink self,
                                                  std::shared_ptr<table_store> store) {
+  messages::exit_on_exception(self);
   self->state.store = std::move(store);
   return {
     [=](const sink_open_stream& open) {

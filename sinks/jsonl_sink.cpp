@@ -4,6 +4,7 @@
 #include "sinks/completed_states.hpp"
 #include "sinks/durable_files.hpp"
 #include "stores/record_lines.hpp"
+#include "messages/exception_policy.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -177,6 +178,7 @@ void remove_open_parts(jsonl_sink_state& state) {
 }
 
 sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path directory) {
+  messages::exit_on_exception(self);
   self->state.directory = std::move(directory);
   // After a failure every request is answered with it and nothing is written.
   auto unless_failed = [self](auto&& operation) -> sink_reply {

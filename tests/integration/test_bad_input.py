@@ -44,7 +44,7 @@ class BadInputTest(ConnectorTestCase):
             ({"playground": "yes"}, "'playground' must be true or false"),
             ({"region": "mars"}, "'region' must be one of"),
             ({"start_date": "01/02/2024"}, "'start_date' must be an ISO-8601 date"),
-            ({"page_size": 1000}, "'page_size' must be an integer from 1 to 500, got 1000"),
+            ({"page_size": 1000}, "'page_size' must be an integer from 2 to 500, got 1000"),
             ({"page_size": "big"}, "'page_size' must be an integer"),
             ({"requests_per_second": -1}, "'requests_per_second' must be a number from 0.001 to 10000, got -1"),
             ({"base_url": "http://example.com/"}, "plain http"),

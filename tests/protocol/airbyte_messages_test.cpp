@@ -61,8 +61,9 @@ TEST_CASE("error traces carry the failure type and the stream", "[messages]") {
 TEST_CASE("connection status and log lines", "[messages]") {
   auto ok = parse_line(connection_status_line(true, ""));
   CHECK(ok["connectionStatus"].at("status") == "SUCCEEDED");
-  auto failed = parse_line(connection_status_line(false, "line one\nline two"));
-  CHECK(failed["connectionStatus"].at("message") == "line one\nline two");
+  // Free text keeps to one line: whatever shows it cannot be given forged lines.
+  auto failed = parse_line(connection_status_line(false, "line one\nline two\x1b[2J"));
+  CHECK(failed["connectionStatus"].at("message") == "line one\\nline two\\x1b[2J");
   auto log = parse_line(log_line(log_level::warn, "careful"));
   CHECK(log["log"].at("level") == "WARN");
 }
