@@ -174,7 +174,10 @@ void on_interrupted(emitter_actor* self, int signal) {
 // An actor of the pipeline stopped although nothing asked it to (it threw): what it
 // did is lost, so every stream that has not ended fails now instead of waiting.
 void on_actor_down(emitter_actor* self, const caf::down_msg& down) {
-  if (!down.reason || down.reason == caf::exit_reason::user_shutdown)
+  // Stopped on purpose, or gone with its last reference (never before the outcome:
+  // the read pipeline holds every actor until then).
+  if (!down.reason || down.reason == caf::exit_reason::user_shutdown
+      || down.reason == caf::exit_reason::unreachable)
     return;
   auto& state = self->state;
   std::string role = "a pipeline";
@@ -284,12 +287,16 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
       state.fetcher = actors.fetcher;
       state.governor = actors.governor;
       // Supervision: an actor that dies ends the read (on_actor_down).
+      auto supervise = [=](const caf::actor& actor) {
+        if (actor)
+          self->monitor(actor);
+      };
       for (const auto& actor : actors.planners)
-        self->monitor(actor);
+        supervise(actor);
       for (const auto& actor : actors.parsers)
-        self->monitor(actor);
-      self->monitor(actors.fetcher);
-      self->monitor(actors.governor);
+        supervise(actor);
+      supervise(actors.fetcher);
+      supervise(actors.governor);
     },
     [=](page_records& page) { on_page(self, page); },
     [=](const stream_finished& finished) {

@@ -1,5 +1,7 @@
 #include "app/commands.hpp"
 
+#include "sinks/sink_registry.hpp"
+
 #include "app/read_pipeline.hpp"
 #include "app/stream_plans.hpp"
 #include "app/tell_user.hpp"
@@ -11,6 +13,7 @@
 #include "logic/page_plan.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "protocol/stream_catalog.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -135,6 +138,7 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
   read_options options;
   options.sink_uri = sink_uri;
   try {
+    auto held = sinks::lock_destination(sink_uri); // one writer per destination
     return exit_code_of(run_pipeline(cfg, streams, options));
   } catch (const config::input_error& e) {
     return fail_with_config_error(e.what());
@@ -145,8 +149,11 @@ int run_sync(const std::string& config_path, const std::string& catalog_path,
              const std::string& sink_uri, bool full_refresh) {
   config::connector_config cfg;
   std::vector<actors::emitted_stream> streams;
+  // One writer per destination, taken before its state is read and held to the end.
+  std::unique_ptr<stores::destination_lock> held;
   try {
     cfg = config::read_connector_config(config_path);
+    held = sinks::lock_destination(sink_uri);
     streams = plan_sync(cfg, catalog_path, sink_uri, full_refresh);
   } catch (const config::input_error& e) {
     tell_user(e.what());

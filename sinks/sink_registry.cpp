@@ -9,6 +9,7 @@
 #include <caf/actor_system.hpp>
 
 #include <cstdio>
+#include <filesystem>
 
 namespace klarna::sinks {
 
@@ -21,6 +22,25 @@ messages::sink_actor make_airbyte_sink(caf::actor_system& system, const std::str
   return spawn_airbyte_stdout_sink(system, stdout);
 }
 
+std::unique_ptr<stores::destination_lock> lock_jsonl_directory(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  return stores::lock_file(directory + "/.source-klarna.lock", "--sink jsonl:" + directory);
+}
+
+std::unique_ptr<stores::destination_lock> lock_sqlite_file(const std::string& path) {
+  return stores::lock_file(path + ".lock", "--sink sqlite:" + path);
+}
+
+std::unique_ptr<stores::destination_lock> lock_postgres(const std::string& conninfo) {
+  try {
+    // The connection string may hold a password: errors never repeat it.
+    return stores::lock_postgres_schema(conninfo, "--sink postgres:...");
+  } catch (const stores::store_error& e) {
+    throw config::input_error(std::string("--sink postgres:...: ") + e.what());
+  }
+}
+
 } // namespace
 
 const std::vector<sink_kind>& sink_kinds() {
@@ -28,11 +48,11 @@ const std::vector<sink_kind>& sink_kinds() {
     {"airbyte", "airbyte:", "Airbyte protocol messages on stdout (read's default)",
      make_airbyte_sink},
     {"jsonl", "jsonl:DIR", "one JSON-lines file per stream and state.json in DIR",
-     spawn_jsonl_sink},
+     spawn_jsonl_sink, nullptr, lock_jsonl_directory},
     {"sqlite", "sqlite:FILE", "a table per stream in an SQLite database", spawn_sqlite_sink,
-     sqlite_saved_states},
+     sqlite_saved_states, lock_sqlite_file},
     {"postgres", "postgres:CONNINFO", "a table per stream in a PostgreSQL database",
-     spawn_postgres_sink, postgres_saved_states},
+     spawn_postgres_sink, postgres_saved_states, lock_postgres},
     {"count", "count:FILE", "the example sink of docs/SINKS.md: records per stream into FILE",
      spawn_count_sink},
   };
@@ -71,6 +91,13 @@ messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& ur
 }
 
 bool keeps_state(const std::string& uri) { return resolve(uri).first->saved_states != nullptr; }
+
+std::unique_ptr<stores::destination_lock> lock_destination(const std::string& uri) {
+  auto [kind, target] = resolve(uri);
+  if (kind->lock == nullptr)
+    return nullptr;
+  return kind->lock(target);
+}
 
 std::map<std::string, stores::saved_state> saved_states_of(const std::string& uri) {
   auto [kind, target] = resolve(uri);

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "messages/sink_contract.hpp"
+#include "stores/destination_lock.hpp"
 #include "stores/table_store.hpp"
 
 #include <caf/fwd.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@ using sink_factory = messages::sink_actor (*)(caf::actor_system& system, const s
 /// Reads the states a sink keeps for `target` (the database sinks), by stream.
 using saved_states_reader = std::map<std::string, stores::saved_state> (*)(const std::string& target);
 
+/// Takes the lock of one destination (stores/destination_lock.hpp) for the part
+/// of a --sink URI after "scheme:".
+using destination_locker = std::unique_ptr<stores::destination_lock> (*)(const std::string& target);
+
 /// One kind of sink that --sink can name.
 struct sink_kind {
   const char* scheme;
@@ -28,6 +34,8 @@ struct sink_kind {
   sink_factory make;
   /// Null for sinks that keep no state to continue from.
   saved_states_reader saved_states = nullptr;
+  /// Null for sinks whose output no other sync can share (stdout).
+  destination_locker lock = nullptr;
 };
 
 /// Every kind of sink, in the order help lists them. A new sink is registered by
@@ -45,6 +53,11 @@ bool keeps_state(const std::string& uri);
 /// The states the sink `uri` names keeps, by stream; empty when it keeps none.
 /// Throws config::input_error like spawn_sink.
 std::map<std::string, stores::saved_state> saved_states_of(const std::string& uri);
+
+/// Takes the lock of the destination `uri` names, for as long as the result lives
+/// (null for a sink without one). Throws config::input_error when another sync holds
+/// it, saying which, and like spawn_sink.
+std::unique_ptr<stores::destination_lock> lock_destination(const std::string& uri);
 
 /// "airbyte:, jsonl:DIR, sqlite:FILE, ..." for help texts.
 std::string sink_usages();

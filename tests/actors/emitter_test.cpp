@@ -224,3 +224,26 @@ TEST_CASE("one RATE_LIMITED status per pause reaches each running stream", "[emi
   CHECK(test.sink->starting_with("status payouts RUNNING rate-limited").size() == 1);
   CHECK(test.sink->starting_with("status transactions RUNNING rate-limited").size() == 1);
 }
+
+TEST_CASE("an actor of the pipeline that dies ends every unfinished stream", "[emitter]") {
+  emitter_under_test test;
+  // A stand-in fetcher that dies as an exception would end it.
+  auto fetcher = test.runtime.system().spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[=](start_atom) { self->quit(caf::make_error(caf::sec::runtime_error, "boom")); }};
+  });
+  caf::anon_send(test.emitter, pipeline_actors{{}, fetcher, caf::actor{}});
+  test.runtime.run();
+  test.send_page(0, 0, 1);
+  caf::anon_send(test.emitter, stream_finished{0, 1});
+  test.runtime.run(); // payouts complete first
+  caf::anon_send(fetcher, start_atom::value);
+  test.runtime.run();
+  auto outcome = test.outcome();
+  REQUIRE(outcome);
+  CHECK_FALSE(outcome->all_complete);
+  auto errors = test.sink->starting_with("error transactions");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("the fetcher actor stopped") && Catch::Contains("boom"));
+  CHECK(test.sink->starting_with("error payouts").empty()); // it had completed
+  CHECK(test.sink->starting_with("close transactions incomplete").size() == 1);
+}

@@ -40,12 +40,19 @@ struct planner_under_test {
     runtime.run();
   }
 
-  // Page `seq` parsed: 10 records of a collection of `total`.
-  void page_parsed(std::uint64_t seq, std::int64_t total, std::string lines = {}) {
+  // Request `seq` answered: the records from listing offset `offset` (10, or what
+  // is left) of a collection of `total`, or `lines` instead when given.
+  void page_parsed(std::uint64_t seq, std::int64_t total, std::int64_t offset = 0,
+                   std::string lines = {}) {
     logic::parsed_page page;
-    page.record_lines = lines.empty() ? "lines of page " + std::to_string(seq) : std::move(lines);
-    page.record_count = 10;
-    page.pagination.count = 10;
+    auto count = std::min<std::int64_t>(10, total - offset);
+    for (auto n = offset; lines.empty() && n < offset + count; ++n)
+      page.record_lines += R"({"type":"RECORD","record":{"stream":"payouts","data":{"n":)"
+                           + std::to_string(n) + R"(},"emitted_at":1}})" "\n";
+    if (!lines.empty())
+      page.record_lines = std::move(lines);
+    page.record_count = static_cast<std::uint64_t>(count);
+    page.pagination.count = count;
     page.pagination.total = total;
     caf::anon_send(planner, page_ready{0, seq, std::move(page)});
     runtime.run();
@@ -73,13 +80,13 @@ TEST_CASE("the planner asks for page 0 alone until the collection's size is know
 
 TEST_CASE("once the total is known, pages go out only while credits last", "[planner]") {
   planner_under_test test;
-  test.page_parsed(0, 100); // 10 pages
+  test.page_parsed(0, 100); // page 0, then 10 pages of 9 new records each
   // 3 credits: page 0 used one, two more go out now.
   CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0, 1, 2});
   auto records = test.emitter_log->all<page_records>();
   REQUIRE(records.size() == 1);
-  CHECK(records[0].lines == "lines of page 0");
-  CHECK(records[0].pages_known == 10);
+  CHECK(records[0].record_count == 10);
+  CHECK(records[0].pages_known == 11);
 
   caf::anon_send(test.planner, page_credit{2});
   test.runtime.run();
@@ -88,11 +95,15 @@ TEST_CASE("once the total is known, pages go out only while credits last", "[pla
 
 TEST_CASE("the stream finishes when its last page arrived", "[planner]") {
   planner_under_test test;
-  test.page_parsed(0, 20); // 2 pages
-  test.page_parsed(1, 20);
+  test.page_parsed(0, 19); // 2 pages: 0..9, then 9..18 repeating record 9
+  CHECK(test.emitter_log->all<stream_finished>().empty());
+  test.page_parsed(1, 19, 9);
   auto finished = test.emitter_log->all<stream_finished>();
   REQUIRE(finished.size() == 1);
   CHECK(finished[0].page_count == 2);
+  auto records = test.emitter_log->all<page_records>();
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].record_count == 9);
 }
 
 TEST_CASE("a page that cannot be had fails the stream once, with its report", "[planner]") {
@@ -122,7 +133,7 @@ TEST_CASE("a resumed listing whose total changed is read again from 0, with a wa
   auto first = test.fetcher_log->all<fetch_page>();
   REQUIRE(first.size() == 1);
   CHECK(first[0].url == "https://api.test/settlements/v1/payouts?offset=50&size=10");
-  test.page_parsed(0, 120);
+  test.page_parsed(0, 120, 50);
   CHECK(test.emitter_log->all<page_records>().empty()); // the page at offset 50 is dropped
   CHECK(test.emitter_log->count<stream_restarted>() == 1);
   auto warnings = test.emitter_log->all<log_entry>();
@@ -141,7 +152,7 @@ TEST_CASE("a page larger than the byte bound stops fetching until the sink has w
   planner_under_test test(logic::stream_start{}, 1 << 20);
   // Page 0 carries 60 MiB of records: one page in flight is allowed, then nothing
   // more while it waits for the sink, however many page credits are left.
-  test.page_parsed(0, 100, std::string(60u << 20, 'x'));
+  test.page_parsed(0, 100, 0, std::string(60u << 20, 'x'));
   CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0});
   caf::anon_send(test.planner, page_credit{1, 60u << 20});
   test.runtime.run();

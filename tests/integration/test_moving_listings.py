@@ -241,3 +241,74 @@ class HostileListingTest(ConnectorTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OneWriterTest(ConnectorTestCase):
+    """A second sync into a destination in use fails at once, the first stays exact,
+    and a holder killed with SIGKILL leaves no stale lock."""
+
+    def start_sync(self, sandbox, sink):
+        # Held to 40 requests/s so that it is still running when the second starts.
+        config = self.write("slow.json", self.config(sandbox.url, page_size=10, requests_per_second=40))
+        return subprocess.Popen([SOURCE, "sync", "--config", config, "--sink", sink, "--full-refresh"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def second_sync(self, sandbox, sink):
+        return self.run_connector("sync", "--config", self.write("fast.json", self.config(sandbox.url)),
+                                  "--sink", sink, "--full-refresh")
+
+    def wait_running(self, process, lock_path=None):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            self.assertIsNone(process.poll(), "the first sync ended too early")
+            if lock_path is None or (os.path.exists(lock_path) and str(process.pid) in open(lock_path).read()):
+                time.sleep(0.5)
+                return
+            time.sleep(0.05)
+        self.fail("the first sync never took its lock")
+
+    def check_one_writer(self, sink, lock_path, stored):
+        with Sandbox(*DATA) as sandbox:
+            first = self.start_sync(sandbox, sink)
+            self.wait_running(first, lock_path)
+            second = self.second_sync(sandbox, sink)
+            self.assertEqual(second.returncode, 1, second.stderr[-2000:])
+            self.assertIn("is in use by another sync", second.stderr)
+            if lock_path:
+                self.assertIn(f"process {first.pid} since", second.stderr)
+            _, stderr = first.communicate(timeout=120)
+            self.assertEqual(first.returncode, 0, stderr[-2000:])
+            self.assertEqual(as_keys(stored("transactions")), as_keys(sandbox.truth("transactions")))
+            # A holder killed outright leaves no lock behind.
+            killed = self.start_sync(sandbox, sink)
+            self.wait_running(killed, lock_path)
+            killed.kill()
+            killed.wait()
+            again = self.second_sync(sandbox, sink)
+            self.assertEqual(again.returncode, 0, again.stderr[-2000:])
+
+    def test_sqlite(self):
+        path = os.path.join(self.tmp.name, "k.db")
+
+        def stored(stream):
+            import sqlite3
+            with sqlite3.connect(path) as db:
+                return [json.loads(row[0]) for row in db.execute(f"SELECT _record FROM {stream}")]
+        self.check_one_writer("sqlite:" + path, path + ".lock", stored)
+
+    def test_jsonl(self):
+        directory = os.path.join(self.tmp.name, "out")
+
+        def stored(stream):
+            with open(os.path.join(directory, stream + ".jsonl")) as f:
+                return [json.loads(line) for line in f]
+        self.check_one_writer("jsonl:" + directory, os.path.join(directory, ".source-klarna.lock"), stored)
+
+    def test_postgres(self):
+        from harness import Postgres
+        postgres = Postgres()
+        self.addCleanup(postgres.stop)
+
+        def stored(stream):
+            return [json.loads(row[0]) for row in postgres.query(f"SELECT _record FROM {stream}")]
+        self.check_one_writer("postgres:" + postgres.conninfo, None, stored)

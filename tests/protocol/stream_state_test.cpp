@@ -5,10 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+
 using namespace klarna::protocol;
 
 namespace {
-stream_progress read(const char* json) {
+stream_progress read(const std::string& json) {
   return from_stream_state(boost::json::parse(json).as_object(), "state of 'payouts'");
 }
 } // namespace
@@ -66,7 +68,15 @@ TEST_CASE("a state with wrong values is refused, naming the key", "[state]") {
   CHECK_THROWS_WITH(read(R"({"listing":[]})"), "state of 'payouts'.listing must be an object, got array");
   CHECK_THROWS_WITH(read(R"({"listing":{"total":3}})"), "state of 'payouts'.listing.offset is required");
   CHECK_THROWS_WITH(read(R"({"listing":{"offset":-1}})"),
-                    "state of 'payouts'.listing.offset must be a non-negative integer");
+                    "state of 'payouts'.listing.offset must be an integer from 0 to 1000000000000, got -1");
+  CHECK_THROWS_WITH(read(R"({"listing":{"offset":9223372036854775807}})"),
+                    Catch::Contains("must be an integer from 0 to 1000000000000, got 9223372036854775807"));
+  CHECK_THROWS_WITH(read(R"({"listing":{"offset":1000000,"total":1030}})"),
+                    "state of 'payouts'.listing.offset 1000000 is past the listing's total 1030: "
+                    "no read of that listing can have stopped there");
+  // A 10 MB value is not echoed whole.
+  CHECK_THROWS_WITH(read(R"({"listing":{"offset":")" + std::string(10'000'000, 'x') + R"("}})"),
+                    Catch::Contains("more bytes cut]"));
   CHECK_THROWS_WITH(read(R"({"listing":{"offset":1,"start_date":"x"}})"),
                     Catch::Contains("listing.start_date must be an ISO-8601"));
   CHECK_THROWS_AS(read(R"({"listing":{"offset":1.5}})"), input_error);
