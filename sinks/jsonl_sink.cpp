@@ -6,15 +6,23 @@
 #include "stores/record_lines.hpp"
 #include "messages/exception_policy.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <map>
 #include <memory>
 
@@ -46,6 +54,9 @@ struct jsonl_sink_state {
   fs::path directory;
   std::map<std::string, part_file> open_files;
   completed_states states; // the final state of each completed stream
+  /// The length of each completed stream's file, which state.json records with its
+  /// state: bytes past it were added by a sync whose state was never written.
+  std::map<std::string, std::uintmax_t> committed_bytes;
   std::map<std::string, bool> appends; // stream -> its records add to the file's
   std::string lines; // a batch's lines, kept for its capacity
   std::string failure; // the first failure; nothing is written after it
@@ -64,11 +75,24 @@ sink_reply fail(jsonl_sink self, const std::string& what) {
   return {self->state.failure};
 }
 
+// The key of a stream's state in state.json that holds its file's committed length.
+constexpr const char* committed_key = "jsonl_committed_bytes";
+
+// A state message with the stream's committed file length in its stream_state.
+std::string with_committed_bytes(const std::string& message, std::uintmax_t bytes) {
+  auto value = boost::json::parse(message);
+  value.at("stream").at("stream_state").as_object()[committed_key] = bytes;
+  return boost::json::serialize(value);
+}
+
 sink_reply write_states(jsonl_sink self) {
   auto& state = self->state;
   std::string text = "[";
+  // Only streams whose file is in place: a final checkpoint may come before its
+  // stream's file is renamed, while another stream closes.
   for (const auto& [stream, json] : state.states.all())
-    text += (text.size() > 1 ? "," : "") + json;
+    if (auto committed = state.committed_bytes.find(stream); committed != state.committed_bytes.end())
+      text += (text.size() > 1 ? "," : "") + with_committed_bytes(json, committed->second);
   text += "]\n";
   auto temporary = state.directory / "state.json.tmp";
   file_ptr out(std::fopen(temporary.c_str(), "w"));
@@ -78,6 +102,50 @@ sink_reply write_states(jsonl_sink self) {
   out.reset();
   if (!rename_on_disk(temporary, state.directory / "state.json"))
     return fail(self, "cannot rename " + temporary.string());
+  return {};
+}
+
+// The length state.json says `stream`'s file had when its state was written.
+std::optional<std::uintmax_t> committed_length(const fs::path& directory, const std::string& stream) {
+  std::ifstream in(directory / "state.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  auto states = boost::json::parse(text, ec);
+  if (ec || !states.is_array())
+    return std::nullopt;
+  for (const auto& message : states.get_array()) {
+    const auto* state = message.is_object() ? message.get_object().if_contains("stream") : nullptr;
+    if (state == nullptr || !state->is_object())
+      continue;
+    const auto* name = state->get_object().if_contains("stream_descriptor");
+    const auto* stream_state = state->get_object().if_contains("stream_state");
+    if (name == nullptr || stream_state == nullptr || !name->is_object() || !stream_state->is_object()
+        || name->get_object().if_contains("name") == nullptr
+        || *name->get_object().if_contains("name") != boost::json::value(stream))
+      continue;
+    const auto* bytes = stream_state->get_object().if_contains(committed_key);
+    if (bytes != nullptr && bytes->is_int64() && bytes->get_int64() >= 0)
+      return static_cast<std::uintmax_t>(bytes->get_int64());
+  }
+  return std::nullopt;
+}
+
+// Before records are added to a stream's file: records past the length its last
+// state.json recorded came from a sync that stopped between renaming the file and
+// writing the state (the state given to this read does not cover them, so this read
+// brings them again); they go, so that each record is in the file once.
+sink_reply cut_uncommitted(jsonl_sink self, const std::string& stream) {
+  auto whole = self->state.directory / (stream + ".jsonl");
+  std::error_code error;
+  auto size = fs::file_size(whole, error);
+  auto committed = committed_length(self->state.directory, stream);
+  if (error || !committed || size <= *committed)
+    return {};
+  fs::resize_file(whole, *committed, error);
+  if (error) {
+    errno = error.value();
+    return fail(self, "cannot cut " + whole.string() + " back to its committed length");
+  }
   return {};
 }
 
@@ -165,6 +233,12 @@ sink_reply close_part(jsonl_sink self, const sink_close_stream& close) {
   } else if (!rename_on_disk(part, whole)) {
     return fail(self, "cannot rename " + part.string());
   }
+  std::error_code error;
+  state.committed_bytes[close.stream] = fs::file_size(whole, error);
+  // Test hook (tests/integration/test_moving_listings.py): a crash between the two
+  // renames, which the committed length makes harmless.
+  if (std::getenv("SOURCE_KLARNA_TEST_JSONL_CRASH_BEFORE_STATE") != nullptr)
+    std::raise(SIGKILL);
   return write_states(self);
 }
 
@@ -189,7 +263,12 @@ sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path director
   return {
     [=](const sink_open_stream& open) {
       self->state.appends[open.stream] = open.append;
-      return unless_failed([&] { return open_part(self, open.stream); });
+      return unless_failed([&] {
+        if (open.append)
+          if (auto cut = cut_uncommitted(self, open.stream); !cut.ok())
+            return cut;
+        return open_part(self, open.stream);
+      });
     },
     [=](const sink_restart_stream& restart) {
       return unless_failed([&] { return open_part(self, restart.stream); }); // empties it

@@ -312,3 +312,28 @@ class OneWriterTest(ConnectorTestCase):
         def stored(stream):
             return [json.loads(row[0]) for row in postgres.query(f"SELECT _record FROM {stream}")]
         self.check_one_writer("postgres:" + postgres.conninfo, None, stored)
+
+
+class JsonLinesCrashWindowTest(ConnectorTestCase):
+    def test_a_crash_between_the_file_and_the_state_resumes_exactly(self):
+        directory = os.path.join(self.tmp.name, "out")
+        state_path = os.path.join(directory, "state.json")
+        catalog = catalog_for("transactions", "incremental")
+        paid = lambda records: as_keys(r for r in records if r.get("payment_reference"))
+        with Sandbox(*DATA) as sandbox:
+            config = self.config(sandbox.url, page_size=10)
+            first = self.read(config, catalog, "--sink", "jsonl:" + directory)
+            self.assertEqual(first.returncode, 0, first.stderr[-2000:])
+            sandbox.grow(3)
+            # Killed right after the file took the new records, before state.json did.
+            crashed = self.read(config, catalog, "--sink", "jsonl:" + directory, "--state", state_path,
+                                env=dict(os.environ, SOURCE_KLARNA_TEST_JSONL_CRASH_BEFORE_STATE="1"))
+            self.assertEqual(crashed.returncode, -9, crashed.stderr[-2000:])
+            with open(os.path.join(directory, "transactions.jsonl")) as f:
+                self.assertGreater(sum(1 for _ in f), sum(paid(sandbox.truth("transactions")).values())
+                                   - 3 * 20, "the crash came after the file was renamed")
+            resumed = self.read(config, catalog, "--sink", "jsonl:" + directory, "--state", state_path)
+            self.assertEqual(resumed.returncode, 0, resumed.stderr[-2000:])
+            with open(os.path.join(directory, "transactions.jsonl")) as f:
+                stored = as_keys(json.loads(line) for line in f)
+            self.assertEqual(stored, paid(sandbox.truth("transactions")))
