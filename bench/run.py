@@ -8,6 +8,7 @@ requests per second against the budget for the budget scenarios.
     bench/run.py budget cpu      # only some scenarios
     bench/run.py https tls_cpu two_windows announced black_hole   # the real-path ones
     bench/run.py incremental fanout resume   # incremental and resumed reads (bench/sync_state.py)
+    bench/run.py growth          # a listing that grows while it is read (bench/moving.py)
 
 Figures, not tests: nothing here passes or fails."""
 
@@ -423,12 +424,13 @@ def pipe_scenario(full):
 
 
 def main():
-    import sync_state  # imports this module: loaded only when run as a script
+    import moving  # imports this module too: loaded only when run as a script
+    import sync_state
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
                                  "announced", "tls_cpu", "cpu", "sinks", "pipe", "incremental", "fanout",
-                                 "resume", "black_hole"])
+                                 "resume", "growth", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -464,6 +466,8 @@ def main():
             results = sync_state.fanout_budget(options.full)
         elif scenario == "resume":
             results = sync_state.resume_after_cut()
+        elif scenario == "growth":
+            results = moving.growth_cost()
         else:
             sys.exit(f"unknown scenario {scenario}")
         for result in results:
