@@ -89,6 +89,12 @@ listing_reader::listing_reader(std::string name, url_for_offset make_url, int pa
   first_url_ = make_url_(first_offset_);
 }
 
+bool listing_reader::frontier_due() const {
+  if (!has_next())
+    return false;
+  return !first_requested_ || pending_probe_ || plan_from_ == verified_to_;
+}
+
 bool listing_reader::has_next() const {
   if (ended_ || failed_)
     return false;
@@ -151,7 +157,10 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
   }
   if (request.probe) {
     probing_ = false;
-    moved(request, page, progress);
+    if (!found_again(request, page, progress))
+      probe_or_fail(request, page, progress);
+  } else if (request.new_from < verified_to_) {
+    progress.dropped = 1; // records already verified: the probe went past them
   } else {
     held_.emplace(request.new_from, held_page{request, std::move(page)});
   }
@@ -161,6 +170,11 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
 
 void listing_reader::verify_held(listing_progress& progress) {
   while (!ended_ && !failed_ && !probing_ && !pending_probe_) {
+    // Pages a probe went past hold only records already verified.
+    while (!held_.empty() && held_.begin()->first < verified_to_) {
+      held_.erase(held_.begin());
+      ++progress.dropped;
+    }
     auto next = held_.find(verified_to_);
     if (next == held_.end())
       return;
@@ -175,26 +189,28 @@ void listing_reader::verify_held(listing_progress& progress) {
       accept(held.request, held.page, 1, progress);
       continue;
     }
-    // The boundary moved: nothing planned past it lines up any more.
-    ++moves_;
-    probed_.clear();
-    drop_planned(progress);
-    if (moves_ > limits_.max_moves) {
+    // The boundary moved: the listing changed between the two answers.
+    if (++moves_ > limits_.max_moves) {
       fail(progress, config::failure_type::transient_error,
            "the listing changed " + std::to_string(moves_)
              + " times while it was read; the records emitted are exact (none twice), "
                "the rest is left: run the sync again");
       return;
     }
-    moved(held.request, held.page, progress);
+    // Found again in this page, the records after it continue the listing, and the
+    // pages planned after this one still line up with it (the grid keeps its
+    // stride, and answers from after the change overlap each other by one record).
+    if (found_again(held.request, held.page, progress))
+      continue;
+    probed_.clear();
+    probe_or_fail(held.request, held.page, progress);
   }
 }
 
 // Looks for the boundary record in a page answered after the listing moved; the
-// records after it continue the listing. Otherwise probes where the change of the
-// total says the boundary went, or gives up.
-void listing_reader::moved(const request_info& request, parsed_page& page,
-                           listing_progress& progress) {
+// records after it continue the listing.
+bool listing_reader::found_again(const request_info& request, parsed_page& page,
+                                 listing_progress& progress) {
   auto lines = split_lines(page.record_lines);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (record_identity(lines[i]) != boundary_)
@@ -209,14 +225,28 @@ void listing_reader::moved(const request_info& request, parsed_page& page,
         + "); the record it had reached at offset " + std::to_string(was - 1)
         + " was found again at offset " + std::to_string(request.offset + std::int64_t(i))
         + " and the read goes on after it, each record once");
-    return;
+    return true;
   }
+  return false;
+}
+
+// Probes where the change of the total says the boundary went, or gives up. The probe
+// is placed so that it ends where a planned page begins: records inserted before the
+// boundary shift every answer given after the change alike, so the planned pages
+// answered since then go on from the probe, overlapping it and each other by one.
+void listing_reader::probe_or_fail(const request_info& request, const parsed_page& page,
+                                   listing_progress& progress) {
   probed_.push_back(request.offset);
   std::int64_t grown = 0;
   if (page.pagination.total && boundary_total_)
     grown = *page.pagination.total - *boundary_total_;
-  std::int64_t candidate = verified_to_ - 1 + std::max<std::int64_t>(grown, 0);
-  if (grown > 0 && probed_.size() < 4
+  // The boundary is now at verified_to_ - 1 + grown; the probe [o, o + size) holds
+  // it and o + size is verified_to_ + k (size - 1), a planned page's first new record.
+  // An answer older than the boundary's (a smaller total) is asked for again.
+  auto stride = page_size_ - 1;
+  auto pages_on = grown > 0 ? (grown - 1) / stride + 1 : 0;
+  std::int64_t candidate = grown < 0 ? request.offset : verified_to_ + pages_on * stride - page_size_;
+  if (grown != 0 && probed_.size() < 4
       && std::find(probed_.begin(), probed_.end(), candidate) == probed_.end()) {
     pending_probe_ = candidate;
     return;

@@ -9,9 +9,10 @@
 // record must be the previous page's last one (the boundary). When it is, nothing
 // moved before the boundary between the two answers, and the page's other records
 // continue the listing exactly; records inserted after the boundary are read once,
-// in place. When it is not, the listing moved: every page planned past the boundary
-// is dropped and the boundary record is looked for again (in the page that missed
-// it, then where the change of `total` says it went); the read continues after it.
+// in place. When it is not, the listing moved: the boundary record is looked for in
+// the page that missed it (the pages planned after it then still line up), else
+// every page planned past it is dropped and it is looked for where the change of
+// `total` says it went; the read continues after it.
 // A boundary that cannot be found again, or a listing that keeps moving, ends the
 // read with an error instead of a silent duplicate or loss.
 //
@@ -89,6 +90,11 @@ public:
   std::optional<listing_request> take_next();
   bool has_next() const;
 
+  /// The next request is the one the verified part waits for (the first page, a
+  /// probe, or the page right after the verified records): it must go out even when
+  /// every credit is held by pages answered ahead of it, or the read would stall.
+  bool frontier_due() const;
+
   /// Requests sent and not answered yet.
   std::uint64_t in_flight() const { return outstanding_.size(); }
 
@@ -122,7 +128,9 @@ private:
   void verify_held(listing_progress& progress);
   bool accept(const request_info& request, parsed_page& page, std::size_t skip,
               listing_progress& progress);
-  void moved(const request_info& request, parsed_page& page, listing_progress& progress);
+  bool found_again(const request_info& request, parsed_page& page, listing_progress& progress);
+  void probe_or_fail(const request_info& request, const parsed_page& page,
+                     listing_progress& progress);
   void drop_planned(listing_progress& progress);
   std::optional<std::string> check_next(const request_info& request, const parsed_page& page) const;
   void fail(listing_progress& progress, config::failure_type type, std::string message);

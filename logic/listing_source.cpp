@@ -25,12 +25,15 @@ listing_reader listing_source::reader_from(std::int64_t offset) const {
 }
 
 std::optional<page_request> listing_source::take_next(bool has_credit) {
-  if (!has_credit)
+  // Without a credit only the page the verified part waits for goes out, on a
+  // borrowed one: pages answered ahead of it hold the credits until it comes.
+  if (!has_credit && !reader_.frontier_due())
     return std::nullopt;
   auto request = reader_.take_next();
   if (!request)
     return std::nullopt;
-  return page_request{0, request->id, std::move(request->url), &stream_, credit_use::spend};
+  return page_request{0, request->id, std::move(request->url), &stream_,
+                      has_credit ? credit_use::spend : credit_use::borrow};
 }
 
 bool listing_source::total_changed(std::uint64_t seq, const page_pagination& pagination) const {

@@ -87,8 +87,7 @@ std::vector<int> range(int from, int to) {
 // after each answer (which may change the listing).
 template <typename Between>
 collected read_all(listing_reader& reader, fake_listing& listing, std::int64_t page_size,
-                   Between between) {
-  collected out;
+                   Between between, collected out = {}) {
   int rounds = 0;
   while (!reader.finished() && !out.failure && rounds++ < 10'000) {
     std::vector<listing_request> sent;
@@ -347,4 +346,32 @@ TEST_CASE("record identity leaves out emitted_at", "[reader]") {
   CHECK(record_identity(R"({"type":"RECORD","record":{"stream":"s","data":{"a":1},"emitted_at":12}})")
         == R"({"type":"RECORD","record":{"stream":"s","data":{"a":1})");
   CHECK(split_lines("a\nb\n") == std::vector<std::string_view>{"a", "b"});
+}
+
+TEST_CASE("after a move the page the read waits for is due, whatever holds the credits", "[reader]") {
+  fake_listing listing{range(0, 100)};
+  auto reader = make_reader(10);
+  collected out;
+  auto first = reader.take_next();
+  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  std::vector<listing_request> sent;
+  for (int i = 0; i < 3; ++i)
+    sent.push_back(*reader.take_next()); // offsets 9, 18, 27
+  CHECK_FALSE(reader.frontier_due());    // the page after the verified part is on the way
+  for (int id = 0; id < 25; ++id)
+    listing.ids.insert(listing.ids.begin(), 1000 + id); // more than a page, at the front
+  out.take(reader.on_page(sent[2].id, listing.answer(27, 10)));
+  out.take(reader.on_page(sent[1].id, listing.answer(18, 10)));
+  out.take(reader.on_page(sent[0].id, listing.answer(9, 10))); // the boundary is not in it
+  REQUIRE_FALSE(out.failure);
+  CHECK(reader.moves() == 1);
+  CHECK(reader.frontier_due()); // the probe must go out even with no credit left
+  auto probe = reader.take_next();
+  REQUIRE(probe);
+  CHECK(offset_in(probe->url) == 27); // where the boundary went, ending on a planned page
+  out.take(reader.on_page(probe->id, listing.answer(27, 10)));
+  CHECK(out.dropped == 2);      // the pages answered ahead of the probe hold nothing new
+  CHECK(reader.frontier_due()); // and the next page is the one the read waits for
+  out = read_all(reader, listing, 10, [] {}, out);
+  CHECK(out.ids == range(0, 100));
 }
