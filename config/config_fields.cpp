@@ -50,11 +50,11 @@ void add_account_fields(std::vector<config_field>& fields) {
     "Payouts before this ISO-8601 date or date-time are not read, nor in incremental mode their "
     "transactions; payout summaries start in its month (they need it). A bare date means "
     "00:00:00 UTC. Leave empty to read all payouts. A full refresh of transactions reads them "
-    "all: the API has no date filter for them.",
+    "all: the API has no date filter for them. From 2000-01-01 on.",
     "payouts before it are not read, nor (incremental) their transactions; payout summaries "
     "start in its month and need it (a bare date is 00:00:00 UTC; a zone offset is at most "
     "±14:59); a full refresh of transactions reads them all (the API has no date filter for "
-    "them)",
+    "them); 2000-01-01 or later",
     "string", &connector_config::start_date};
   start_date.type_text = "ISO-8601 date or date-time";
   start_date.pattern = "^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)"

@@ -220,6 +220,11 @@ connector_config parse_connector_config(const boost::json::value& json) {
     throw input_error(field_path("start_date")
                       + " must be an ISO-8601 date (2024-01-31) or date-time "
                         "(2024-01-31T00:00:00Z), got \"" + *cfg.start_date + "\"");
+  // Klarna has no settlements from before 2000; an earlier date would only have
+  // payout_summaries ask for every month since (and past 1970 not be a date at all).
+  if (cfg.start_date && *parse_iso8601_epoch_seconds(*cfg.start_date) < 946684800)
+    throw input_error(field_path("start_date") + " must be 2000-01-01 or later (Klarna has "
+                      "no settlements before), got \"" + *cfg.start_date + "\"");
   const auto* base = optional_field(obj, "base_url");
   if (base != nullptr && !base->get_string().empty())
     cfg.api_base_url = validate_base_url(std::string(base->get_string()), field_path("base_url"));

@@ -98,6 +98,9 @@ public:
   /// Requests sent and not answered yet.
   std::uint64_t in_flight() const { return outstanding_.size(); }
 
+  /// Answers held until the verified part reaches them (each holds a credit).
+  bool holds_pages() const { return !held_.empty(); }
+
   /// An answer, parsed.
   listing_progress on_page(std::uint64_t id, parsed_page page);
 

@@ -26,8 +26,11 @@ listing_reader listing_source::reader_from(std::int64_t offset) const {
 
 std::optional<page_request> listing_source::take_next(bool has_credit) {
   // Without a credit only the page the verified part waits for goes out, on a
-  // borrowed one: pages answered ahead of it hold the credits until it comes.
-  if (!has_credit && !reader_.frontier_due())
+  // borrowed one, and only when nothing is on the way and pages answered ahead of it
+  // hold credits: those come back only once it comes (credits the sink holds come
+  // back by themselves).
+  if (!has_credit
+      && !(reader_.frontier_due() && reader_.in_flight() == 0 && reader_.holds_pages()))
     return std::nullopt;
   auto request = reader_.take_next();
   if (!request)

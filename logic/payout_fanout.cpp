@@ -63,10 +63,9 @@ std::optional<page_request> payout_fanout::take_next(bool has_credit) {
     if (!payout.reader.has_next())
       continue;
     // Without a credit only the earliest payout may go on, and only when nothing of
-    // it is on the way (what is on the way will be written and return credits) or
-    // its verified part waits for this very page.
-    bool borrow = !has_credit && i == frontier_
-                  && (payout.reader.in_flight() == 0 || payout.reader.frontier_due());
+    // it is on the way (what is on the way will be written and return credits; its
+    // answers held ahead of a missing page are not on the way, so it goes on then).
+    bool borrow = !has_credit && i == frontier_ && payout.reader.in_flight() == 0;
     if (!has_credit && !borrow)
       return std::nullopt;
     auto page = payout.reader.take_next();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <string>
 
 namespace klarna::sinks {
@@ -18,9 +19,18 @@ public:
   void on_checkpoint(const messages::sink_checkpoint& checkpoint) {
     auto& records = records_[checkpoint.stream];
     records += checkpoint.record_count;
-    if (checkpoint.final)
+    if (checkpoint.final) {
       states_[checkpoint.stream] =
         protocol::stream_state_json(checkpoint.stream, checkpoint.stream_state, records);
+      finals_[checkpoint.stream] = {checkpoint.stream_state, records};
+    }
+  }
+
+  /// The final checkpoint's stream_state of `stream` and the records of all its
+  /// checkpoints, for a sink that adds its own keys to the state (null when none).
+  const std::pair<boost::json::object, std::uint64_t>* final_checkpoint(const std::string& stream) const {
+    auto found = finals_.find(stream);
+    return found == finals_.end() ? nullptr : &found->second;
   }
 
   /// The AirbyteStateMessage of `stream`'s final checkpoint; null when it has none.
@@ -35,6 +45,7 @@ public:
 private:
   std::map<std::string, std::uint64_t> records_;
   std::map<std::string, std::string> states_;
+  std::map<std::string, std::pair<boost::json::object, std::uint64_t>> finals_;
 };
 
 } // namespace klarna::sinks

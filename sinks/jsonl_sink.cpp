@@ -7,7 +7,6 @@
 #include "messages/exception_policy.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -78,21 +77,21 @@ sink_reply fail(jsonl_sink self, const std::string& what) {
 // The key of a stream's state in state.json that holds its file's committed length.
 constexpr const char* committed_key = "jsonl_committed_bytes";
 
-// A state message with the stream's committed file length in its stream_state.
-std::string with_committed_bytes(const std::string& message, std::uintmax_t bytes) {
-  auto value = boost::json::parse(message);
-  value.at("stream").at("stream_state").as_object()[committed_key] = bytes;
-  return boost::json::serialize(value);
-}
-
 sink_reply write_states(jsonl_sink self) {
   auto& state = self->state;
   std::string text = "[";
-  // Only streams whose file is in place: a final checkpoint may come before its
-  // stream's file is renamed, while another stream closes.
-  for (const auto& [stream, json] : state.states.all())
-    if (auto committed = state.committed_bytes.find(stream); committed != state.committed_bytes.end())
-      text += (text.size() > 1 ? "," : "") + with_committed_bytes(json, committed->second);
+  // Only streams whose file is in place (a final checkpoint may come before its
+  // stream's file is renamed, while another stream closes), each state with its
+  // file's committed length.
+  for (const auto& [stream, bytes] : state.committed_bytes) {
+    const auto* final = state.states.final_checkpoint(stream);
+    if (final == nullptr)
+      continue;
+    auto stream_state = final->first;
+    stream_state[committed_key] = bytes;
+    text += (text.size() > 1 ? "," : "")
+            + protocol::stream_state_json(stream, stream_state, final->second);
+  }
   text += "]\n";
   auto temporary = state.directory / "state.json.tmp";
   file_ptr out(std::fopen(temporary.c_str(), "w"));

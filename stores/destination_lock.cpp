@@ -65,6 +65,10 @@ std::string single_value(PGconn* connection, const std::string& sql) {
 
 std::unique_ptr<destination_lock> lock_file(const std::string& lock_path, const std::string& what) {
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // No folder to hold it: the destination cannot be written either, and the sink
+  // says why when it opens it.
+  if (fd < 0 && errno == ENOENT)
+    return nullptr;
   if (fd < 0)
     throw config::input_error(what + ": cannot open its lock file '" + lock_path + "' ("
                               + std::strerror(errno) + ")");

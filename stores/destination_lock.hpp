@@ -19,8 +19,9 @@ public:
 };
 
 /// Locks `lock_path` (created if needed; it then says which process holds it and
-/// since when). Throws config::input_error naming `what` and the holder when another
-/// process holds it.
+/// since when). Null when its folder does not exist (the destination cannot be
+/// written, and its sink says so). Throws config::input_error naming `what` and the
+/// holder when another process holds it.
 std::unique_ptr<destination_lock> lock_file(const std::string& lock_path, const std::string& what);
 
 /// Locks the schema that `conninfo` writes to, with an advisory lock held by a

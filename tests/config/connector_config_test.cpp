@@ -69,6 +69,10 @@ TEST_CASE("each bad field is named with what was expected", "[config]") {
              Catch::Contains("'page_size' must be an integer"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","start_date":"yesterday"})"),
              Catch::Contains("'start_date' must be an ISO-8601 date"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","start_date":"0001-01-01"})"),
+             Catch::Contains("'start_date' must be 2000-01-01 or later"));
+  CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","start_date":"1999-12-31T23:59:59Z"})"),
+             Catch::Contains("'start_date' must be 2000-01-01 or later"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","requests_per_second":0})"),
              Catch::Contains("'requests_per_second' must be a number from 0.001 to 10000, got 0"));
   CHECK_THAT(error_of(R"({"region":"eu","username":"u","password":"p","request_timeout_seconds":"9"})"),

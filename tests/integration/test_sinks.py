@@ -87,7 +87,9 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
         with open(os.path.join(directory, "state.json")) as f:
             self.assertEqual({s["stream"]["stream_descriptor"]["name"] for s in json.load(f)},
                              {"payouts", "transactions"})
-        self.assertEqual(sorted(os.listdir(directory)), ["payouts.jsonl", "state.json", "transactions.jsonl"])
+        # The lock file says which sync holds the directory (one writer at a time).
+        self.assertEqual(sorted(os.listdir(directory)),
+                         [".source-klarna.lock", "payouts.jsonl", "state.json", "transactions.jsonl"])
 
     def test_jsonl_records_reach_the_disk_before_the_state_covers_them(self):
         # After a power cut, state.json must never say a stream is complete while its

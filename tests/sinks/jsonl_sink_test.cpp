@@ -83,8 +83,26 @@ TEST_CASE("a complete stream becomes <stream>.jsonl with each record's data as s
   CHECK(test.ask(sink_finish{}).ok());
   CHECK(test.file("payouts.jsonl") == "{\"a\":1}\n{\"b\":\"é\"}\n{\"c\":9007199254740993}\n");
   CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl.part"));
+  // The state also records the file's length, which later appends cut it back to.
+  auto committed = final_state;
+  committed["jsonl_committed_bytes"] = test.file("payouts.jsonl").size();
   CHECK(test.file("state.json")
-        == "[" + protocol::stream_state_json("payouts", final_state, 3) + "]\n");
+        == "[" + protocol::stream_state_json("payouts", committed, 3) + "]\n");
+}
+
+TEST_CASE("records past the length state.json recorded are cut before an append", "[sinks]") {
+  sink_under_test test;
+  // A sync renamed its file and stopped before it wrote state.json.
+  std::ofstream(test.directory / "payouts.jsonl") << "{\"a\":1}\n{\"uncommitted\":2}\n";
+  boost::json::object state{{"payout_date", "2024-01-02T00:00:00Z"}, {"jsonl_committed_bytes", 8}};
+  std::ofstream(test.directory / "state.json")
+    << "[" + protocol::stream_state_json("payouts", state, 1) + "]\n";
+  CHECK(test.ask(sink_open_stream{"payouts", {}, {}, true}).ok());
+  CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"uncommitted":2})"})}).ok());
+  CHECK(test.ask(sink_checkpoint{"payouts", state, 1, true}).ok());
+  CHECK(test.ask(sink_close_stream{"payouts", true}).ok());
+  CHECK(test.ask(sink_finish{}).ok());
+  CHECK(test.file("payouts.jsonl") == "{\"a\":1}\n{\"uncommitted\":2}\n");
 }
 
 TEST_CASE("an incomplete stream leaves no file behind", "[sinks]") {
