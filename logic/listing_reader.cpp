@@ -236,7 +236,6 @@ bool listing_reader::found_again(const request_info& request, parsed_page& page,
 // answered since then go on from the probe, overlapping it and each other by one.
 void listing_reader::probe_or_fail(const request_info& request, const parsed_page& page,
                                    listing_progress& progress) {
-  probed_.push_back(request.offset);
   std::int64_t grown = 0;
   if (page.pagination.total && boundary_total_)
     grown = *page.pagination.total - *boundary_total_;
@@ -246,8 +245,9 @@ void listing_reader::probe_or_fail(const request_info& request, const parsed_pag
   auto stride = page_size_ - 1;
   auto pages_on = grown > 0 ? (grown - 1) / stride + 1 : 0;
   std::int64_t candidate = grown < 0 ? request.offset : verified_to_ + pages_on * stride - page_size_;
-  if (grown != 0 && probed_.size() < 4
-      && std::find(probed_.begin(), probed_.end(), candidate) == probed_.end()) {
+  bool probed_before = std::find(probed_.begin(), probed_.end(), candidate) != probed_.end();
+  probed_.push_back(request.offset);
+  if (grown != 0 && !probed_before && probed_.size() <= 4) {
     pending_probe_ = candidate;
     return;
   }

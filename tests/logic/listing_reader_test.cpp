@@ -375,3 +375,29 @@ TEST_CASE("after a move the page the read waits for is due, whatever holds the c
   out = read_all(reader, listing, 10, [] {}, out);
   CHECK(out.ids == range(0, 100));
 }
+
+TEST_CASE("an answer from before the move that comes after it is asked for again", "[reader]") {
+  fake_listing listing{range(0, 30)};
+  auto reader = make_reader(10);
+  collected out;
+  auto first = reader.take_next();
+  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  std::vector<listing_request> sent;
+  while (auto request = reader.take_next())
+    sent.push_back(*request); // offsets 9, 18, 27
+  REQUIRE(sent.size() == 3);
+  auto stale = listing.answer(18, 10); // answered before the move, arriving late
+  for (int id = 0; id < 4; ++id)
+    listing.ids.insert(listing.ids.begin(), 1000 + id);
+  out.take(reader.on_page(sent[0].id, listing.answer(9, 10))); // moved: found again
+  out.take(reader.on_page(sent[1].id, std::move(stale)));      // older than the boundary
+  REQUIRE_FALSE(out.failure);
+  auto again = reader.take_next();
+  REQUIRE(again);
+  CHECK(offset_in(again->url) == 18);
+  out.take(reader.on_page(again->id, listing.answer(18, 10)));
+  out.take(reader.on_page(sent[2].id, listing.answer(27, 10)));
+  out = read_all(reader, listing, 10, [] {}, out);
+  REQUIRE_FALSE(out.failure);
+  CHECK(out.ids == range(0, 30));
+}
