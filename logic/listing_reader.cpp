@@ -189,6 +189,14 @@ void listing_reader::verify_held(listing_progress& progress) {
       accept(held.request, held.page, 1, progress);
       continue;
     }
+    // An answer given before the one the boundary came from (a smaller total)
+    // arrived late: it says nothing new, so it is asked for again.
+    const auto& total = held.page.pagination.total;
+    if (total && boundary_total_ && *total < *boundary_total_) {
+      probed_.clear();
+      probe_or_fail(held.request, held.page, progress);
+      continue;
+    }
     // The boundary moved: the listing changed between the two answers.
     if (++moves_ > limits_.max_moves) {
       fail(progress, config::failure_type::transient_error,

@@ -9,10 +9,12 @@
 // record must be the previous page's last one (the boundary). When it is, nothing
 // moved before the boundary between the two answers, and the page's other records
 // continue the listing exactly; records inserted after the boundary are read once,
-// in place. When it is not, the listing moved: the boundary record is looked for in
-// the page that missed it (the pages planned after it then still line up), else
-// every page planned past it is dropped and it is looked for where the change of
-// `total` says it went; the read continues after it.
+// in place. When it is not, and the page is not merely an answer older than the
+// boundary's (asked for again), the listing moved: the boundary record is looked for
+// in the page that missed it, else with a probe where the change of `total` says it
+// went, placed to end where a planned page begins; the read continues after it, and
+// the pages planned after it still line up (answers given after the change overlap
+// each other by one record as before).
 // A boundary that cannot be found again, or a listing that keeps moving, ends the
 // read with an error instead of a silent duplicate or loss.
 //
