@@ -252,7 +252,14 @@ void listing_reader::probe_or_fail(const request_info& request, const parsed_pag
   // An answer older than the boundary's (a smaller total) is asked for again.
   auto stride = page_size_ - 1;
   auto pages_on = grown > 0 ? (grown - 1) / stride + 1 : 0;
-  std::int64_t candidate = grown < 0 ? request.offset : verified_to_ + pages_on * stride - page_size_;
+  std::int64_t candidate = request.offset;
+  if (grown > 0 && (__builtin_mul_overflow(pages_on, stride, &candidate)
+                    || __builtin_add_overflow(candidate, verified_to_ - page_size_, &candidate))) {
+    fail(progress, config::failure_type::system_error,
+         "the listing's total went from " + std::to_string(boundary_total_.value_or(0)) + " to "
+           + std::to_string(*page.pagination.total) + ", past any offset");
+    return;
+  }
   bool probed_before = std::find(probed_.begin(), probed_.end(), candidate) != probed_.end();
   probed_.push_back(request.offset);
   if (grown != 0 && !probed_before && probed_.size() <= 4) {

@@ -401,3 +401,28 @@ TEST_CASE("an answer from before the move that comes after it is asked for again
   REQUIRE_FALSE(out.failure);
   CHECK(out.ids == range(0, 30));
 }
+
+TEST_CASE("a total that jumps to the largest offset after a move ends the read cleanly", "[reader]") {
+  fake_listing listing{range(0, 30)};
+  auto reader = make_reader(10);
+  collected out;
+  auto first = reader.take_next();
+  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  auto second = reader.take_next();
+  auto page = listing.answer(9, 10);
+  page.record_lines = page.record_lines.substr(page.record_lines.find('\n') + 1); // boundary gone
+  page.record_lines += page.record_lines.substr(0, page.record_lines.find('\n') + 1);
+  page.pagination.total = std::numeric_limits<std::int64_t>::max();
+  out.take(reader.on_page(second->id, std::move(page)));
+  REQUIRE_FALSE(out.failure);
+  auto probe = reader.take_next(); // where that total says the boundary went
+  REQUIRE(probe);
+  CHECK(offset_in(probe->url) > 0);
+  out.take(reader.on_page(probe->id, listing.answer(offset_in(probe->url), 10)));
+  auto again = reader.take_next();
+  if (again)
+    out.take(reader.on_page(again->id, listing.answer(offset_in(again->url), 10)));
+  REQUIRE(out.failure);
+  CHECK(out.failure->type == failure_type::transient_error);
+  CHECK(out.ids == range(0, 10));
+}
