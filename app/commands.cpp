@@ -1,7 +1,5 @@
 #include "app/commands.hpp"
 
-#include "sinks/sink_registry.hpp"
-
 #include "app/read_pipeline.hpp"
 #include "app/stream_plans.hpp"
 #include "app/tell_user.hpp"
