@@ -227,10 +227,13 @@ TEST_CASE("one RATE_LIMITED status per pause reaches each running stream", "[emi
 
 TEST_CASE("an actor of the pipeline that dies ends every unfinished stream", "[emitter]") {
   emitter_under_test test;
-  // A stand-in fetcher that dies as an exception would end it.
-  auto fetcher = test.runtime.system().spawn([](caf::event_based_actor* self) -> caf::behavior {
-    return {[=](start_atom) { self->quit(caf::make_error(caf::sec::runtime_error, "boom")); }};
-  });
+  // A stand-in fetcher that dies as an exception would end it. (It takes an argument:
+  // CAF 0.17 spawns argument-less function actors through a null shared_ptr.)
+  auto fetcher = test.runtime.system().spawn(
+    [](caf::event_based_actor* self, const std::string& reason) -> caf::behavior {
+      return {[=](start_atom) { self->quit(caf::make_error(caf::sec::runtime_error, reason)); }};
+    },
+    std::string("boom"));
   caf::anon_send(test.emitter, pipeline_actors{{}, fetcher, caf::actor{}});
   test.runtime.run();
   test.send_page(0, 0, 1);

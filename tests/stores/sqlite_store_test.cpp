@@ -224,8 +224,9 @@ TEST_CASE("the write-ahead log reaches the database file while the writer keeps 
     std::fclose(f);
     return size;
   };
-  // The copy runs on the checkpointer's thread: give it a moment.
-  for (int wait = 0; wait < 100 && size_of(file.path) < (16 << 20); ++wait)
+  // The copy runs on the checkpointer's thread: give it a moment (a sanitizer build on
+  // a busy machine took more than 5 s).
+  for (int wait = 0; wait < 400 && size_of(file.path) < (16 << 20); ++wait)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(size_of(file.path) >= (16 << 20));
 }
