@@ -102,17 +102,13 @@ bool listing_reader::has_next() const {
     return true;
   if (probing_ || !first_verified_)
     return false;
-  std::uint64_t ahead = held_.size();
-  for (const auto& [id, request] : outstanding_)
-    ahead += request.generation == generation_ ? 1 : 0;
-  return ahead < limits_.max_outstanding && plan_from_ < known_end_;
+  return held_.size() + outstanding_.size() < limits_.max_outstanding && plan_from_ < known_end_;
 }
 
 std::optional<listing_request> listing_reader::take_next() {
   if (!has_next())
     return std::nullopt;
   request_info request;
-  request.generation = generation_;
   if (!first_requested_) {
     first_requested_ = true;
     request.offset = request.new_from = first_offset_;
@@ -144,7 +140,7 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
     return progress;
   auto request = found->second;
   outstanding_.erase(found);
-  if (failed_ || ended_ || request.generation != generation_) {
+  if (failed_ || ended_) {
     progress.dropped = 1;
     return progress;
   }
@@ -275,13 +271,6 @@ void listing_reader::probe_or_fail(const request_info& request, const parsed_pag
          + " records up to it were emitted exactly, the rest is left: run the sync again");
 }
 
-void listing_reader::drop_planned(listing_progress& progress) {
-  ++generation_;
-  progress.dropped += held_.size();
-  held_.clear();
-  plan_from_ = verified_to_;
-}
-
 std::optional<std::string> listing_reader::check_next(const request_info& request,
                                                       const parsed_page& page) const {
   const auto& next = page.pagination.next;
@@ -347,9 +336,10 @@ bool listing_reader::accept(const request_info& request, parsed_page& page, std:
   plan_from_ = std::max(plan_from_, verified_to_);
   first_verified_ = true;
   progress.pages.push_back({verified_pages_++, std::move(page), end_offset, total, last});
-  if (last) {
+  if (last) { // answers held or on the way past the end are dropped
     ended_ = true;
-    drop_planned(progress);
+    progress.dropped += held_.size();
+    held_.clear();
   }
   return true;
 }

@@ -63,7 +63,8 @@ struct listing_failure {
 /// What one answer gave.
 struct listing_progress {
   std::vector<verified_page> pages;
-  /// Answers that will never be emitted (stale, or held past a moved boundary).
+  /// Answers that will never be emitted (past the end, or holding only records a
+  /// probe went past).
   std::uint64_t dropped = 0;
   std::vector<std::string> warnings;
   std::optional<listing_failure> failure;
@@ -122,7 +123,6 @@ private:
   struct request_info {
     std::int64_t offset = 0;   // as requested
     std::int64_t new_from = 0; // the first record not yet verified, when it lines up
-    std::uint64_t generation = 0;
     bool probe = false; // looking for the boundary after a move
   };
   struct held_page {
@@ -136,7 +136,6 @@ private:
   bool found_again(const request_info& request, parsed_page& page, listing_progress& progress);
   void probe_or_fail(const request_info& request, const parsed_page& page,
                      listing_progress& progress);
-  void drop_planned(listing_progress& progress);
   std::optional<std::string> check_next(const request_info& request, const parsed_page& page) const;
   void fail(listing_progress& progress, config::failure_type type, std::string message);
 
@@ -149,9 +148,8 @@ private:
   limits limits_;
 
   std::uint64_t next_id_ = 0;
-  std::uint64_t generation_ = 0;
   std::map<std::uint64_t, request_info> outstanding_;
-  std::map<std::int64_t, held_page> held_; // by new_from, current generation only
+  std::map<std::int64_t, held_page> held_; // by new_from
 
   bool first_requested_ = false;
   bool first_verified_ = false;

@@ -76,6 +76,14 @@ struct collected {
   }
 };
 
+// Sends the first request and answers it with the listing's first page.
+void answer_first(listing_reader& reader, fake_listing& listing, std::int64_t page_size,
+                  collected& out) {
+  auto first = reader.take_next();
+  REQUIRE(first);
+  out.take(reader.on_page(first->id, listing.answer(0, page_size)));
+}
+
 std::vector<int> range(int from, int to) {
   std::vector<int> ids;
   for (int id = from; id < to; ++id)
@@ -133,8 +141,7 @@ TEST_CASE("answers in any order leave in listing order", "[reader]") {
   fake_listing listing{range(0, 50)};
   auto reader = make_reader(10);
   collected out;
-  auto first = reader.take_next();
-  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  answer_first(reader, listing, 10, out);
   std::vector<listing_request> sent;
   while (auto request = reader.take_next())
     sent.push_back(*request);
@@ -352,8 +359,7 @@ TEST_CASE("after a move the page the read waits for is due, whatever holds the c
   fake_listing listing{range(0, 100)};
   auto reader = make_reader(10);
   collected out;
-  auto first = reader.take_next();
-  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  answer_first(reader, listing, 10, out);
   std::vector<listing_request> sent;
   for (int i = 0; i < 3; ++i)
     sent.push_back(*reader.take_next()); // offsets 9, 18, 27
@@ -380,8 +386,7 @@ TEST_CASE("an answer from before the move that comes after it is asked for again
   fake_listing listing{range(0, 30)};
   auto reader = make_reader(10);
   collected out;
-  auto first = reader.take_next();
-  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  answer_first(reader, listing, 10, out);
   std::vector<listing_request> sent;
   while (auto request = reader.take_next())
     sent.push_back(*request); // offsets 9, 18, 27
@@ -406,8 +411,7 @@ TEST_CASE("a total that jumps to the largest offset after a move ends the read c
   fake_listing listing{range(0, 30)};
   auto reader = make_reader(10);
   collected out;
-  auto first = reader.take_next();
-  out.take(reader.on_page(first->id, listing.answer(0, 10)));
+  answer_first(reader, listing, 10, out);
   auto second = reader.take_next();
   auto page = listing.answer(9, 10);
   page.record_lines = page.record_lines.substr(page.record_lines.find('\n') + 1); // boundary gone
