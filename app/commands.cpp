@@ -4,6 +4,7 @@
 #include "app/stream_plans.hpp"
 #include "app/tell_user.hpp"
 #include "config/connector_config.hpp"
+#include "config/credentials.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
 #include "http/http_client.hpp"
@@ -65,7 +66,8 @@ std::string probe_connection(const config::connector_config& cfg) {
   if (result.status == 0)
     return "Could not reach Klarna at " + cfg.api_base_url + ": "
            + http::describe_transport_error(result.transport_code, result.transport_error);
-  return http::advice_for_status(result.status) + " Klarna answered "
+  return http::advice_for_status(result.status,
+                                  config::credential_form_of(cfg.username, cfg.password)) + " Klarna answered "
          + http::describe_error_response(result.status, result.body) + ".";
 }
 

@@ -1,6 +1,7 @@
 #include "app/pipeline_settings.hpp"
 
 #include "config/connector_config.hpp"
+#include "config/credentials.hpp"
 
 #include <cstdlib>
 
@@ -28,6 +29,7 @@ actors::fetch_settings fetch_settings_for(const config::connector_config& config
   fetch.retry.max_attempts = config.max_attempts;
   fetch.retry.page_deadline = milliseconds_of(config.page_deadline_seconds);
   fetch.retry.max_retry_wait = milliseconds_of(config.max_retry_wait_seconds);
+  fetch.retry.credentials = config::credential_form_of(config.username, config.password);
   return fetch;
 }
 

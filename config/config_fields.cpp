@@ -27,23 +27,31 @@ void add_account_fields(std::vector<config_field>& fields) {
   playground.default_json = "false";
   fields.push_back(std::move(playground));
 
-  config_field username{"username", "Username (UID)",
-                        "The API username (UID) from the Klarna Merchant Portal, Settings > API "
-                        "credentials.",
-                        "API username (UID) from the Merchant Portal (HTTP Basic cannot carry a "
-                        "`:` in it)",
-                        "string", &connector_config::username};
-  username.required = true;
-  username.type_text = "string without `:`";
-  fields.push_back(std::move(username));
-
-  config_field password{"password", "Password", "The API password that belongs to the username.",
-                        "API password; never printed, logged or put in an error, in any form "
-                        "(see below)",
-                        "string", &connector_config::password};
+  // The API key comes first on Klarna's "Authentication" page and in the form.
+  config_field password{
+    "password", "API key or password",
+    "The API key from the Klarna Merchant Portal (Settings > API keys): klarna_live_api_... "
+    "for production, klarna_test_api_... for the playground. With an older username and "
+    "password credential, the password.",
+    "the API key from the Merchant Portal (`klarna_live_api_…` for production, "
+    "`klarna_test_api_…` for the playground), or the password of an older username/password "
+    "credential; never printed, logged or put in an error, in any form (see below)",
+    "string", &connector_config::password};
   password.required = true;
   password.secret = true;
   fields.push_back(std::move(password));
+
+  config_field username{
+    "username", "Username (only if Klarna showed you one)",
+    "Leave empty for an API key alone. Fill in the UUID Klarna showed when the API key was "
+    "created (optional, but if given it must be that key's), or the username (UID) of an "
+    "older username and password credential.",
+    "empty for an API key alone; the UUID shown when the key was created (optional), or the "
+    "username (UID) of an older username/password credential (HTTP Basic cannot carry a `:` "
+    "in it)",
+    "string", &connector_config::username};
+  username.type_text = "string without `:`";
+  fields.push_back(std::move(username));
 
   config_field start_date{
     "start_date", "Start date",

@@ -1,6 +1,7 @@
 #include "config/connector_config.hpp"
 
 #include "config/config_fields.hpp"
+#include "config/credential_checks.hpp"
 #include "config/http_url.hpp"
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
@@ -210,12 +211,6 @@ connector_config parse_connector_config(const boost::json::value& json) {
   // What the table's types and bounds cannot say:
   cfg.region = *parse_region(std::string(obj.at("region").get_string()));
   register_credentials(cfg.username, cfg.password);
-  // HTTP Basic joins them as "username:password": a ':' in the username would move
-  // the split and every request would fail with a puzzling 401.
-  if (cfg.username.find(':') != std::string::npos)
-    throw input_error(field_path("username")
-                      + " must not contain ':' (HTTP Basic authentication cannot carry it); "
-                        "use the API username (UID) from the Merchant Portal");
   if (cfg.start_date && !parse_iso8601_epoch_seconds(*cfg.start_date))
     throw input_error(field_path("start_date")
                       + " must be an ISO-8601 date (2024-01-31) or date-time "
@@ -230,6 +225,7 @@ connector_config parse_connector_config(const boost::json::value& json) {
     cfg.api_base_url = validate_base_url(std::string(base->get_string()), field_path("base_url"));
   else
     cfg.api_base_url = klarna_base_url(cfg.region, cfg.playground);
+  check_credentials(cfg);
   if (optional_field(obj, "requests_per_second") == nullptr)
     cfg.requests_per_second = cfg.playground ? 50 : 200; // Klarna's limits
   if (!cfg.ca_certificate.empty()

@@ -1,6 +1,6 @@
 #include "config/secrets.hpp"
 
-#include "config/basic_token.hpp"
+#include "config/credentials.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -52,17 +52,26 @@ void remember(std::string form) {
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
+// The secret as is and in every encoding that output could give it.
+void remember_every_form(const std::string& secret) {
+  remember(secret);
+  remember(json_escaped(secret));
+  remember(percent_encoded(secret));
+  remember(with_lower_case_hex(percent_encoded(secret)));
+}
+
 } // namespace
 
 void register_credentials(const std::string& username, const std::string& password) {
   std::lock_guard<std::mutex> guard(secrets_mutex);
   // A process reads one config: the credentials of the last one are the ones in use.
   secrets().clear();
-  remember(password);
-  remember(json_escaped(password));
-  remember(percent_encoded(password));
-  remember(with_lower_case_hex(percent_encoded(password)));
-  remember(basic_token(username, password));
+  remember_every_form(password);
+  if (!username.empty())
+    remember(basic_token(username, password));
+  // An API key pasted into the username field (the config refuses it) is a secret too.
+  if (api_key_environment(username) != key_environment::unknown)
+    remember_every_form(username);
 }
 
 std::string redact_secrets(std::string text) {

@@ -11,8 +11,10 @@ namespace klarna::config {
 /// still never leaves the process. The password is redacted in every form it can
 /// take there: as is, JSON-escaped (a `"` or `\` in it is escaped on the way out),
 /// percent-encoded (upper- and lower-case hex), and inside the HTTP Basic token
-/// base64(username:password). Any length is redacted, even a short password that
-/// also occurs in ordinary words: a mangled word costs less than a leaked password.
+/// base64(username:password). An API key sent alone is the password itself in the
+/// Authorization header; one pasted into the username is redacted too. Any length
+/// is redacted, even a short password that also occurs in ordinary words: a mangled
+/// word costs less than a leaked password.
 /// Redaction applies to free text only (messages, stderr lines), never to a
 /// message's keys or the protocol's own values, so the output stays valid. A new
 /// registration replaces the previous credentials.

@@ -1,6 +1,7 @@
 #include "http/http_client.hpp"
 
 #include "config/connector_config.hpp"
+#include "config/credentials.hpp"
 #include "http/curl_handles.hpp"
 
 #include <curl/curl.h>
@@ -121,6 +122,8 @@ struct http_client::impl {
   /// TLS sessions and DNS answers shared by every handle (used by the I/O thread only).
   share_handle share;
   multi_handle multi;
+  /// The Authorization header line every request carries.
+  header_list headers;
   std::mutex mutex;
   std::vector<http_request> submitted; // guarded by mutex
   std::atomic<bool> stopping{false};
@@ -137,9 +140,10 @@ struct http_client::impl {
     if (easy == nullptr)
       return handle;
     curl_easy_setopt(easy, CURLOPT_SHARE, share.get());
-    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(easy, CURLOPT_USERNAME, settings.username.c_str());
-    curl_easy_setopt(easy, CURLOPT_PASSWORD, settings.password.c_str());
+    // Set as a header, not CURLOPT_USERNAME: an API key alone goes as it is. Only to
+    // the server, never to a proxy in between (libcurl's default, said out loud).
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(easy, CURLOPT_HEADEROPT, CURLHEADER_SEPARATE);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -266,8 +270,10 @@ http_client::http_client(http_settings settings, completion_handler on_complete)
   impl_->settings = std::move(settings);
   impl_->on_complete = std::move(on_complete);
   impl_->share.reset(curl_share_init());
+  std::string authorization = "Authorization: " + impl_->settings.authorization;
+  impl_->headers.reset(curl_slist_append(nullptr, authorization.c_str()));
   impl_->multi.reset(curl_multi_init());
-  if (impl_->share == nullptr || impl_->multi == nullptr)
+  if (impl_->share == nullptr || impl_->multi == nullptr || impl_->headers == nullptr)
     throw std::runtime_error("libcurl: cannot create its handles (out of memory?)");
   // Every handle is used by the I/O thread alone, so the share needs no locks.
   CURLSH* share = impl_->share.get();
@@ -308,8 +314,7 @@ std::string environment(const char* name) {
 
 http_settings http_settings_for(const config::connector_config& config) {
   http_settings settings;
-  settings.username = config.username;
-  settings.password = config.password;
+  settings.authorization = config::authorization_value(config.username, config.password);
   settings.connect_timeout_ms = static_cast<long>(config.connect_timeout_seconds * 1000);
   settings.total_timeout_ms = static_cast<long>(config.request_timeout_seconds * 1000);
   settings.low_speed_time_s = static_cast<long>(config.low_speed_timeout_seconds);

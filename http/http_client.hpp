@@ -44,8 +44,8 @@ struct http_response {
 
 /// Connection settings shared by every request.
 struct http_settings {
-  std::string username;
-  std::string password;
+  /// The Authorization header's value (config::authorization_value).
+  std::string authorization;
   /// The config's connect, stalled-transfer (slower than 1 KiB/s for this long) and
   /// request timeouts (http_settings_for).
   long connect_timeout_ms = 0;

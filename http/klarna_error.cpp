@@ -27,12 +27,34 @@ std::string describe_error_response(long status, const std::string& body) {
   return text;
 }
 
-std::string advice_for_status(long status) {
+namespace {
+
+std::string unauthorized_advice(config::credential_form credentials) {
+  switch (credentials) {
+    case config::credential_form::api_key:
+      return "Klarna rejected the API key. Check that it is the whole key from the Merchant "
+             "Portal (Settings > API keys), that it has not been revoked, and that region and "
+             "playground match the account it belongs to (a klarna_test_api_ key works only in "
+             "the playground, a klarna_live_api_ key only in production).";
+    case config::credential_form::api_key_with_uuid:
+      return "Klarna rejected the username and API key. The username must be the UUID Klarna "
+             "showed when this key was created: check it, or leave username empty to send the "
+             "key alone. Check the key too (Merchant Portal, Settings > API keys) and that "
+             "region and playground match its account.";
+    case config::credential_form::username_and_password:
+      break;
+  }
+  return "Klarna rejected the username or password. Check the API credentials (UID and "
+         "password from the Merchant Portal) and that region and playground match the account "
+         "they belong to. An API key goes in password, with username left empty.";
+}
+
+} // namespace
+
+std::string advice_for_status(long status, config::credential_form credentials) {
   switch (status) {
     case 401:
-      return "Klarna rejected the username or password. Check the API credentials "
-             "(UID and password from the Merchant Portal) and that region and "
-             "playground match the account they belong to.";
+      return unauthorized_advice(credentials);
     case 403:
       return "The credentials are valid but not allowed to read settlements. Ask the "
              "account owner to grant the Settlements API to this API user.";

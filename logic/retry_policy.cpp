@@ -103,7 +103,7 @@ retry_verdict retry_policy::after_failure(const failed_try& attempt, clock::time
     verdict.failure.failure = config::failure_type::config_error; // the reason says what to change
   } else if (!attempt.retryable) {
     verdict.failure.failure = http::failure_for_status(attempt.status);
-    verdict.failure.message += ". " + http::advice_for_status(attempt.status);
+    verdict.failure.message += ". " + http::advice_for_status(attempt.status, settings_.credentials);
   } else if (!in_time) {
     verdict.failure.message += " (gave up after " + std::to_string(attempt.failed_attempts)
                                + " attempts: another would start past the page's deadline of "

@@ -5,6 +5,7 @@
 // answered 429 (pause everyone how long, or give up). Clocks and randomness come
 // from the caller, so every decision is unit tested.
 
+#include "config/credentials.hpp"
 #include "http/rate_signals.hpp"
 #include "protocol/airbyte_messages.hpp"
 
@@ -24,6 +25,8 @@ struct retry_settings {
   std::chrono::milliseconds page_deadline{};
   std::chrono::milliseconds max_retry_wait{};
   int max_throttled_attempts = 30;
+  /// Which credential the config holds, for the advice on a 401.
+  config::credential_form credentials = config::credential_form::username_and_password;
 };
 
 /// One failed try, as the fetcher saw it.

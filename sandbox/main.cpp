@@ -2,6 +2,7 @@
 // and the demo. It prints "klarna-sandbox listening on <url>" as its first line once
 // it accepts requests (and, with --dump-truth, after the ground truth is written).
 
+#include "config/credentials.hpp"
 #include "config/iso8601.hpp"
 #include "sandbox/dataset.hpp"
 #include "sandbox/http_server.hpp"
@@ -49,6 +50,10 @@ std::string write_ca(const std::string& pem, std::string path) {
 struct sandbox_settings {
   klarna::sandbox::server_options server;
   klarna::sandbox::dataset_options data;
+  // Both of Klarna's credentials are accepted: an API key (alone, or with the UUID
+  // shown when it was created) and the older username and password.
+  std::string api_key = "klarna_test_api_sandbox-key";
+  std::string api_key_uuid = "7d3c8a52-1f4e-4b6a-9c0d-2e5f8a9b1c3d";
   std::string username = "sandbox-user";
   std::string password = "sandbox-password";
   std::string truth_directory;
@@ -66,6 +71,20 @@ struct sandbox_settings {
   std::vector<std::string> fault_kinds;
   long slow_ms = 10'000;
 };
+
+// The Authorization header values of every credential the settings accept.
+std::vector<std::string> accepted_authorizations(const sandbox_settings& s) {
+  using klarna::config::authorization_value;
+  std::vector<std::string> accepted;
+  if (!s.api_key.empty()) {
+    accepted.push_back(authorization_value("", s.api_key));
+    if (!s.api_key_uuid.empty())
+      accepted.push_back(authorization_value(s.api_key_uuid, s.api_key));
+  }
+  if (!s.username.empty())
+    accepted.push_back(authorization_value(s.username, s.password));
+  return accepted;
+}
 
 void add_data_options(CLI::App& app, sandbox_settings& s) {
   app.add_option("--host", s.server.host, "address to listen on")->capture_default_str();
@@ -86,8 +105,15 @@ void add_data_options(CLI::App& app, sandbox_settings& s) {
          s.data.first_payout_epoch = *epoch;
        },
        "payout_date of the first payout (default 2022-01-03T07:00:00Z); the others follow every 8 h");
-  app.add_option("--username", s.username, "accepted username")->capture_default_str();
-  app.add_option("--password", s.password, "accepted password");
+  app.add_option("--api-key", s.api_key,
+                 "accepted API key, sent alone or with --api-key-uuid as the username; "
+                 "\"\" accepts none")->capture_default_str();
+  app.add_option("--api-key-uuid", s.api_key_uuid,
+                 "the UUID that may come with the API key")->capture_default_str();
+  app.add_option("--username", s.username, "accepted username of the older credential; "
+                 "\"\" accepts none")->capture_default_str();
+  app.add_option("--password", s.password, "accepted password of --username")
+    ->capture_default_str();
   app.add_option_function<std::string>(
        "--order",
        [&s](const std::string& order) { s.listings.newest_first = order == "newest-first"; },
@@ -201,7 +227,7 @@ void serve(sandbox_settings& s) {
     if (!s.truth_directory.empty())
       dump_truth(data, s.truth_directory);
   });
-  klarna::sandbox::request_router router(store, s.data.base_url, s.username, s.password,
+  klarna::sandbox::request_router router(store, s.data.base_url, accepted_authorizations(s),
                                           s.listings);
   auto data = store.current();
   std::cout << "klarna-sandbox listening on " << s.data.base_url << " (" << data->payouts.size()

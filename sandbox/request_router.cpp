@@ -1,6 +1,5 @@
 #include "sandbox/request_router.hpp"
 
-#include "config/basic_token.hpp"
 #include "config/iso8601.hpp"
 
 #include <boost/json/array.hpp>
@@ -9,6 +8,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <ctime>
@@ -103,11 +103,11 @@ answer page_of(const std::string& records_key, std::size_t record_count, const r
 } // namespace
 
 request_router::request_router(dataset_store& store, std::string base_url,
-                               const std::string& username, const std::string& password,
+                               std::vector<std::string> accepted_authorizations,
                                listing_behaviour behaviour)
   : store_(store),
     base_url_(std::move(base_url)),
-    expected_authorization_("Basic " + config::basic_token(username, password)),
+    accepted_authorizations_(std::move(accepted_authorizations)),
     behaviour_(behaviour) {
 }
 
@@ -146,7 +146,8 @@ struct api_request {
 
 answer request_router::route(const std::string& method, const std::string& target,
                              const std::string& authorization) const {
-  if (authorization != expected_authorization_)
+  if (std::find(accepted_authorizations_.begin(), accepted_authorizations_.end(), authorization)
+      == accepted_authorizations_.end())
     return error(401, "UNAUTHORIZED", "Invalid or missing credentials");
   auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace klarna::sandbox {
 
@@ -29,14 +30,17 @@ struct answer {
 };
 
 /// Answers Settlements API requests from a dataset, as Klarna would: HTTP Basic
-/// auth, the JSON endpoints under /settlements/v1/, size/offset pagination with
+/// auth (any of the accepted Authorization values, else 401), the JSON endpoints under /settlements/v1/, size/offset pagination with
 /// absolute next/prev links, ErrorResponse bodies with a fresh correlation_id.
 /// Tests change the data between syncs with POST /admin/grow?payouts=N[&settle_unpaid=1]
 /// (same credentials; see grow_dataset).
 class request_router {
 public:
-  request_router(dataset_store& store, std::string base_url, const std::string& username,
-                 const std::string& password, listing_behaviour behaviour = {});
+  /// `accepted_authorizations`: the Authorization header values that are let in
+  /// (config::authorization_value of each credential the sandbox knows).
+  request_router(dataset_store& store, std::string base_url,
+                 std::vector<std::string> accepted_authorizations,
+                 listing_behaviour behaviour = {});
 
   /// `target` is the request target ("/settlements/v1/payouts?size=10").
   answer route(const std::string& method, const std::string& target,
@@ -58,7 +62,7 @@ private:
 
   dataset_store& store_;
   std::string base_url_;
-  std::string expected_authorization_;
+  std::vector<std::string> accepted_authorizations_;
   listing_behaviour behaviour_;
   mutable std::atomic<std::uint64_t> pages_answered_{0};
 };

@@ -26,8 +26,9 @@ echo "demo: $(head -1 "$out/sandbox.log")"
 python3 - "$url" "$out/sandbox-ca.pem" > "$out/config.json" <<'PY'
 import json, sys
 url, ca = sys.argv[1], open(sys.argv[2]).read()
-print(json.dumps({"region": "eu", "username": "sandbox-user", "password": "sandbox-password",
-                  "base_url": url, "start_date": "2021-12-01", "requests_per_second": 200,
+# The sandbox's API key, the credential Klarna gives merchants today (no username).
+print(json.dumps({"region": "eu", "password": "klarna_test_api_sandbox-key", "base_url": url,
+                  "start_date": "2021-12-01", "requests_per_second": 200,
                   "ca_certificate": ca}, indent=1))
 PY
 rm -f "$out/klarna.db" "$out/klarna.db-wal" "$out/klarna.db-shm"

@@ -41,7 +41,7 @@ struct emitter_under_test {
     emitter = runtime.stop_at_end(actors::spawn_emitter(
       system, std::move(settings), testing::spawn_fake_sink(system, sink),
       testing::spawn_recorder(system, outcome_log), caf::actor{}));
-    caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}});
+    caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}, {}});
     runtime.run();
   }
 
@@ -234,7 +234,7 @@ TEST_CASE("an actor of the pipeline that dies ends every unfinished stream", "[e
       return {[=](start_atom) { self->quit(caf::make_error(caf::sec::runtime_error, reason)); }};
     },
     std::string("boom"));
-  caf::anon_send(test.emitter, pipeline_actors{{}, fetcher, caf::actor{}});
+  caf::anon_send(test.emitter, pipeline_actors{{}, fetcher, caf::actor{}, {}});
   test.runtime.run();
   test.send_page(0, 0, 1);
   caf::anon_send(test.emitter, stream_finished{0, 1});

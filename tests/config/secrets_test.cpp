@@ -36,3 +36,18 @@ TEST_CASE("a password of three characters is redacted too", "[secrets]") {
   register_credentials("user-d", "z9#");
   CHECK(redact_secrets("got z9# back") == "got **** back");
 }
+
+TEST_CASE("an API key sent alone is redacted in the header and every encoding", "[secrets]") {
+  register_credentials("", "klarna_test_api_a+b/c");
+  CHECK(redact_secrets("you sent Basic klarna_test_api_a+b/c") == "you sent Basic ****");
+  CHECK(redact_secrets("q=klarna_test_api_a%2Bb%2Fc") == "q=****");
+  CHECK(redact_secrets("q=klarna_test_api_a%2bb%2fc") == "q=****");
+}
+
+TEST_CASE("an API key pasted into the username is redacted too", "[secrets]") {
+  register_credentials("klarna_live_api_k3y", "p");
+  CHECK(redact_secrets("user klarna_live_api_k3y") == "user ****");
+  // An ordinary username is not a secret.
+  register_credentials("K123456_abcdef", "p4ss");
+  CHECK(redact_secrets("user K123456_abcdef") == "user K123456_abcdef");
+}

@@ -26,6 +26,11 @@ USERNAME = "it-user"
 # Basic authorization token made from it.
 PASSWORD = "Pw-7f3a9c-NEVER-PRINT"
 BASIC_TOKEN = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
+# Klarna's newer credential: an API key, sent alone or with the UUID shown when it
+# was created. Every sandbox of the tests accepts it beside USERNAME and PASSWORD.
+API_KEY = "klarna_test_api_Kq4-3e9d-NEVER-PRINT"
+API_KEY_UUID = "0b6c2f4e-8a1d-4c3b-9e7f-5d2a1c0e9b84"
+API_KEY_TOKEN = base64.b64encode(f"{API_KEY_UUID}:{API_KEY}".encode()).decode()
 
 
 def _message_validator():
@@ -57,6 +62,7 @@ class Sandbox:
         self.request_log = os.path.join(self.dir.name, "requests.log")
         self.connection_log = os.path.join(self.dir.name, "connections.log")
         command = [SANDBOX, "--port", "0", "--username", username, "--password", password,
+                   "--api-key", API_KEY, "--api-key-uuid", API_KEY_UUID,
                    "--dump-truth", self.dir.name, "--request-log", self.request_log,
                    "--connection-log", self.connection_log, *args]
         if "--tls" in args:
@@ -189,10 +195,13 @@ class ConnectorTestCase(unittest.TestCase):
         return result
 
     def assert_no_secret(self, result):
-        """Neither the password nor the Basic token made from it in stdout or stderr."""
+        """Neither the password, the API key nor a Basic token made from them in stdout
+        or stderr."""
         for stream_name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
             self.assertNotIn(PASSWORD, text, f"the password leaked to {stream_name}")
             self.assertNotIn(BASIC_TOKEN, text, f"the Authorization header leaked to {stream_name}")
+            self.assertNotIn(API_KEY, text, f"the API key leaked to {stream_name}")
+            self.assertNotIn(API_KEY_TOKEN, text, f"the UUID:key header leaked to {stream_name}")
 
     def messages(self, stdout):
         """Every stdout line parsed and validated as an AirbyteMessage."""

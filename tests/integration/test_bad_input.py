@@ -39,7 +39,7 @@ class BadInputTest(ConnectorTestCase):
     def test_config_field_problems_name_the_field(self):
         cases = [
             ({"region": None}, "'region' is required"),
-            ({"username": None}, "'username' is required"),
+            ({"username": "K1:x"}, "'username' must not contain ':'"),
             ({"password": None}, "'password' is required"),
             ({"playground": "yes"}, "'playground' must be true or false"),
             ({"region": "mars"}, "'region' must be one of"),

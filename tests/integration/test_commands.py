@@ -20,7 +20,7 @@ class CommandsTest(SharedSandboxMixin, ConnectorTestCase):
     def test_spec_describes_the_config(self):
         spec = self.single(self.run_connector("spec"), "SPEC")["spec"]["connectionSpecification"]
         jsonschema.Draft7Validator.check_schema(spec)
-        self.assertEqual(spec["required"], ["region", "username", "password"])
+        self.assertEqual(spec["required"], ["region", "password"])
         props = spec["properties"]
         self.assertTrue(props["password"]["airbyte_secret"])
         self.assertEqual(props["playground"]["default"], False)

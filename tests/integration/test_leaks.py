@@ -10,16 +10,30 @@ import threading
 import unittest
 import urllib.parse
 
-from harness import (PASSWORD, SOURCE, USERNAME, ConnectorTestCase, Sandbox, SharedSandboxMixin)
+from harness import (API_KEY, API_KEY_UUID, PASSWORD, SOURCE, USERNAME, ConnectorTestCase, Sandbox,
+                     SharedSandboxMixin)
 
 
 def forms_of(username, password):
-    """Every form the password can take in output: as is, JSON-escaped, percent-encoded
-    (either hex case) and inside the Basic token."""
+    """Every form the password (or API key) can take in output: as is, JSON-escaped,
+    percent-encoded (either hex case) and inside the Basic token (with no username the
+    key is the header's token itself)."""
     escaped = json.dumps(password, ensure_ascii=False)[1:-1]
     encoded = urllib.parse.quote(password, safe="")
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {password, escaped, encoded, encoded.lower(), token}
+    forms = {password, escaped, encoded, encoded.lower()}
+    if username:
+        forms.add(base64.b64encode(f"{username}:{password}".encode()).decode())
+    return forms
+
+
+def decoded_credentials(authorization):
+    """What a server reads from a Basic Authorization header: username:password, or
+    the API key itself when the token is not base64."""
+    token = authorization.split(" ", 1)[-1]
+    try:
+        return base64.b64decode(token, validate=True).decode("utf-8", "replace")
+    except ValueError:
+        return token
 
 
 class EchoHandler(http.server.BaseHTTPRequestHandler):
@@ -28,7 +42,7 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         authorization = self.headers.get("Authorization", "")
-        decoded = base64.b64decode(authorization.split(" ", 1)[-1]).decode("utf-8", "replace")
+        decoded = decoded_credentials(authorization)
         body = json.dumps({"error_code": "BAD_VALUE",
                            "error_messages": [f"you sent {authorization}", f"that is {decoded}",
                                               urllib.parse.quote(decoded)]}).encode()
@@ -71,6 +85,13 @@ class PasswordNeverPrintedTest(SharedSandboxMixin, ConnectorTestCase):
             self.config("https://no-such-host.invalid/"),
             # An unknown field that holds the password is named, not echoed.
             {**self.config(self.sandbox.url), "secret_" + PASSWORD: PASSWORD},
+            # The API key: wrong for this UUID, in a URL, in the username field, made for
+            # the other environment, and as an unknown field's name.
+            self.config(self.sandbox.url, username=API_KEY_UUID + "x", password=API_KEY),
+            self.config(f"https://{API_KEY}@api.example.com/", username=None, password=API_KEY),
+            self.config(self.sandbox.url, username=API_KEY, password=API_KEY),
+            self.config(None, username=None, password=API_KEY),
+            {**self.config(self.sandbox.url, username=None, password=API_KEY), "x_" + API_KEY: 1},
         ]
         for config in bad_configs:
             with self.subTest(config=list(config)):
@@ -114,18 +135,32 @@ class PasswordFormsTest(ConnectorTestCase):
                     for result in self.run_commands(config):
                         self.assert_no_form(result, USERNAME, password)
 
-    def test_a_server_echoing_the_basic_token_is_redacted(self):
+    def echo_server(self):
+        """The URL of an EchoHandler server that runs until the test ends."""
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self.addCleanup(server.server_close)
         self.addCleanup(server.shutdown)
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    def test_a_server_echoing_the_basic_token_is_redacted(self):
+        url = self.echo_server()
         for password in self.PASSWORDS:
             with self.subTest(password=password):
                 results = self.run_commands(self.config(url, password=password, max_attempts=1))
                 for result in results:
                     self.assert_no_form(result, USERNAME, password)
                 # The echo did reach the output, redacted.
+                self.assertIn("you sent Basic ****", results[0].stdout)
+
+    def test_a_server_echoing_the_api_key_header_is_redacted(self):
+        url = self.echo_server()
+        for username in (None, API_KEY_UUID):
+            with self.subTest(username=username):
+                results = self.run_commands(self.config(url, username=username, password=API_KEY,
+                                                        max_attempts=1))
+                for result in results:
+                    self.assert_no_form(result, username, API_KEY)
                 self.assertIn("you sent Basic ****", results[0].stdout)
 
 
