@@ -82,12 +82,12 @@ def write_inputs(workdir, url, streams, **config):
     return ["read", "--config", config_path, "--catalog", catalog_path]
 
 
-def run_connector(args, stdout, reader=None):
+def run_connector(args, stdout, reader=None, env=None):
     """Runs source-klarna; returns (seconds, rusage, rss samples in MiB, exit code,
     peak RSS in MiB). The peak is the process's own VmHWM: rusage's ru_maxrss would
     count this Python process's memory at fork, before exec."""
     started = time.monotonic()
-    process = subprocess.Popen([SOURCE, *args], stdout=stdout, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([SOURCE, *args], stdout=stdout, stderr=subprocess.DEVNULL, env=env)
     samples = []
     peak = [0.0]
     stop = threading.Event()
@@ -426,10 +426,11 @@ def pipe_scenario(full):
 def main():
     import moving  # imports this module too: loaded only when run as a script
     import sync_state
+    import tls_env
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
-                                 "announced", "tls_cpu", "cpu", "sinks", "pipe", "incremental", "fanout",
+                                 "announced", "tls_cpu", "tls_env", "cpu", "sinks", "pipe", "incremental", "fanout",
                                  "resume", "growth", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
@@ -446,6 +447,8 @@ def main():
                                        extra=("--second-rate-limit", "200", "--second-rate-window-ms", "1000"))]
         elif scenario == "tls_cpu":
             results = tls_cost(options.full)
+        elif scenario == "tls_env":
+            results = tls_env.tls_environments()
         elif scenario == "announced":
             results = announced_quota(options.full)
         elif scenario == "black_hole":

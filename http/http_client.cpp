@@ -3,6 +3,7 @@
 #include "config/connector_config.hpp"
 #include "config/credentials.hpp"
 #include "http/curl_handles.hpp"
+#include "http/trust_store.hpp"
 
 #include <curl/curl.h>
 
@@ -112,9 +113,20 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
+// libcurl's CURLOPT_SSL_CTX_FUNCTION: each new connection verifies against the store.
+CURLcode install_trust(CURL*, void* ssl_ctx, void* store) {
+  return static_cast<trust_store*>(store)->install(ssl_ctx) ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
+}
+
+trust_sources trust_sources_of(const http_settings& settings) {
+  return {settings.ca_certificate_pem, settings.ca_file, settings.ca_directory};
+}
+
 } // namespace
 
 struct http_client::impl {
+  explicit impl(http_settings s) : settings(std::move(s)) {}
+
   http_settings settings;
   completion_handler on_complete;
   // Destroyed in reverse: easy handles (removed from the multi handle by run()),
@@ -124,6 +136,8 @@ struct http_client::impl {
   multi_handle multi;
   /// The Authorization header line every request carries.
   header_list headers;
+  /// The CA certificates of every TLS connection (I/O thread only).
+  trust_store trust{trust_sources_of(settings)};
   std::mutex mutex;
   std::vector<http_request> submitted; // guarded by mutex
   std::atomic<bool> stopping{false};
@@ -148,18 +162,12 @@ struct http_client::impl {
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!settings.ca_certificate_pem.empty()) {
-      curl_blob blob{settings.ca_certificate_pem.data(), settings.ca_certificate_pem.size(),
-                     CURL_BLOB_NOCOPY};
-      curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
-    } else if (!settings.ca_file.empty()) {
-      curl_easy_setopt(easy, CURLOPT_CAINFO, settings.ca_file.c_str());
-    }
-    // Debian's libcurl also looks in /etc/ssl/certs by default, and with a CA
-    // directory set libcurl does not cache the CA store: it would read the whole
-    // bundle again for every new connection. The bundle holds the same CAs.
-    curl_easy_setopt(easy, CURLOPT_CAPATH,
-                     settings.ca_directory.empty() ? nullptr : settings.ca_directory.c_str());
+    // libcurl reads no CA file or directory itself: every connection gets the one
+    // trust store of the process (trust_store.hpp says why).
+    curl_easy_setopt(easy, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, install_trust);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &trust);
     // AES-128-GCM first: as strong in practice as AES-256 and a third cheaper to decrypt.
     curl_easy_setopt(easy, CURLOPT_TLS13_CIPHERS,
                      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");
@@ -235,6 +243,7 @@ struct http_client::impl {
         response.transport_error =
           t.body_too_large ? "the response body is larger than "
                                + std::to_string(settings.max_body_bytes >> 20) + " MiB"
+          : !trust.error().empty() ? trust.error()
           : t.error_text[0] != '\0' ? t.error_text
                                     : curl_easy_strerror(message->data.result);
       }
@@ -265,9 +274,14 @@ struct http_client::impl {
 };
 
 http_client::http_client(http_settings settings, completion_handler on_complete)
-  : impl_(std::make_unique<impl>()) {
+  : impl_(std::make_unique<impl>(std::move(settings))) {
   ensure_curl_global_init();
-  impl_->settings = std::move(settings);
+  // The trust store is handed to OpenSSL contexts: another TLS library would verify
+  // against nothing.
+  const auto* version = curl_version_info(CURLVERSION_NOW);
+  if (version->ssl_version == nullptr || std::string(version->ssl_version).rfind("OpenSSL", 0) != 0)
+    throw std::runtime_error("libcurl must use OpenSSL (Debian's libcurl4), not "
+                             + std::string(version->ssl_version ? version->ssl_version : "no TLS"));
   impl_->on_complete = std::move(on_complete);
   impl_->share.reset(curl_share_init());
   std::string authorization = "Authorization: " + impl_->settings.authorization;

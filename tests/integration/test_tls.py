@@ -36,23 +36,55 @@ class HttpsReadTest(SharedSandboxMixin, ConnectorTestCase):
         connections = self.sandbox.connection_count() - before
         self.assertLessEqual(connections, 12, f"{connections} TLS connections for {requests} requests")
 
-    def test_the_ca_bundle_is_read_once_per_sync(self):
-        # strace (installed by scripts/install-deps.sh) lists the files the read opens.
+    def traced_read(self, env, **config_fields):
+        """A read of both streams under strace (installed by scripts/install-deps.sh):
+        the paths of every file it opened."""
         trace = os.path.join(self.tmp.name, "trace")
-        config = self.write("config.json", self.config(self.sandbox.url, requests_per_second=100))
+        config = self.write("config.json", self.config(self.sandbox.url, requests_per_second=100,
+                                                       **config_fields))
         catalog = self.write("catalog.json", self.catalog("payouts", "transactions"))
         before = self.sandbox.connection_count()
-        env = environment_trusting(SSL_CERT_FILE=self.sandbox.ca_path)
         # In the sanitizer build: LeakSanitizer cannot run under ptrace.
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
         result = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat", "-o", trace, SOURCE,
                                  "read", "--config", config, "--catalog", catalog],
                                 capture_output=True, text=True, timeout=300, env=env)
         self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        self.assertGreater(self.sandbox.connection_count() - before, 1, "one connection proves nothing")
         with open(trace) as f:
-            opens = sum(1 for line in f if self.sandbox.ca_path in line)
-        self.assertGreater(self.sandbox.connection_count() - before, 1)
-        self.assertEqual(opens, 1, "the CA bundle is loaded once, not once per connection")
+            return [line.split('"')[1] for line in f if '"' in line]
+
+    def hashed_directory(self):
+        hashed = os.path.join(self.tmp.name, "certs")
+        os.mkdir(hashed)
+        shutil.copy(self.sandbox.ca_path, os.path.join(hashed, "sandbox-ca.pem"))
+        subprocess.run(["openssl", "rehash", hashed], check=True, capture_output=True)
+        return hashed
+
+    def test_the_trust_store_is_read_once_per_sync_whatever_the_environment(self):
+        # libcurl would parse the bundle for every connection (always with a CA
+        # directory set); the connector builds one store for them all.
+        hashed = self.hashed_directory()
+        ca = self.sandbox.ca_path
+        default_bundle = "/etc/ssl/certs/ca-certificates.crt"
+        cases = [({"SSL_CERT_FILE": ca}, ca),
+                 ({"CURL_CA_BUNDLE": ca}, ca),
+                 ({"SSL_CERT_DIR": hashed}, default_bundle),
+                 ({"CURL_CA_BUNDLE": ca, "SSL_CERT_FILE": ca, "SSL_CERT_DIR": hashed}, ca)]
+        for variables, bundle in cases:
+            with self.subTest(variables=sorted(variables)):
+                opened = self.traced_read(environment_trusting(**variables))
+                self.assertEqual(opened.count(bundle), 1, "the CA bundle is read once")
+                # The directory is looked into for the CA a chain needs, once: exactly
+                # once when the CA is nowhere else.
+                in_directory = [path for path in opened if path.startswith(hashed + "/")]
+                self.assertEqual(len(in_directory), 1 if bundle == default_bundle else 0,
+                                 in_directory)
+
+    def test_a_ca_certificate_in_the_config_reads_no_bundle(self):
+        opened = self.traced_read(environment_trusting(SSL_CERT_DIR=self.hashed_directory()),
+                                  ca_certificate=self.sandbox.ca_pem())
+        self.assertNotIn("/etc/ssl/certs/ca-certificates.crt", opened)
 
     def test_the_server_certificate_is_verified_by_check_and_read(self):
         # The sandbox's CA is trusted by nobody here: the certificate is refused at
@@ -70,10 +102,7 @@ class HttpsReadTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertIn("ca_certificate", errors[0]["message"])
 
     def test_a_private_ca_is_trusted_through_each_environment_variable(self):
-        hashed = os.path.join(self.tmp.name, "certs")
-        os.mkdir(hashed)
-        shutil.copy(self.sandbox.ca_path, os.path.join(hashed, "sandbox-ca.pem"))
-        subprocess.run(["openssl", "rehash", hashed], check=True, capture_output=True)
+        hashed = self.hashed_directory()
         config = self.config(self.sandbox.url)
         for variables in ({"SSL_CERT_FILE": self.sandbox.ca_path},
                           {"CURL_CA_BUNDLE": self.sandbox.ca_path},
