@@ -72,13 +72,16 @@ void announce_long_wait(fetcher_actor* self, double seconds, const std::string& 
 }
 
 // What the response says of the server's quota goes to the governor: a newly
-// announced quota, and a pause when nothing of it remains.
+// announced quota, what remains of it, and a pause when nothing remains.
 void pass_on_quota(fetcher_actor* self, const http::http_response& response) {
   auto& state = self->state;
   if (response.quota && response.quota != state.announced) {
     state.announced = response.quota;
     self->send(state.governor, announced_limit{*response.quota});
   }
+  // A 429 was not counted by the server, though the connector counts it as its own.
+  if (response.status != 429 && response.quota_remaining)
+    self->send(state.governor, quota_remaining{*response.quota_remaining});
   if (response.status != 429 && response.quota_remaining && *response.quota_remaining <= 0
       && response.quota_reset_seconds && *response.quota_reset_seconds > 0) {
     double pause = std::min(*response.quota_reset_seconds, state.policy->max_wait_seconds());

@@ -26,7 +26,7 @@ struct fetch_settings {
 /// bodies to `parsers` round robin; a body the parser refuses comes back as
 /// unusable_page. What to retry, when, and when to give up is logic::retry_policy's
 /// decision; quotas announced in rate-limit headers go to the governor
-/// (announced_limit, quota_exhausted). Pages that cannot be had go back to their
+/// (announced_limit, quota_remaining, quota_exhausted). Pages that cannot be had go back to their
 /// planner as page_failed; retries and waits over 5 s are sent to `emitter` as
 /// log_entry. It answers figures_atom with its fetch_figures.
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,

@@ -92,19 +92,29 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                     announced_rate < state.figures.budget_rate
                       ? "tighter than the configured requests_per_second, so it holds"
                       : "the configured requests_per_second is tighter and holds",
-                    state.window->pacing_ceiling());
+                    state.window->allowed_rate());
       self->send(state.emitter, log_entry{log_level::info, text});
       serve(self);
     },
+    [=](const quota_remaining& reading) {
+      self->state.window->observe_remaining(rate_window::clock::now(), reading.remaining);
+    },
     [=](const quota_exhausted& exhausted) {
       auto now = rate_window::clock::now();
-      self->state.window->pause_until(now + std::chrono::duration_cast<rate_window::duration>(
-                                              std::chrono::duration<double>(exhausted.reset_seconds)));
+      self->state.window->quota_used_up(now, std::chrono::duration_cast<rate_window::duration>(
+                                                std::chrono::duration<double>(exhausted.reset_seconds)));
       serve(self);
     },
     [=](figures_atom) {
       auto figures = self->state.figures;
-      figures.current_rate = self->state.window->current_rate();
+      const auto& window = *self->state.window;
+      figures.current_rate = window.current_rate();
+      figures.quota_rate = window.quota_rate();
+      figures.allowed_rate = window.allowed_rate();
+      figures.reserve_share = window.share().reserve_share();
+      figures.others_rate = window.share().others_rate();
+      figures.others_peak_rate = window.share().others_peak_rate();
+      figures.others_mean_rate = window.share().others_mean_rate();
       figures.waiting = self->state.waiting->size();
       return figures;
     },

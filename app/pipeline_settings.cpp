@@ -19,6 +19,7 @@ logic::rate_window::settings budget_settings_for(const config::connector_config&
   logic::rate_window::settings budget;
   budget.requests_per_second = config.requests_per_second;
   budget.window = milliseconds_of(config.rate_window_seconds);
+  budget.reserve_share = config.quota_reserve_share;
   return budget;
 }
 

@@ -425,12 +425,13 @@ def pipe_scenario(full):
 
 def main():
     import moving  # imports this module too: loaded only when run as a script
+    import shared_quota
     import sync_state
     import tls_env
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
-                                 "announced", "tls_cpu", "tls_env", "cpu", "sinks", "pipe", "incremental", "fanout",
+                                 "announced", "shared_quota", "tls_cpu", "tls_env", "cpu", "sinks", "pipe", "incremental", "fanout",
                                  "resume", "growth", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
@@ -449,6 +450,8 @@ def main():
             results = tls_cost(options.full)
         elif scenario == "tls_env":
             results = tls_env.tls_environments()
+        elif scenario == "shared_quota":
+            results = shared_quota.shared_quota()
         elif scenario == "announced":
             results = announced_quota(options.full)
         elif scenario == "black_hole":

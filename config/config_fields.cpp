@@ -115,11 +115,14 @@ void add_budget_fields(std::vector<config_field>& fields) {
   fields.push_back(std::move(page_size));
 
   config_field rate{"requests_per_second", "Requests per second",
-                    "Request budget averaged over 60 seconds, shared by all streams. Defaults to "
-                    "Klarna's limit: 200 in production, 50 in the playground. Lower it when other "
-                    "systems use the same credentials.",
-                    "request budget, averaged over the window, shared by all streams; also the "
-                    "most requests started in any one second",
+                    "The merchant's request quota, averaged over 60 seconds: Klarna's limit, 200 in "
+                    "production and 50 in the playground, counted per merchant across all its "
+                    "integrations. The connector keeps quota_reserve_share of it free and yields "
+                    "what other traffic of the merchant is measured to use.",
+                    "the merchant's request quota (Klarna counts it per merchant, across all its "
+                    "integrations), averaged over the window; also the most requests started in "
+                    "any one second; the connector takes it less the reserve and the other "
+                    "traffic it measures",
                     "number", &connector_config::requests_per_second};
   // The rate must be above 0; the smallest accepted is one request per 1000 s.
   rate.minimum = 0.001;
@@ -136,6 +139,20 @@ void add_budget_fields(std::vector<config_field>& fields) {
   window.maximum = 3600;
   window.default_json = "60";
   fields.push_back(std::move(window));
+
+  config_field reserve{
+    "quota_reserve_share", "Quota reserve share",
+    "The share of the merchant's quota the connector never takes, so the merchant's captures "
+    "and refunds (the same quota at Klarna) are not refused while a sync runs. Other traffic "
+    "measured from Klarna's rate-limit headers is yielded on top. 0 takes the whole quota.",
+    "share of the quota left free for the merchant's other traffic (order management shares "
+    "it at Klarna), on top of the other traffic measured from the rate-limit headers; 0 takes "
+    "the whole quota",
+    "number", &connector_config::quota_reserve_share};
+  reserve.minimum = 0;
+  reserve.maximum = 0.9;
+  reserve.default_json = "0.1";
+  fields.push_back(std::move(reserve));
 
   config_field checkpoint{
     "state_checkpoint_records", "Checkpoint every (records)",

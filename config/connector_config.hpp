@@ -33,6 +33,8 @@ struct connector_config {
   double requests_per_second = 0;
   /// The window over which the budget is averaged (Klarna: 60 s).
   double rate_window_seconds = 0;
+  /// The share of the quota left free for the merchant's other traffic.
+  double quota_reserve_share = 0;
   /// Per request: connecting, the whole transfer, and a transfer slower than
   /// 1 KiB/s for this long.
   double connect_timeout_seconds = 0;

@@ -26,10 +26,11 @@ rate_window::rate_window(settings config, time_point now)
   : settings_(config),
     averaging_(with_margin(config.requests_per_second * seconds_of(config.window)), config.window),
     per_second_(with_margin(config.requests_per_second), std::chrono::seconds(1)),
+    share_(quota_share::settings{config.reserve_share}),
     last_refill_(now),
     paused_until_(now) {
   update_pacing_ceiling();
-  rate_ = pacing_ceiling_;
+  rate_ = allowed_rate();
   tokens_ = burst_;
 }
 
@@ -70,11 +71,33 @@ void rate_window::refill(time_point now) {
     return;
   double elapsed = seconds_of(now - last_refill_);
   last_refill_ = now;
-  if (now > paused_until_) {
-    rate_ = std::min(pacing_ceiling_,
-                     rate_ + settings_.requests_per_second * recovery_share_per_second * elapsed);
-  }
+  if (now > paused_until_)
+    rate_ += settings_.requests_per_second * recovery_share_per_second * elapsed;
+  rate_ = std::min(rate_, allowed_rate());
   tokens_ = std::min(burst_, tokens_ + rate_ * elapsed);
+}
+
+double rate_window::quota_rate() const {
+  double quota = settings_.requests_per_second;
+  if (announced_quota_)
+    quota = std::min(quota, announced_quota_->per_second());
+  return quota;
+}
+
+double rate_window::allowed_rate() const {
+  return std::min(pacing_ceiling_, share_.allowed_rate(quota_rate()));
+}
+
+void rate_window::observe_remaining(time_point now, double remaining) {
+  if (!announced_quota_)
+    return;
+  refill(now);
+  // The connector's own requests in the announced window, from the grants the
+  // averaging window keeps (all of them when it is the longer window).
+  auto span = duration_of(announced_quota_->window_seconds);
+  share_.observe(now, announced_quota_->requests, announced_quota_->window_seconds, remaining,
+                 averaging_.count_within(now, span));
+  rate_ = std::min(rate_, allowed_rate());
 }
 
 rate_window::duration rate_window::try_acquire(time_point now) {
@@ -101,13 +124,16 @@ void rate_window::on_throttled(time_point now, time_point resume_at) {
   // Requests in flight when the first 429 came answer 429 too; they are one event,
   // so the rate halves once per pause, not once per answer.
   if (now >= paused_until_)
-    rate_ = std::max(std::min(pacing_ceiling_, settings_.requests_per_second * minimum_rate_share),
+    rate_ = std::max(std::min(allowed_rate(), settings_.requests_per_second * minimum_rate_share),
                      rate_ / 2);
   paused_until_ = std::max(paused_until_, resume_at);
   tokens_ = std::min(tokens_, 1.0);
 }
 
-void rate_window::pause_until(time_point resume_at) {
+void rate_window::quota_used_up(time_point now, duration reset) {
+  auto resume_at = now + reset;
+  if (announced_ && share_.others_rate() * seconds_of(announced_->span()) < 1.0)
+    resume_at = std::min(resume_at, now + announced_->oldest_leaves_in(now));
   paused_until_ = std::max(paused_until_, resume_at);
   tokens_ = std::min(tokens_, 1.0);
 }
@@ -123,13 +149,16 @@ bool rate_window::set_announced_quota(time_point now, std::optional<http::announ
     auto capacity = with_margin(quota->requests);
     auto span = duration_of(quota->window_seconds);
     // Same span: keep the grants already counted; a new span starts a new count.
-    if (announced_ && announced_->span() == span)
+    if (announced_ && announced_->span() == span) {
       announced_->set_capacity(capacity);
-    else
+    } else {
+      // The server counted the requests made before it said how: so does the window.
       announced_.emplace(capacity, span);
+      announced_->record_recent(averaging_, now);
+    }
   }
   update_pacing_ceiling();
-  rate_ = std::min(rate_, pacing_ceiling_);
+  rate_ = std::min(rate_, allowed_rate());
   tokens_ = std::min(tokens_, burst_);
   return true;
 }

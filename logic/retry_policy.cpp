@@ -136,14 +136,22 @@ throttle_verdict retry_policy::after_throttle(const std::string& page, int throt
                               + "; other clients may be using this account's request budget. "
                                 "Lower requests_per_second or try again later.";
   } else if (asked) {
-    verdict.pause_seconds = asked->seconds;
-    verdict.why = "as the server asked: Retry-After: " + asked->text;
+    // Never sooner than asked; a little later, so that the merchant's integrations
+    // told the same time do not all come back at once (Klarna asks for jitter).
+    verdict.pause_seconds = asked->seconds + jitter_seconds(std::min(1.0, asked->seconds / 4));
+    verdict.why = "as the server asked: Retry-After: " + asked->text + ", with jitter";
   } else {
-    verdict.pause_seconds = std::min(30.0, static_cast<double>(1 << std::min(throttled_attempts - 1, 5)));
-    verdict.why = "backing off: no Retry-After, 429 number " + std::to_string(throttled_attempts)
-                  + " for this page";
+    double base = std::min(30.0, static_cast<double>(1 << std::min(throttled_attempts - 1, 5)));
+    verdict.pause_seconds = base + jitter_seconds(base / 2);
+    verdict.why = "backing off with jitter: no Retry-After, 429 number "
+                  + std::to_string(throttled_attempts) + " for this page";
   }
   return verdict;
+}
+
+double retry_policy::jitter_seconds(double most) {
+  std::uniform_real_distribution<double> pick(0.0, most);
+  return most > 0 ? pick(jitter_) : 0.0;
 }
 
 std::optional<std::string> retry_policy::long_wait_warning(double seconds, const std::string& what,

@@ -72,7 +72,9 @@ public:
   retry_verdict after_failure(const failed_try& attempt, clock::time_point now);
 
   /// What to do after the `throttled_attempts`th 429 for `page` at `now`;
-  /// `server_answer` describes the response for the internal message.
+  /// `server_answer` describes the response for the internal message. The pause is
+  /// the server's Retry-After plus up to a quarter of it (at most 1 s), else 2^(n-1) s
+  /// (at most 30 s) plus up to half of that: jitter, as Klarna asks.
   throttle_verdict after_throttle(const std::string& page, int throttled_attempts,
                                   std::optional<clock::time_point> first_try,
                                   const std::optional<http::retry_after>& asked,
@@ -90,6 +92,8 @@ public:
   double max_wait_seconds() const;
 
 private:
+  /// Uniform in [0, most] seconds.
+  double jitter_seconds(double most);
   std::optional<std::string> refused_wait(const http::retry_after& wait) const;
   bool past_deadline(std::optional<clock::time_point> first_try, clock::time_point now,
                      clock::duration wait) const;

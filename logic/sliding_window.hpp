@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -35,6 +36,21 @@ public:
   duration oldest_leaves_in(time_point now) {
     forget_before(now);
     return events_.empty() ? duration::zero() : events_.front() + span_ - now;
+  }
+
+  /// Events in the last `span` (at most this window's own) before `now`, inclusive.
+  std::size_t count_within(time_point now, duration span) {
+    forget_before(now);
+    auto first = std::upper_bound(events_.begin(), events_.end(), now - span);
+    return static_cast<std::size_t>(events_.end() - first);
+  }
+
+  /// Counts the events of `other` that fall in this window's span before `now`, as
+  /// if they had been recorded here (a window started late learns the past).
+  void record_recent(const sliding_window& other, time_point now) {
+    for (auto at : other.events_)
+      if (at > now - span_ && at <= now)
+        events_.push_back(at);
   }
 
   /// Records an event at `now` (the caller has checked wait_at).

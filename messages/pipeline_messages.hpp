@@ -163,6 +163,13 @@ struct quota_exhausted {
   double reset_seconds = 0;
 };
 
+/// fetcher -> governor: an answer (not a 429) said this much of the announced quota
+/// remains (X-RateLimit-Remaining or RateLimit's r=): the governor measures the
+/// merchant's other traffic from it.
+struct quota_remaining {
+  double remaining = 0;
+};
+
 /// governor -> emitter: requests are paused until this wall-clock time (ms).
 struct rate_limited {
   std::int64_t resume_at_ms = 0;
@@ -197,6 +204,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::throttled)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::rate_limited)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::announced_limit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_exhausted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_remaining)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::progress_figures)

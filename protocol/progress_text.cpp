@@ -61,6 +61,7 @@ std::vector<std::string> progress_lines(const progress_figures& snapshot) {
     lines.push_back(text);
   }
   lines.push_back(budget_text(snapshot) + ", " + clock_text(snapshot.elapsed_seconds) + " elapsed");
+  lines.push_back(describe_quota_share(snapshot.budget));
   return lines;
 }
 

@@ -12,6 +12,16 @@ double mean_wait_ms(const budget_figures& budget) {
 
 } // namespace
 
+std::string describe_quota_share(const budget_figures& budget) {
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "quota %.0f/s: others %.1f/s (peak %.1f/s), %.0f%% in reserve, this sync up to "
+                "%.1f/s",
+                budget.quota_rate, budget.others_rate, budget.others_peak_rate,
+                budget.reserve_share * 100, budget.allowed_rate);
+  return text;
+}
+
 std::string describe_budget(const budget_figures& budget, const fetch_figures& fetch,
                             std::uint64_t previous_grants, double interval_seconds) {
   double recent_rate =
@@ -20,14 +30,14 @@ std::string describe_budget(const budget_figures& budget, const fetch_figures& f
   std::snprintf(text, sizeof text,
                 "budget: %.1f requests/s over the last %.0f s against %.0f/s (pacing at %.1f/s);"
                 " %llu granted, %llu waited over 1 ms (mean %.1f ms), %zu waiting; %llu answered 429;"
-                " %zu in flight (limit %zu), latency %.0f ms; %llu retried",
+                " %zu in flight (limit %zu), latency %.0f ms; %llu retried; ",
                 recent_rate, interval_seconds, budget.budget_rate, budget.current_rate,
                 static_cast<unsigned long long>(budget.grants),
                 static_cast<unsigned long long>(budget.waited), mean_wait_ms(budget),
                 budget.waiting, static_cast<unsigned long long>(fetch.throttled), fetch.in_flight,
                 fetch.in_flight_limit, fetch.latency_ms,
                 static_cast<unsigned long long>(fetch.retries));
-  return text;
+  return text + describe_quota_share(budget);
 }
 
 std::string describe_progress(const std::vector<stream_figures>& streams) {
@@ -58,7 +68,15 @@ std::string describe(const read_figures& summary) {
                 summary.budget.budget_rate > 0 ? rate / summary.budget.budget_rate : 0.0,
                 static_cast<unsigned long long>(summary.budget.waited),
                 mean_wait_ms(summary.budget));
-  return text + figures;
+  // The quota is the merchant's: what the rest of the merchant used of it, and what
+  // this sync left alone.
+  char shared[240];
+  std::snprintf(shared, sizeof shared,
+                "; of the merchant's quota (%.0f/s at the end) other traffic used %.1f/s on "
+                "average (peak %.1f/s) and %.0f%% was kept in reserve",
+                summary.budget.quota_rate, summary.budget.others_mean_rate,
+                summary.budget.others_peak_rate, summary.budget.reserve_share * 100);
+  return text + figures + shared;
 }
 
 } // namespace klarna::protocol

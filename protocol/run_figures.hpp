@@ -25,6 +25,16 @@ struct fetch_figures {
 struct budget_figures {
   double budget_rate = 0;
   double current_rate = 0;
+  /// The merchant's quota now (the budget, or a tighter announced quota), what the
+  /// connector may take of it, and the share it keeps in reserve.
+  double quota_rate = 0;
+  double allowed_rate = 0;
+  double reserve_share = 0;
+  /// The merchant's other traffic measured from the rate-limit headers (requests/s):
+  /// now, at its peak, and on average while measured.
+  double others_rate = 0;
+  double others_peak_rate = 0;
+  double others_mean_rate = 0;
   std::uint64_t grants = 0;
   /// Grants that waited over 1 ms for the budget after they were asked for, and their
   /// total wait.
@@ -70,6 +80,10 @@ struct read_figures {
   /// The signal that stopped the read, 0 if none did.
   int interrupted_by = 0;
 };
+
+/// "quota 40/s: others 24.0/s (peak 26.0/s), 10% in reserve, this sync up to
+/// 10.0/s": how the merchant's quota is shared now.
+std::string describe_quota_share(const budget_figures& budget);
 
 /// One line on the budget since the previous report (`previous_grants` grants were
 /// given by then, `interval_seconds` ago) and the fetcher's state now.

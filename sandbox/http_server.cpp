@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <cstdio>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -284,6 +285,7 @@ void http_server::run(const request_router& router) {
   asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
   signals.async_wait([this](beast::error_code, int) { impl_->io.stop(); });
   accept(*impl_, router);
+  background_traffic others(impl_->limiter, impl_->options.background, impl_->started);
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < std::max(1u, impl_->options.threads); ++i)
     threads.emplace_back([this] { impl_->io.run(); });
@@ -292,6 +294,10 @@ void http_server::run(const request_router& router) {
     thread.join();
   if (impl_->request_log.is_open())
     impl_->request_log.flush();
+  if (others.sent() > 0)
+    std::printf("klarna-sandbox background traffic: %llu sent, %llu refused\n",
+                static_cast<unsigned long long>(others.sent()),
+                static_cast<unsigned long long>(others.refused()));
 }
 
 } // namespace klarna::sandbox

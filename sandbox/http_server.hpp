@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sandbox/background_traffic.hpp"
 #include "sandbox/fault_injector.hpp"
 #include "sandbox/request_router.hpp"
 #include "sandbox/sliding_window_limiter.hpp"
@@ -38,6 +39,8 @@ struct server_options {
   std::string connection_log_path;
   /// Faults injected into answers that would have succeeded.
   fault_options faults;
+  /// The merchant's other traffic, counted in the same rate limits while serving.
+  background_options background;
   /// How late a `slow` fault answers.
   std::chrono::milliseconds slow_delay{10'000};
   /// Serve HTTPS with this certificate chain and key (PEM); empty for plain http.

@@ -147,6 +147,19 @@ void add_rate_limit_options(CLI::App& app, sandbox_settings& s) {
                "injected 503s (1)");
   app.add_option("--retry-after-value", s.server.retry_after_value,
                  "send this literal Retry-After value instead (implies --retry-after)");
+  app.add_option("--background-rps", s.server.background.requests_per_second,
+                 "the merchant's other traffic (captures, refunds): requests/s counted in the "
+                 "same rate limits; 0 = none")->capture_default_str()->check(CLI::Range(0.0, 100000.0));
+  app.add_option_function<long>(
+       "--background-burst-ms",
+       [&s](long ms) { s.server.background.burst = std::chrono::milliseconds(ms); },
+       "send each second's other requests within this many ms at its start (0 = evenly spaced)")
+    ->check(CLI::Range(0L, 1000L));
+  app.add_option("--background-seconds", s.server.background.seconds,
+                 "stop the other traffic after this many seconds (0 = never)")
+    ->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  app.add_option("--background-log", s.server.background.log_path,
+                 "write '<ms> <200|429>' per request of the other traffic here");
   app.add_option("--rate-limit-headers", s.server.rate_limit_headers,
                  "announce the tightest limit on every answer: x-ratelimit "
                  "(X-RateLimit-Limit: N, N;w=S, -Remaining, -Reset) or ietf "

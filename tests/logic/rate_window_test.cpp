@@ -100,10 +100,32 @@ TEST_CASE("a pause the server announces does not lower the rate", "[governor]") 
   auto start = rate_window::clock::time_point{} + hours(1);
   rate_window window({100, seconds(60), 0.02, 0.01}, start);
   auto ceiling = window.current_rate();
-  window.pause_until(start + seconds(3));
+  window.quota_used_up(start, seconds(3));
   CHECK(window.try_acquire(start + seconds(1)) == seconds(2));
   CHECK(window.try_acquire(start + seconds(3)) == rate_window::duration::zero());
   CHECK(window.current_rate() == Approx(ceiling));
+}
+
+TEST_CASE("a quota its own requests used up is waited for only until the oldest leaves",
+          "[governor]") {
+  auto start = rate_window::clock::time_point{} + hours(1);
+  rate_window window({200, seconds(60), 0.02, 0.01}, start);
+  window.set_announced_quota(start, announced_quota{10, 5});
+  auto grants = greedy_grants(window, start, seconds(5));
+  REQUIRE(grants.size() >= 9);
+  auto now = grants.back();
+  // No other traffic measured: the server's whole-second reset is not waited out.
+  window.observe_remaining(now, 0);
+  REQUIRE(window.share().others_rate() < 0.2);
+  window.quota_used_up(now, seconds(2));
+  CHECK(window.try_acquire(now) <= grants.front() + seconds(5) - now + milliseconds(1));
+  // With other traffic measured, the server's word holds.
+  rate_window busy({200, seconds(60), 0.02, 0.01}, start);
+  busy.set_announced_quota(start, announced_quota{10, 5});
+  busy.try_acquire(start);
+  busy.observe_remaining(start, 2); // 8 used, 1 of them the connector's
+  busy.quota_used_up(start, seconds(2));
+  CHECK(busy.try_acquire(start + milliseconds(100)) >= milliseconds(1900));
 }
 
 TEST_CASE("a greedy client never exceeds the window and is paced, not bursty", "[governor]") {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 using namespace klarna::logic;
 using klarna::config::failure_type;
 using klarna::http::retry_after;
@@ -115,13 +117,18 @@ TEST_CASE("a 429 pauses everyone as asked, backs off without Retry-After, and gi
   auto asked = policy.after_throttle("payouts page 1", 1, start, retry_after{2, "2"}, "HTTP 429",
                                      start);
   REQUIRE(asked.pause_seconds);
-  CHECK(*asked.pause_seconds == 2);
+  // Never sooner than asked, at most a quarter later.
+  CHECK(*asked.pause_seconds >= 2);
+  CHECK(*asked.pause_seconds <= 2.5);
   CHECK_THAT(asked.why, Catch::Contains("Retry-After: 2"));
 
   auto guessed = policy.after_throttle("payouts page 1", 4, start, std::nullopt, "HTTP 429", start);
   REQUIRE(guessed.pause_seconds);
-  CHECK(*guessed.pause_seconds == 8); // 2^(4-1)
-  CHECK(*policy.after_throttle("p", 20, start, std::nullopt, "", start).pause_seconds == 30);
+  CHECK(*guessed.pause_seconds >= 8); // 2^(4-1), and up to half of it more
+  CHECK(*guessed.pause_seconds <= 12);
+  auto longest = *policy.after_throttle("p", 20, start, std::nullopt, "", start).pause_seconds;
+  CHECK(longest >= 30);
+  CHECK(longest <= 45);
 
   auto too_many = policy.after_throttle("payouts page 1", 31, start, std::nullopt, "HTTP 429", start);
   CHECK_FALSE(too_many.pause_seconds);
@@ -136,6 +143,17 @@ TEST_CASE("a 429 pauses everyone as asked, backs off without Retry-After, and gi
                                     "HTTP 429", start + seconds(850));
   CHECK_FALSE(late.pause_seconds);
   CHECK_THAT(late.failure.message, Catch::Contains("past the page's deadline"));
+}
+
+TEST_CASE("integrations told the same Retry-After do not all come back at once", "[retry]") {
+  std::set<double> pauses;
+  for (std::uint32_t seed = 1; seed <= 10; ++seed) {
+    retry_policy policy(settings(), seed);
+    pauses.insert(*policy.after_throttle("p", 1, start, retry_after{4, "4"}, "", start).pause_seconds);
+  }
+  CHECK(pauses.size() == 10);
+  CHECK(*pauses.begin() >= 4);
+  CHECK(*pauses.rbegin() <= 5);
 }
 
 TEST_CASE("a long wait is announced once, a short one never", "[retry]") {

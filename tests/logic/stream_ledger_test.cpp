@@ -11,7 +11,7 @@ using namespace klarna::logic;
 namespace {
 
 ledger_page page(std::uint64_t seq, std::uint64_t records = 1) {
-  return {seq, "lines of page " + std::to_string(seq) + "\n", records};
+  return {seq, "lines of page " + std::to_string(seq) + "\n", records, {}};
 }
 
 } // namespace

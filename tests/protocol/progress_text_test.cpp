@@ -21,13 +21,20 @@ TEST_CASE("the live display has a line per stream with its ETA and one for the b
   snapshot.fetch.throttled = 2;
   snapshot.fetch.in_flight = 11;
   snapshot.fetch.latency_ms = 52;
+  snapshot.budget.quota_rate = 40;
+  snapshot.budget.others_rate = 24;
+  snapshot.budget.others_peak_rate = 26.5;
+  snapshot.budget.reserve_share = 0.1;
+  snapshot.budget.allowed_rate = 12;
   auto lines = progress_lines(snapshot);
-  REQUIRE(lines.size() == 3);
+  REQUIRE(lines.size() == 4);
   CHECK_THAT(lines[0], Catch::StartsWith("payouts") && Catch::EndsWith("complete"));
   // 100 of 400 pages in 10 s: 300 more take 30 s.
   CHECK_THAT(lines[1], Catch::Contains("100/400") && Catch::Contains("25.0%")
                          && Catch::EndsWith("ETA 0:30"));
   CHECK(lines[2] == "190.0 requests/s of 200/s budget, 2 answered 429, 11 in flight, latency 52 ms, 0:10 elapsed");
+  // The quota is the merchant's: how its other traffic and the reserve share it.
+  CHECK(lines[3] == "quota 40/s: others 24.0/s (peak 26.5/s), 10% in reserve, this sync up to 12.0/s");
   CHECK(progress_line(snapshot)
         == "[0:10] payouts 400 records 1/1 pages (complete); transactions 50000 records 100/400 pages "
            "(ETA 0:30); 190.0 requests/s of 200/s budget, 2 answered 429, 11 in flight, latency 52 ms");
