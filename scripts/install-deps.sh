@@ -6,7 +6,7 @@ packages=(
   libcaf-dev libcurl4-openssl-dev libssl-dev
   libboost-json1.81-dev libboost-url1.81-dev libboost1.81-dev
   libcli11-dev catch2
-  python3 python3-jsonschema python3-yaml strace openssl
+  python3 python3-jsonschema python3-yaml strace openssl ca-certificates
   clang-14 libclang-rt-14-dev
   libsqlite3-dev libpq-dev postgresql
 )
