@@ -243,7 +243,8 @@ struct http_client::impl {
         response.transport_error =
           t.body_too_large ? "the response body is larger than "
                                + std::to_string(settings.max_body_bytes >> 20) + " MiB"
-          : !trust.error().empty() ? trust.error()
+          : message->data.result == CURLE_SSL_CACERT_BADFILE && !trust.error().empty()
+            ? trust.error()
           : t.error_text[0] != '\0' ? t.error_text
                                     : curl_easy_strerror(message->data.result);
       }

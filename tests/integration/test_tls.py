@@ -111,6 +111,12 @@ class HttpsReadTest(SharedSandboxMixin, ConnectorTestCase):
                 status = self.check(config, env=environment_trusting(**variables))
                 self.assertEqual(status["status"], "SUCCEEDED", status)
 
+    def test_a_bundle_that_cannot_be_read_is_named(self):
+        missing = os.path.join(self.tmp.name, "no-such-bundle.pem")
+        status = self.check(self.config(self.sandbox.url), env=environment_trusting(SSL_CERT_FILE=missing))
+        self.assertEqual(status["status"], "FAILED")
+        self.assertIn(f"cannot read the CA bundle '{missing}'", status["message"])
+
     def test_a_private_ca_is_trusted_through_the_config_field(self):
         status = self.check(self.config(self.sandbox.url, ca_certificate=self.sandbox.ca_pem()),
                             env=environment_trusting())
