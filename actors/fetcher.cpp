@@ -80,10 +80,11 @@ void pass_on_quota(fetcher_actor* self, const http::http_response& response) {
     self->send(state.governor, announced_limit{*response.quota});
   }
   // A 429 was not counted by the server, though the connector counts it as its own.
-  if (response.status != 429 && response.quota_remaining)
-    self->send(state.governor, quota_remaining{*response.quota_remaining});
-  if (response.status != 429 && response.quota_remaining && *response.quota_remaining <= 0
-      && response.quota_reset_seconds && *response.quota_reset_seconds > 0) {
+  if (response.status == 429 || !response.quota_remaining)
+    return;
+  self->send(state.governor, quota_remaining{*response.quota_remaining});
+  if (*response.quota_remaining <= 0 && response.quota_reset_seconds
+      && *response.quota_reset_seconds > 0) {
     double pause = std::min(*response.quota_reset_seconds, state.policy->max_wait_seconds());
     announce_long_wait(self, pause, "Klarna's quota is used up; every request",
                        "its rate-limit headers: nothing remaining, reset in "

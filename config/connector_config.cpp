@@ -141,12 +141,8 @@ bool is_loopback_host(const boost::urls::url_view& url) {
       return url.host_ipv4_address().is_loopback();
     case boost::urls::host_type::ipv6:
       return url.host_ipv6_address().is_loopback();
-    case boost::urls::host_type::name: {
-      std::string name(url.host_name());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      return name == "localhost";
-    }
+    case boost::urls::host_type::name:
+      return lower_case_host_name(url) == "localhost";
     default:
       return false;
   }

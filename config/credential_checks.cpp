@@ -5,7 +5,6 @@
 #include "config/input_error.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace klarna::config {
 
@@ -23,9 +22,7 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 environment environment_of(const connector_config& cfg) {
   std::string host;
   if (auto url = parse_http_url(cfg.api_base_url))
-    host = std::string(url->encoded_host());
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    host = lower_case_host_name(*url);
   if (!host.empty() && host.back() == '.')
     host.pop_back();
   if (host == "klarna.com" || ends_with(host, ".klarna.com"))

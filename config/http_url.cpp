@@ -2,6 +2,9 @@
 
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace klarna::config {
 
 std::optional<boost::urls::url_view> parse_http_url(const std::string& text) {
@@ -12,6 +15,13 @@ std::optional<boost::urls::url_view> parse_http_url(const std::string& text) {
   if (!path.empty() && path.front() != '/')
     return std::nullopt;
   return *parsed;
+}
+
+std::string lower_case_host_name(const boost::urls::url_view& url) {
+  std::string name = url.host_type() == boost::urls::host_type::name ? url.host_name() : "";
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return name;
 }
 
 } // namespace klarna::config

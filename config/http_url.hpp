@@ -15,4 +15,8 @@ namespace klarna::config {
 /// parse is refused. The view refers to `text`.
 std::optional<boost::urls::url_view> parse_http_url(const std::string& text);
 
+/// The URL's host name in lower case (DNS names are case-insensitive); empty when
+/// the host is an IP address.
+std::string lower_case_host_name(const boost::urls::url_view& url);
+
 } // namespace klarna::config

@@ -18,9 +18,7 @@ void quota_share::observe(time_point now, double limit, double window_seconds, d
     peak_ = sample;
     return;
   }
-  double elapsed = std::chrono::duration<double>(now - last_).count();
-  if (elapsed <= 0)
-    elapsed = 0;
+  double elapsed = std::max(0.0, std::chrono::duration<double>(now - last_).count());
   last_ = now;
   area_ += others_rate_ * elapsed;
   measured_seconds_ += elapsed;
