@@ -17,6 +17,11 @@ QUOTA = 40
 RESERVE = 0.1
 FLOOR = 0.025
 SECONDS = 8
+# Under AddressSanitizer (scripts/test-sanitizers.sh sets ASAN_OPTIONS) the connector
+# and the sandbox run several times slower and their timing is not the real one: the
+# matrix still runs there for memory errors and must end, but the sharing bounds are
+# held by the normal build only.
+TIMING_IS_REAL = "ASAN_OPTIONS" not in os.environ
 
 
 class SharedQuotaTest(ConnectorTestCase):
@@ -70,6 +75,8 @@ class SharedQuotaTest(ConnectorTestCase):
 
     def assert_good_citizen(self, run):
         figures = {k: v for k, v in run.items() if k != "stderr"}
+        if not TIMING_IS_REAL:
+            return
         self.assertLessEqual(run["others_refused"], run["others_sent"] // 100, figures)
         self.assertLessEqual(run["own_429"], run["requests"] // 100, figures)
         self.assertGreaterEqual(run["rate"], 0.8 * run["expected"], figures)
@@ -84,6 +91,7 @@ class SharedQuotaTest(ConnectorTestCase):
                     self.assertIn("of the merchant's quota (40/s at the end) other traffic used",
                                   run["stderr"])
 
+    @unittest.skipUnless(TIMING_IS_REAL, "a rate measured under AddressSanitizer is not the real one")
     def test_without_a_reserve_and_other_traffic_the_whole_quota_is_used(self):
         run = self.run_against(0.0, reserve=0)
         self.assertEqual(run["own_429"], 0)
