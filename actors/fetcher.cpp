@@ -20,12 +20,16 @@ using protocol::log_level;
 struct fetch_job {
   fetch_page page;
   int throttled_attempts = 0;
+  /// A page tried before: it goes ahead of new pages (every later page of its
+  /// stream waits for it), after a failure on a connection of its own.
+  bool retry = false;
+  bool fresh_connection = false;
 };
 
 struct fetcher_state {
   std::optional<retry_policy> policy;
   std::optional<logic::in_flight_sizer> sizer;
-  std::unique_ptr<http::http_client> http;
+  std::unique_ptr<http::http_transport> http;
   caf::actor governor;
   std::vector<caf::actor> parsers;
   std::size_t next_parser = 0;
@@ -48,10 +52,11 @@ void pump(fetcher_actor* self) {
   while (!state.queued.empty() && state.awaiting_permit + state.in_flight < state.sizer->limit()) {
     auto ticket = state.next_ticket++;
     auto stream = state.queued.front().page.stream;
+    bool retry = state.queued.front().retry;
     state.jobs.emplace(ticket, std::move(state.queued.front()));
     state.queued.pop_front();
     ++state.awaiting_permit;
-    self->send(state.governor, permit_request{ticket, stream, caf::actor{self}});
+    self->send(state.governor, permit_request{ticket, stream, caf::actor{self}, retry});
   }
 }
 
@@ -66,8 +71,7 @@ void warn(fetcher_actor* self, std::string text) {
 // A WARN for a wait over 5 s that nobody was told of yet.
 void announce_long_wait(fetcher_actor* self, double seconds, const std::string& what,
                         const std::string& why) {
-  if (auto text = self->state.policy->long_wait_warning(seconds, what, why,
-                                                       retry_policy::clock::now()))
+  if (auto text = self->state.policy->long_wait_warning(seconds, what, why, self->clock().now()))
     warn(self, std::move(*text));
 }
 
@@ -100,13 +104,16 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, logic::failed_try attempt
   attempt.page = page_label(page);
   attempt.failed_attempts = ++page.failed_attempts;
   attempt.first_try = page.first_try;
-  auto verdict = state.policy->after_failure(attempt, retry_policy::clock::now());
+  auto verdict = state.policy->after_failure(attempt, self->clock().now());
   if (!verdict.retry_in) {
     self->send(page.planner, page_failed{page.seq, std::move(verdict.failure)});
     return;
   }
   ++state.figures.retries;
   warn(self, std::move(verdict.warning));
+  self->send(page.planner, page_retrying{page.listing, page.seq});
+  job.retry = true;
+  job.fresh_connection = true;
   auto ticket = state.next_ticket++;
   state.jobs.emplace(ticket, std::move(job));
   self->delayed_send(self, *verdict.retry_in, retry_atom::value, ticket);
@@ -117,7 +124,7 @@ void on_throttled(fetcher_actor* self, fetch_job job, const http::http_response&
   ++state.figures.throttled;
   auto verdict = state.policy->after_throttle(
     page_label(job.page), ++job.throttled_attempts, job.page.first_try, response.retry_after,
-    http::describe_error_response(response.status, response.body), retry_policy::clock::now());
+    http::describe_error_response(response.status, response.body), self->clock().now());
   if (!verdict.pause_seconds) {
     self->send(job.page.planner, page_failed{job.page.seq, std::move(verdict.failure)});
     return;
@@ -125,6 +132,7 @@ void on_throttled(fetcher_actor* self, fetch_job job, const http::http_response&
   announce_long_wait(self, *verdict.pause_seconds,
                      "Klarna answered 429 Too Many Requests; every request", verdict.why);
   self->send(state.governor, throttled{*verdict.pause_seconds});
+  job.retry = true;
   state.queued.push_front(std::move(job));
 }
 
@@ -170,14 +178,20 @@ void send_request(fetcher_actor* self, std::uint64_t ticket) {
     return;
   ++state.in_flight;
   ++state.figures.requests;
-  auto& page = found->second.page;
-  if (!page.first_try)
-    page.first_try = retry_policy::clock::now();
-  state.http->submit({ticket, page.url});
+  auto& job = found->second;
+  if (!job.page.first_try)
+    job.page.first_try = self->clock().now();
+  state.http->submit({ticket, job.page.url, job.fresh_connection});
+}
+
+std::unique_ptr<http::http_transport> make_http_client(http::http_settings settings,
+                                                       http::http_client::completion_handler done) {
+  return std::make_unique<http::http_client>(std::move(settings), std::move(done));
 }
 
 caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor governor,
-                      std::vector<caf::actor> parsers, caf::actor emitter) {
+                      std::vector<caf::actor> parsers, caf::actor emitter,
+                      transport_factory make_transport) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.policy.emplace(settings.retry, std::random_device{}());
@@ -188,10 +202,12 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
   // Completions arrive on the curl thread; a weak handle avoids a cycle between the
   // actor and the client it owns.
   caf::weak_actor_ptr weak_self = caf::actor_cast<caf::weak_actor_ptr>(self);
-  state.http = std::make_unique<http::http_client>(settings.http, [weak_self](http::http_response r) {
+  auto deliver = [weak_self](http::http_response r) {
     if (auto strong = weak_self.lock())
       caf::anon_send(caf::actor_cast<caf::actor>(strong), std::move(r));
-  });
+  };
+  state.http = make_transport ? make_transport(std::move(deliver))
+                              : make_http_client(settings.http, std::move(deliver));
   return {
     [=](fetch_page& page) {
       self->state.queued.push_back({std::move(page)});
@@ -229,8 +245,9 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
 
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
-                         const caf::actor& emitter) {
-  return system.spawn(fetcher, std::move(settings), governor, parsers, emitter);
+                         const caf::actor& emitter, transport_factory make_transport) {
+  return system.spawn(fetcher, std::move(settings), governor, parsers, emitter,
+                      std::move(make_transport));
 }
 
 } // namespace klarna::actors

@@ -6,6 +6,8 @@
 #include <caf/fwd.hpp>
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <vector>
 
 namespace klarna::actors {
@@ -20,17 +22,24 @@ struct fetch_settings {
   std::size_t max_in_flight = 64;
 };
 
+/// Makes the transport the fetcher sends its GETs through, given where completions
+/// go (callable from any thread); none means an http::http_client with the
+/// settings' `http`. Actor tests pass a stand-in server.
+using transport_factory = std::function<std::unique_ptr<http::http_transport>(
+  http::http_client::completion_handler on_complete)>;
+
 /// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
 /// permit per request, performs the GETs on an http_client (libcurl multi on its own
 /// thread) with as many in flight as the budget and latency call for, and hands 200
 /// bodies to `parsers` round robin; a body the parser refuses comes back as
 /// unusable_page. What to retry, when, and when to give up is logic::retry_policy's
-/// decision; quotas announced in rate-limit headers go to the governor
+/// decision; a page to be tried again after a failure is announced to its planner
+/// (page_retrying) and goes before new pages, on a fresh connection; quotas announced in rate-limit headers go to the governor
 /// (announced_limit, quota_remaining, quota_exhausted). Pages that cannot be had go back to their
 /// planner as page_failed; retries and waits over 5 s are sent to `emitter` as
 /// log_entry. It answers figures_atom with its fetch_figures.
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
-                         const caf::actor& emitter);
+                         const caf::actor& emitter, transport_factory make_transport = {});
 
 } // namespace klarna::actors

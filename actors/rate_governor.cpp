@@ -31,7 +31,7 @@ struct governor_state {
 void serve(caf::stateful_actor<governor_state>* self) {
   auto& state = self->state;
   while (!state.waiting->empty()) {
-    auto now = rate_window::clock::now();
+    auto now = self->clock().now();
     auto wait = state.window->try_acquire(now);
     if (wait > rate_window::duration::zero()) {
       if (!state.tick_scheduled) {
@@ -54,14 +54,18 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                             logic::rate_window::settings settings, std::size_t stream_count,
                             caf::actor emitter) {
   messages::exit_on_exception(self);
-  self->state.window.emplace(settings, rate_window::clock::now());
+  self->state.window.emplace(settings, self->clock().now());
   self->state.waiting.emplace(stream_count);
   self->state.figures.budget_rate = settings.requests_per_second;
   self->state.emitter = std::move(emitter);
   return {
     [=](permit_request& request) {
       auto stream = request.stream;
-      self->state.waiting->push(stream, {std::move(request), rate_window::clock::now()});
+      auto& waiting = *self->state.waiting;
+      if (request.retry)
+        waiting.push_first({std::move(request), self->clock().now()});
+      else
+        waiting.push(stream, {std::move(request), self->clock().now()});
       serve(self);
     },
     [=](tick_atom) {
@@ -71,7 +75,7 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
     [=](const throttled& report) {
       auto pause = std::chrono::duration_cast<rate_window::duration>(
         std::chrono::duration<double>(report.pause_seconds));
-      auto now = rate_window::clock::now();
+      auto now = self->clock().now();
       ++self->state.figures.throttled_reports;
       self->state.window->on_throttled(now, now + pause);
       self->send(self->state.emitter,
@@ -81,7 +85,7 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
     },
     [=](const announced_limit& announced) {
       auto& state = self->state;
-      if (!state.window->set_announced_quota(rate_window::clock::now(), announced.quota))
+      if (!state.window->set_announced_quota(self->clock().now(), announced.quota))
         return;
       char text[256];
       double announced_rate = announced.quota.per_second();
@@ -97,10 +101,10 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
       serve(self);
     },
     [=](const quota_remaining& reading) {
-      self->state.window->observe_remaining(rate_window::clock::now(), reading.remaining);
+      self->state.window->observe_remaining(self->clock().now(), reading.remaining);
     },
     [=](const quota_exhausted& exhausted) {
-      auto now = rate_window::clock::now();
+      auto now = self->clock().now();
       self->state.window->quota_used_up(now, std::chrono::duration_cast<rate_window::duration>(
                                                 std::chrono::duration<double>(exhausted.reset_seconds)));
       serve(self);

@@ -6,8 +6,11 @@
 #include "messages/pipeline_messages.hpp"
 #include "messages/exception_policy.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace klarna::actors {
 
@@ -21,11 +24,15 @@ struct planner_state {
   std::unique_ptr<page_source> source;
   caf::actor fetcher;
   caf::actor emitter;
-  std::uint64_t credits = 0;
+  /// Pages requested on a credit whose write has not given it back yet.
+  std::uint64_t spent = 0;
   /// Pages requested on a borrowed credit: their writes repay it first.
   std::uint64_t debt = 0;
   /// Record lines sent to the emitter that the sink has not written yet.
   std::uint64_t held_bytes = 0;
+  /// Pages being tried again after a failure (listing, seq): while there are any,
+  /// the retry allowance holds.
+  std::set<std::pair<std::uint64_t, std::uint64_t>> retrying;
   /// Requests sent to the fetcher and not answered yet.
   std::uint64_t in_flight = 0;
   std::uint64_t pages_received = 0;
@@ -33,6 +40,18 @@ struct planner_state {
 };
 
 using planner_actor = caf::stateful_actor<planner_state>;
+
+// Whether a new page may spend a credit: while a page is retried, the pages after
+// it cannot be written until it comes, so the larger retry allowance holds.
+bool may_spend(const planner_state& state) {
+  const auto& settings = state.settings;
+  bool riding_out = !state.retrying.empty();
+  auto credits = riding_out ? std::max(settings.retry_credits, settings.credits) : settings.credits;
+  auto bytes = riding_out ? std::max(settings.retry_held_bytes_limit, settings.held_bytes_limit)
+                          : settings.held_bytes_limit;
+  return state.spent < std::max<std::uint64_t>(1, credits)
+         && state.held_bytes + state.source->held_bytes() < bytes;
+}
 
 std::unique_ptr<page_source> source_for(const planner_settings& settings) {
   if (settings.definition->incremental == protocol::incremental_by::month)
@@ -43,18 +62,19 @@ std::unique_ptr<page_source> source_for(const planner_settings& settings) {
                                            settings.api_base_url, settings.page_size,
                                            settings.start);
   return std::make_unique<listing_source>(*settings.definition, settings.api_base_url,
-                                          settings.page_size, settings.start);
+                                          settings.page_size, settings.start,
+                                          std::max({listing_reader::limits{}.max_outstanding,
+                                                    settings.credits, settings.retry_credits}));
 }
 
 void schedule(planner_actor* self) {
   auto& state = self->state;
   while (!state.ended) {
-    bool may_spend = state.credits > 0 && state.held_bytes < state.settings.held_bytes_limit;
-    auto page = state.source->take_next(may_spend);
+    auto page = state.source->take_next(may_spend(state));
     if (!page)
       break;
     if (page->credit == credit_use::spend)
-      --state.credits;
+      ++state.spent;
     else if (page->credit == credit_use::borrow)
       ++state.debt;
     fetch_page fetch;
@@ -83,7 +103,7 @@ void return_credits(planner_actor* self, std::uint64_t credits, std::uint64_t by
   state.held_bytes -= std::min(bytes, state.held_bytes);
   auto repaid = std::min(credits, state.debt);
   state.debt -= repaid;
-  state.credits += credits - repaid;
+  state.spent -= std::min(credits - repaid, state.spent);
 }
 
 // The stream is complete, or pages are requested; a stream with nothing in flight
@@ -110,6 +130,7 @@ void settle(planner_actor* self) {
 void on_page_ready(planner_actor* self, page_ready& ready) {
   auto& state = self->state;
   --state.in_flight;
+  state.retrying.erase({ready.listing, ready.seq});
   if (state.ended)
     return;
   if (++state.pages_received == state.settings.throw_after_pages)
@@ -140,13 +161,16 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = settings;
-  state.credits = std::max<std::uint64_t>(1, settings.credits);
   state.fetcher = std::move(fetcher);
   state.emitter = std::move(emitter);
   state.source = source_for(state.settings);
   return {
     [=](start_atom) { settle(self); },
     [=](page_ready& ready) { on_page_ready(self, ready); },
+    [=](const page_retrying& retrying) {
+      self->state.retrying.emplace(retrying.listing, retrying.seq);
+      schedule(self);
+    },
     [=](page_failed& failed) {
       --self->state.in_flight;
       fail(self, std::move(failed.report));

@@ -30,6 +30,12 @@ struct planner_settings {
   /// past this, no page is requested until the sink writes some (pages differ in
   /// size by orders of magnitude; a page larger than the bound still passes whole).
   std::uint64_t held_bytes_limit = std::numeric_limits<std::uint64_t>::max();
+  /// The same two bounds while a page of the stream is being retried (the fetcher
+  /// said page_retrying and it has not arrived): the pages after it cannot be
+  /// written until it comes, so fetching goes on further instead of draining the
+  /// pipe. At least `credits` and `held_bytes_limit`.
+  std::uint64_t retry_credits = 0;
+  std::uint64_t retry_held_bytes_limit = 0;
   /// Test hook: after this many pages (0: never) the planner throws, as a defect
   /// would make it, so that supervision can be checked end to end.
   std::uint64_t throw_after_pages = 0;
@@ -38,8 +44,9 @@ struct planner_settings {
 /// Spawns the planner of one stream. It drives a logic::page_source (one listing,
 /// or per payout for incremental transactions): on start_atom it asks `fetcher` for
 /// the first pages, then schedules a page only while it holds a credit and the
-/// pages it handed to `emitter` unwritten are within held_bytes_limit (or the
-/// source may borrow one); page_credit from `emitter` returns both. Parsed pages
+/// pages it received and has not seen written are within held_bytes_limit (or the
+/// source may borrow one); page_credit from `emitter` returns both. While the
+/// fetcher retries one of its pages (page_retrying) the larger retry bounds hold. Parsed pages
 /// go to `emitter` as page_records, followed by stream_finished or stream_failed;
 /// the source's warnings go to `emitter` as WARN logs.
 caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,

@@ -20,11 +20,11 @@ logic::rate_window::settings budget_settings_for(const config::connector_config&
 /// The fetcher's connection, retry and in-flight settings.
 actors::fetch_settings fetch_settings_for(const config::connector_config& config);
 
-/// The planner of stream `index`, holding at most `credits` pages and about
-/// `held_bytes` of records unwritten.
+/// The planner of stream `index`: 48 pages and 16 MiB of records unwritten, and
+/// while one of its pages is retried, as many more pages as the budget fetches in
+/// half a second (148 and 49 MiB at 200/s; at most 192 and 64 MiB).
 actors::planner_settings planner_settings_for(const config::connector_config& config,
                                               std::size_t index,
-                                              const actors::emitted_stream& stream,
-                                              std::uint64_t credits, std::uint64_t held_bytes);
+                                              const actors::emitted_stream& stream);
 
 } // namespace klarna::app

@@ -26,15 +26,6 @@ using protocol::read_figures;
 
 namespace {
 
-// Pages a stream may have in flight or buffered before the sink has written them:
-// enough for the whole budget at 200 ms latency on one stream (200/s x 0.2 s = 40),
-// few enough that a stalled reader holds at most this many pages per stream.
-constexpr std::uint64_t credits_per_stream = 48;
-// Bytes of records a stream may have parsed and not yet written: 48 pages of 500
-// transactions are about 16 MiB, so the bound binds only for pages of large records
-// (a page past it still passes whole, then fetching waits for the sink).
-constexpr std::uint64_t held_bytes_per_stream = 16 << 20;
-
 using clock = std::chrono::steady_clock;
 
 double seconds_since(clock::time_point started) {
@@ -104,9 +95,7 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
                                         graph.parsers, graph.emitter);
   for (std::size_t i = 0; i < streams.size(); ++i)
     graph.planners.push_back(actors::spawn_stream_planner(
-      system, planner_settings_for(config, i, streams[i], credits_per_stream,
-                                                 held_bytes_per_stream), graph.fetcher,
-      graph.emitter));
+      system, planner_settings_for(config, i, streams[i]), graph.fetcher, graph.emitter));
   self->send(graph.emitter,
              pipeline_actors{graph.planners, graph.fetcher, graph.governor, graph.parsers});
   // The emitter supervises the others; this thread supervises the emitter.

@@ -9,6 +9,7 @@ requests per second against the budget for the budget scenarios.
     bench/run.py https tls_cpu two_windows announced black_hole   # the real-path ones
     bench/run.py incremental fanout resume   # incremental and resumed reads (bench/sync_state.py)
     bench/run.py growth          # a listing that grows while it is read (bench/moving.py)
+    bench/run.py faults          # transient faults at 0 to 5% (bench/faults.py)
 
 Figures, not tests: nothing here passes or fails."""
 
@@ -424,7 +425,8 @@ def pipe_scenario(full):
 
 
 def main():
-    import moving  # imports this module too: loaded only when run as a script
+    import faults  # these import this module too: loaded only when run as a script
+    import moving
     import shared_quota
     import sync_state
     import tls_env
@@ -432,7 +434,7 @@ def main():
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
                                  "announced", "shared_quota", "tls_cpu", "tls_env", "cpu", "sinks", "pipe", "incremental", "fanout",
-                                 "resume", "growth", "black_hole"])
+                                 "resume", "growth", "faults", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -474,6 +476,8 @@ def main():
             results = sync_state.resume_after_cut()
         elif scenario == "growth":
             results = moving.growth_cost()
+        elif scenario == "faults":
+            results = faults.faults(options.full)
         else:
             sys.exit(f"unknown scenario {scenario}")
         for result in results:

@@ -207,6 +207,7 @@ struct http_client::impl {
     if (easy == nullptr)
       return fail_locally(*t, CURLE_OUT_OF_MEMORY, "libcurl could not create a transfer handle");
     curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, t->request.fresh_connection ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error_text);

@@ -19,6 +19,9 @@ namespace klarna::http {
 struct http_request {
   std::uint64_t id = 0;
   std::string url;
+  /// On a new connection rather than an idle one (a retry after a failure: the
+  /// connection or the server behind it may be what failed).
+  bool fresh_connection = false;
 };
 
 /// Its outcome. `status` is 0 when no HTTP response arrived; then `transport_error`
@@ -65,23 +68,32 @@ struct http_settings {
   std::size_t max_body_bytes = 64 << 20;
 };
 
+/// Where the fetcher's GETs go: the http_client, or a stand-in in actor tests.
+class http_transport {
+public:
+  virtual ~http_transport() = default;
+  /// Performs `request`; its http_response comes back through the completion
+  /// handler the transport was made with.
+  virtual void submit(http_request request) = 0;
+};
+
 /// GETs over one libcurl multi handle driven by its own I/O thread
 /// (curl_multi_poll, woken by curl_multi_wakeup): connections, TLS sessions, the
 /// CA store and DNS answers are reused by every request, and many transfers run at
 /// once, each new one on a connection of its own when none is idle (no waiting
 /// behind another request). Certificate and host verification are always on. `submit` may be called from any thread; each completion
 /// is handed to the callback on the I/O thread, which must not block.
-class http_client {
+class http_client : public http_transport {
 public:
   using completion_handler = std::function<void(http_response)>;
 
   http_client(http_settings settings, completion_handler on_complete);
-  ~http_client();
+  ~http_client() override;
 
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;
 
-  void submit(http_request request);
+  void submit(http_request request) override;
 
 private:
   struct impl;

@@ -158,24 +158,31 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
   } else if (request.new_from < verified_to_) {
     progress.dropped = 1; // records already verified: the probe went past them
   } else {
+    held_bytes_ += page.record_lines.size();
     held_.emplace(request.new_from, held_page{request, std::move(page)});
   }
   verify_held(progress);
   return progress;
 }
 
+listing_reader::held_page listing_reader::release_held(std::map<std::int64_t, held_page>::iterator at) {
+  auto held = std::move(at->second);
+  held_.erase(at);
+  held_bytes_ -= held.page.record_lines.size();
+  return held;
+}
+
 void listing_reader::verify_held(listing_progress& progress) {
   while (!ended_ && !failed_ && !probing_ && !pending_probe_) {
     // Pages a probe went past hold only records already verified.
     while (!held_.empty() && held_.begin()->first < verified_to_) {
-      held_.erase(held_.begin());
+      release_held(held_.begin());
       ++progress.dropped;
     }
     auto next = held_.find(verified_to_);
     if (next == held_.end())
       return;
-    auto held = std::move(next->second);
-    held_.erase(next);
+    auto held = release_held(next);
     if (!first_verified_) {
       accept(held.request, held.page, 0, progress);
       continue;
@@ -340,6 +347,7 @@ bool listing_reader::accept(const request_info& request, parsed_page& page, std:
     ended_ = true;
     progress.dropped += held_.size();
     held_.clear();
+    held_bytes_ = 0;
   }
   return true;
 }

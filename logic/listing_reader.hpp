@@ -103,6 +103,8 @@ public:
 
   /// Answers held until the verified part reaches them (each holds a credit).
   bool holds_pages() const { return !held_.empty(); }
+  /// The record lines of those answers, in bytes.
+  std::uint64_t held_bytes() const { return held_bytes_; }
 
   /// An answer, parsed.
   listing_progress on_page(std::uint64_t id, parsed_page page);
@@ -130,6 +132,7 @@ private:
     parsed_page page;
   };
 
+  held_page release_held(std::map<std::int64_t, held_page>::iterator at);
   void verify_held(listing_progress& progress);
   bool accept(const request_info& request, parsed_page& page, std::size_t skip,
               listing_progress& progress);
@@ -150,6 +153,7 @@ private:
   std::uint64_t next_id_ = 0;
   std::map<std::uint64_t, request_info> outstanding_;
   std::map<std::int64_t, held_page> held_; // by new_from
+  std::uint64_t held_bytes_ = 0;
 
   bool first_requested_ = false;
   bool first_verified_ = false;

@@ -5,11 +5,13 @@
 namespace klarna::logic {
 
 listing_source::listing_source(const protocol::stream_definition& stream,
-                               std::string api_base_url, int page_size, stream_start start)
+                               std::string api_base_url, int page_size, stream_start start,
+                               std::uint64_t pages_ahead)
   : stream_(stream),
     api_base_url_(std::move(api_base_url)),
     page_size_(page_size),
     start_(std::move(start)),
+    pages_ahead_(pages_ahead),
     reader_(reader_from(start_.offset)) {
 }
 
@@ -21,7 +23,8 @@ listing_reader listing_source::reader_from(std::int64_t offset) const {
       return page_url(api_base_url_, stream_, page_size_, at, start_.listing_start,
                       start_.listing_end);
     },
-    page_size_, offset, dated ? stream_.cursor_field : std::string());
+    page_size_, offset, dated ? stream_.cursor_field : std::string(),
+    listing_reader::limits{pages_ahead_, listing_reader::limits{}.max_moves});
 }
 
 std::optional<page_request> listing_source::take_next(bool has_credit) {

@@ -11,8 +11,9 @@ namespace klarna::logic {
 /// from offset 0 with a warning (its offsets no longer mean the same records).
 class listing_source : public page_source {
 public:
+  /// At most `pages_ahead` requests are planned ahead of the verified records.
   listing_source(const protocol::stream_definition& stream, std::string api_base_url,
-                 int page_size, stream_start start);
+                 int page_size, stream_start start, std::uint64_t pages_ahead);
   // The reader's URL maker refers to this object.
   listing_source(const listing_source&) = delete;
   listing_source& operator=(const listing_source&) = delete;
@@ -22,6 +23,7 @@ public:
   bool finished() const override { return reader_.finished(); }
   bool has_work() const override { return reader_.has_next(); }
   std::uint64_t pages_known() const override { return reader_.pages_known(); }
+  std::uint64_t held_bytes() const override { return reader_.held_bytes(); }
 
 private:
   listing_reader reader_from(std::int64_t offset) const;
@@ -31,6 +33,7 @@ private:
   std::string api_base_url_;
   int page_size_;
   stream_start start_;
+  std::uint64_t pages_ahead_;
   listing_reader reader_;
   bool restarted_ = false;
 };

@@ -23,6 +23,7 @@ public:
   bool finished() const override { return received_ == urls_.size(); }
   bool has_work() const override { return handed_out_ < urls_.size(); }
   std::uint64_t pages_known() const override { return urls_.size(); }
+  std::uint64_t held_bytes() const override { return 0; } // each answer is handed on
 
 private:
   const protocol::stream_definition& stream_;

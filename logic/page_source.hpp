@@ -73,6 +73,10 @@ public:
 
   /// Pages of the output known so far (all of them once finished).
   virtual std::uint64_t pages_known() const = 0;
+
+  /// Record lines of pages received and not yet handed on (answers ahead of a
+  /// missing one), in bytes: the planner's bound on unwritten bytes counts them.
+  virtual std::uint64_t held_bytes() const = 0;
 };
 
 } // namespace klarna::logic

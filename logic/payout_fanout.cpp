@@ -166,4 +166,14 @@ std::uint64_t payout_fanout::pages_known() const {
   return known;
 }
 
+std::uint64_t payout_fanout::held_bytes() const {
+  auto bytes = payouts_reader_.held_bytes();
+  for (auto i = frontier_; i < listings_.size(); ++i) {
+    bytes += listings_[i]->reader.held_bytes();
+    for (const auto& page : listings_[i]->held)
+      bytes += page.page.record_lines.size();
+  }
+  return bytes;
+}
+
 } // namespace klarna::logic

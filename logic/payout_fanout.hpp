@@ -31,6 +31,7 @@ public:
   bool finished() const override;
   bool has_work() const override;
   std::uint64_t pages_known() const override;
+  std::uint64_t held_bytes() const override;
 
 private:
   /// One payout's transactions.

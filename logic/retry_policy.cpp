@@ -13,6 +13,8 @@ namespace {
 
 // Waits the server asks for beyond this are announced as a WARN.
 constexpr double long_wait_seconds = 5;
+// The longest wait between two tries that the connector chooses itself.
+constexpr double max_backoff_seconds = 30;
 
 // "HH:MM:SS UTC" of the wall clock `seconds` from now.
 std::string utc_time_after(double seconds) {
@@ -46,10 +48,17 @@ retry_policy::retry_policy(retry_settings settings, std::uint32_t jitter_seed)
   : settings_(settings), jitter_(jitter_seed) {
 }
 
-std::chrono::milliseconds retry_policy::backoff(int attempt) {
-  long cap_ms = std::min(30'000L, 1000L << std::min(attempt, 5));
-  std::uniform_int_distribution<long> pick(0, cap_ms);
-  return std::chrono::milliseconds(pick(jitter_));
+std::chrono::milliseconds retry_policy::retry_delay(long status, int failed_attempts) {
+  int doublings = std::clamp(failed_attempts - 1, 0, 16);
+  double seconds;
+  if (status == 503) {
+    double base = 0.25 * std::pow(2.0, doublings);
+    seconds = base + jitter_seconds(base / 2);
+  } else {
+    double base = 0.04 * std::pow(4.0, doublings);
+    seconds = base / 2 + jitter_seconds(base);
+  }
+  return milliseconds_of(std::min(seconds, max_backoff_seconds));
 }
 
 // A wait the server asked for is longer than max_retry_wait: the reason to give up,
@@ -82,9 +91,10 @@ retry_verdict retry_policy::after_failure(const failed_try& attempt, clock::time
       return verdict;
     }
   }
-  // A server that says when to come back is believed; otherwise back off with jitter.
-  auto delay = attempt.asked ? milliseconds_of(attempt.asked->seconds)
-                             : backoff(attempt.failed_attempts);
+  // A server that says when to come back is believed, and met a little later so that
+  // the merchant's integrations told the same time do not all return at once.
+  auto delay = attempt.asked ? milliseconds_of(asked_wait_seconds(*attempt.asked))
+                             : retry_delay(attempt.status, attempt.failed_attempts);
   bool in_time = !past_deadline(attempt.first_try, now, steady(delay));
   if (attempt.retryable && attempt.failed_attempts < settings_.max_attempts && in_time) {
     // Every retry is a WARN; one the server timed says until when and why.
@@ -136,9 +146,8 @@ throttle_verdict retry_policy::after_throttle(const std::string& page, int throt
                               + "; other clients may be using this account's request budget. "
                                 "Lower requests_per_second or try again later.";
   } else if (asked) {
-    // Never sooner than asked; a little later, so that the merchant's integrations
-    // told the same time do not all come back at once (Klarna asks for jitter).
-    verdict.pause_seconds = asked->seconds + jitter_seconds(std::min(1.0, asked->seconds / 4));
+    // Never sooner than asked (Klarna asks for jitter).
+    verdict.pause_seconds = asked_wait_seconds(*asked);
     verdict.why = "as the server asked: Retry-After: " + asked->text + ", with jitter";
   } else {
     double base = std::min(30.0, static_cast<double>(1 << std::min(throttled_attempts - 1, 5)));
@@ -147,6 +156,10 @@ throttle_verdict retry_policy::after_throttle(const std::string& page, int throt
                   + std::to_string(throttled_attempts) + " for this page";
   }
   return verdict;
+}
+
+double retry_policy::asked_wait_seconds(const http::retry_after& asked) {
+  return asked.seconds + jitter_seconds(std::min(1.0, asked.seconds / 4));
 }
 
 double retry_policy::jitter_seconds(double most) {

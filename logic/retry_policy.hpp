@@ -80,8 +80,16 @@ public:
                                   const std::optional<http::retry_after>& asked,
                                   const std::string& server_answer, clock::time_point now);
 
-  /// Exponential back-off with full jitter: uniform in [0, min(30 s, 1 s x 2^attempt)].
-  std::chrono::milliseconds backoff(int attempt);
+  /// How long a page waits before its retry after its `failed_attempts`th failure
+  /// with `status` (0: no response) when the server did not say (docs/ARCHITECTURE.md,
+  /// "Faults", says why each waits as long as it does):
+  /// - a 503, the server's "not now": Klarna's exponential back-off with jitter,
+  ///   0.25 s x 2^(n-1) plus up to half of that, at most 30 s;
+  /// - anything else (a reset or truncated answer, a timeout, 500/502/504, 408, a
+  ///   damaged body): one connection's or one server's accident, which every later
+  ///   page waits for, so the first retry comes after 20-60 ms; each failure after
+  ///   it waits four times as long, jittered by half either way, at most 30 s.
+  std::chrono::milliseconds retry_delay(long status, int failed_attempts);
 
   /// A wait over 5 s is worth a WARN, once per wait: its text (what waits, how long,
   /// until when in UTC, why), or nullopt when it is short or already announced.
@@ -94,6 +102,10 @@ public:
 private:
   /// Uniform in [0, most] seconds.
   double jitter_seconds(double most);
+  /// The server's Retry-After plus up to a quarter of it (at most 1 s): never sooner
+  /// than asked, a little later so that the merchant's integrations told the same
+  /// time do not all come back at once.
+  double asked_wait_seconds(const http::retry_after& asked);
   std::optional<std::string> refused_wait(const http::retry_after& wait) const;
   bool past_deadline(std::optional<clock::time_point> first_try, clock::time_point now,
                      clock::duration wait) const;

@@ -10,6 +10,7 @@ namespace klarna::logic {
 /// One FIFO queue per stream, served in turn: each pop takes the front of the next
 /// non-empty queue after the one served last, so when several streams wait, grants
 /// alternate between them and none starves however many requests another has queued.
+/// Items pushed with push_first go before all of them, in their own order.
 template <class T>
 class round_robin_queues {
 public:
@@ -18,15 +19,26 @@ public:
   /// Queues `item` for `stream` (indexes beyond the count wrap around).
   void push(std::size_t stream, T item) { queues_[stream % queues_.size()].push_back(std::move(item)); }
 
+  /// Queues `item` ahead of every stream's queue (after earlier such items).
+  void push_first(T item) { first_.push_back(std::move(item)); }
+
   bool empty() const {
+    if (!first_.empty())
+      return false;
     for (const auto& queue : queues_)
       if (!queue.empty())
         return false;
     return true;
   }
 
-  /// The front of the next waiting stream's queue, or nothing when none waits.
+  /// The first of the items pushed first, else the front of the next waiting
+  /// stream's queue, or nothing when none waits.
   std::optional<T> pop() {
+    if (!first_.empty()) {
+      T item = std::move(first_.front());
+      first_.pop_front();
+      return item;
+    }
     for (std::size_t i = 0; i < queues_.size(); ++i) {
       auto index = (next_ + i) % queues_.size();
       auto& queue = queues_[index];
@@ -41,13 +53,14 @@ public:
   }
 
   std::size_t size() const {
-    std::size_t total = 0;
+    std::size_t total = first_.size();
     for (const auto& queue : queues_)
       total += queue.size();
     return total;
   }
 
 private:
+  std::deque<T> first_;
   std::vector<std::deque<T>> queues_;
   std::size_t next_ = 0;
 };

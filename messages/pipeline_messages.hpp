@@ -77,6 +77,14 @@ struct page_ready {
   logic::parsed_page page;
 };
 
+/// fetcher -> planner: a try of the page failed and it will be tried again; until
+/// it arrives, the pages after it wait in the pipeline (planner_settings'
+/// retry allowance).
+struct page_retrying {
+  std::uint64_t listing = 0;
+  std::uint64_t seq = 0;
+};
+
 /// fetcher -> planner: a page that cannot be had.
 struct page_failed {
   std::uint64_t seq = 0;
@@ -139,6 +147,9 @@ struct permit_request {
   std::uint64_t ticket = 0;
   stream_index stream = 0;
   caf::actor requester;
+  /// A retry of a page that failed: later pages of its stream wait for it, so it
+  /// goes before every new request (it still spends the budget like any other).
+  bool retry = false;
 };
 
 /// governor -> fetcher: the request with this ticket may go now.
@@ -198,6 +209,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_restarted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_credit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sync_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::interrupted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_retrying)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::permit_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::permit_granted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::throttled)

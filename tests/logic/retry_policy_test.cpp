@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <set>
 
 using namespace klarna::logic;
@@ -40,8 +41,10 @@ TEST_CASE("a retryable failure is retried with jittered back-off until max_attem
   for (int attempt = 1; attempt < 5; ++attempt) {
     auto verdict = policy.after_failure(server_error(attempt), start);
     REQUIRE(verdict.retry_in);
-    // Full jitter: uniform in [0, min(30 s, 2^attempt s)].
-    CHECK(*verdict.retry_in <= milliseconds(std::min(30'000L, 1000L << attempt)));
+    // A 503: 0.25 s x 2^(attempt-1), and up to half of that more.
+    auto base = milliseconds(250L << (attempt - 1));
+    CHECK(*verdict.retry_in >= base);
+    CHECK(*verdict.retry_in <= base * 3 / 2);
     CHECK_THAT(verdict.warning, Catch::Contains("retrying payouts page 3")
                                   && Catch::Contains("attempt " + std::to_string(attempt + 1) + " of 5"));
   }
@@ -52,17 +55,43 @@ TEST_CASE("a retryable failure is retried with jittered back-off until max_attem
   CHECK(last.failure.internal_message == "HTTP 503");
 }
 
-TEST_CASE("back-off is capped at 30 s and spread over the whole range", "[retry]") {
+TEST_CASE("a broken answer is retried within 60 ms, then four times later each time",
+          "[retry]") {
+  retry_policy policy(settings(), 3);
+  for (long status : {0L, 500L, 502L, 504L, 408L, 200L}) {
+    CAPTURE(status);
+    // The first retry: 40 ms, jittered by half either way.
+    std::set<long> firsts;
+    for (int i = 0; i < 200; ++i) {
+      auto wait = policy.retry_delay(status, 1);
+      CHECK(wait >= milliseconds(20));
+      CHECK(wait <= milliseconds(60));
+      firsts.insert(wait.count());
+    }
+    CHECK(firsts.size() > 20); // spread, not one value
+    for (int attempt = 2; attempt <= 5; ++attempt) {
+      auto base = 40.0 * std::pow(4.0, attempt - 1);
+      auto wait = policy.retry_delay(status, attempt).count();
+      CHECK(wait >= base / 2 - 1);
+      CHECK(wait <= base * 3 / 2 + 1);
+    }
+  }
+}
+
+TEST_CASE("no back-off the connector chooses exceeds 30 s, and it is spread", "[retry]") {
   retry_policy policy(settings(), 11);
+  for (long status : {0L, 503L})
+    for (int attempt : {9, 20})
+      CHECK(policy.retry_delay(status, attempt) == milliseconds(30'000));
+  // Where the cap does not bind, the waits spread over the jitter's range.
   milliseconds longest{0}, shortest{30'000};
   for (int i = 0; i < 2000; ++i) {
-    auto wait = policy.backoff(9);
+    auto wait = policy.retry_delay(0, 5); // 10.24 s, jittered by half either way
     longest = std::max(longest, wait);
     shortest = std::min(shortest, wait);
   }
-  CHECK(longest <= milliseconds(30'000));
-  CHECK(longest > milliseconds(25'000));
-  CHECK(shortest < milliseconds(5'000));
+  CHECK(shortest < milliseconds(6'000));
+  CHECK(longest > milliseconds(14'000));
 }
 
 TEST_CASE("a Retry-After is believed, and one beyond max_retry_wait fails quoting it",
@@ -72,7 +101,9 @@ TEST_CASE("a Retry-After is believed, and one beyond max_retry_wait fails quotin
   attempt.asked = retry_after{12, "12"};
   auto verdict = policy.after_failure(attempt, start);
   REQUIRE(verdict.retry_in);
-  CHECK(*verdict.retry_in == milliseconds(12'000));
+  // Never sooner than asked, at most 1 s later (jitter).
+  CHECK(*verdict.retry_in >= milliseconds(12'000));
+  CHECK(*verdict.retry_in <= milliseconds(13'000));
   CHECK_THAT(verdict.warning, Catch::Contains("Retry-After: 12"));
 
   attempt.asked = retry_after{3600, "3600"};
