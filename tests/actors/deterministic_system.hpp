@@ -5,6 +5,7 @@
 // run of a test sees the same interleaving.
 
 #include <caf/actor_cast.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/actor_system_config.hpp>
@@ -49,6 +50,13 @@ public:
     while (scheduler_.try_run_once()) {
     }
   }
+
+  /// Moves the virtual clock to the earliest pending timeout (a delayed message)
+  /// and fires it; false when none is pending.
+  bool fire_next_timeout() { return scheduler_.trigger_timeout(); }
+
+  /// The virtual clock, which actors read through their clock().
+  caf::actor_clock::time_point now() { return system_.clock().now(); }
 
 private:
   static caf::actor_system_config& configure(caf::actor_system_config& config) {

@@ -59,7 +59,7 @@ TEST_CASE("a 429 pauses every request and tells the emitter until when", "[gover
   test.runtime.run();
   test.ask(2, 0);
   test.ask(3, 1);
-  CHECK(test.granted() == std::vector<std::uint64_t>{1}); // paused for 30 s of real time
+  CHECK(test.granted() == std::vector<std::uint64_t>{1}); // paused for 30 s of the clock
   auto notices = test.emitter_log->all<rate_limited>();
   REQUIRE(notices.size() == 1);
   CHECK(notices[0].resume_at_ms >= before_ms + 30'000);
@@ -95,4 +95,20 @@ TEST_CASE("the governor's figures count grants, waiting requests and 429 reports
       CHECK(figures.budget_rate == 1000);
     },
     [](const caf::error&) { FAIL("the governor did not answer"); });
+}
+
+TEST_CASE("a retry waiting for the budget is granted before the new requests that wait",
+          "[governor]") {
+  governor_under_test test(1000);
+  caf::anon_send(test.governor, throttled{30}); // everything waits from here on
+  test.runtime.run();
+  test.ask(1, 0);
+  test.ask(2, 1);
+  caf::anon_send(test.governor, permit_request{3, 0, test.fetcher, true});
+  test.runtime.run();
+  CHECK(test.granted().empty());
+  // The pause is over once the clock passes it; then the retry goes first.
+  while (test.granted().size() < 3 && test.runtime.fire_next_timeout())
+    test.runtime.run();
+  CHECK(test.granted() == std::vector<std::uint64_t>{3, 1, 2});
 }

@@ -68,3 +68,16 @@ TEST_CASE("stream indexes beyond the count wrap instead of failing") {
   CHECK(*queues.pop() == 1);
   CHECK(*queues.pop() == 2);
 }
+
+TEST_CASE("items pushed first go before every stream's queue, in their own order") {
+  round_robin_queues<std::string> queues(2);
+  queues.push(0, "payouts-0");
+  queues.push(1, "transactions-0");
+  queues.push_first("retry-1");
+  queues.push(0, "payouts-1");
+  queues.push_first("retry-2");
+  CHECK(queues.size() == 5);
+  CHECK(drain(queues) == std::vector<std::string>{"retry-1", "retry-2", "payouts-0",
+                                                  "transactions-0", "payouts-1"});
+  CHECK(queues.empty());
+}
