@@ -201,16 +201,16 @@ void add_patience_fields(std::vector<config_field>& fields) {
                         "Tries of one page after server errors, timeouts, broken connections or "
                         "damaged bodies (429s wait for the rate budget instead and are not "
                         "counted). Each retry waits longer than the one before (the first after a "
-                        "broken connection within 60 ms): with the default 8, a page rides out 40 "
-                        "to 70 seconds of errors.",
+                        "broken connection within 60 ms): with the default 6, a page rides out 10 "
+                        "to 15 seconds of errors.",
                         "tries of one page after 5xx, 408, broken connections, timeouts, truncated "
                         "or malformed bodies (429s are waited out under the rate budget and not "
-                        "counted); the retries wait longer and longer, so the default 8 rides out 40 to "
-                        "70 seconds of errors",
+                        "counted); the retries wait longer and longer, so the default 6 rides out 10 to "
+                        "15 seconds of errors",
                         "integer", &connector_config::max_attempts};
   attempts.minimum = 1;
   attempts.maximum = 20;
-  attempts.default_json = "8";
+  attempts.default_json = "6";
   fields.push_back(std::move(attempts));
 
   config_field deadline{"page_deadline_seconds", "Deadline per page (seconds)",

@@ -86,7 +86,7 @@ TEST_CASE("timeouts, attempts and the page deadline have defaults and can be set
   CHECK(defaults.connect_timeout_seconds == 10);
   CHECK(defaults.request_timeout_seconds == 120);
   CHECK(defaults.low_speed_timeout_seconds == 15);
-  CHECK(defaults.max_attempts == 8);
+  CHECK(defaults.max_attempts == 6);
   CHECK(defaults.page_deadline_seconds == 900);
   CHECK(defaults.max_retry_wait_seconds == 600);
   CHECK(defaults.ca_certificate.empty());
