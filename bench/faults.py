@@ -73,9 +73,11 @@ def plot(name, runs):
 
 
 def faults(full):
-    """The sweep over http and HTTPS: 200,000 transactions (400 pages; 1,000,000 and
-    2,000 pages with --full), the fault-free read of the same scheme as reference."""
-    transactions = 1_000_000 if full else 200_000
+    """The sweep over http and HTTPS: 500,000 transactions (1,000 pages, 5 s at the
+    budget; 2,000,000 and 4,000 pages with --full), the fault-free read of the same
+    scheme as reference. A retried page near the end of a read cannot be hidden, so
+    short reads (the issue's 400 pages) show that tail more than the pipeline."""
+    transactions = 2_000_000 if full else 500_000
     results = []
     for tls in (False, True):
         scheme = "https" if tls else "http"
@@ -86,5 +88,8 @@ def faults(full):
             results.append({"scenario": "faults", "scheme": scheme, "fault_rate": rate,
                             "pages": transactions // 500, **figures,
                             "share_of_fault_free": round(run["pages_per_second"] / reference, 3)})
-        results[-1]["plot"] = plot(f"faults_{scheme}" + ("_full" if full else ""), runs)
+        # BENCH_LABEL names the plots of a run, to keep another build's beside them.
+        label = os.environ.get("BENCH_LABEL", "")
+        results[-1]["plot"] = plot(f"faults_{scheme}" + ("_full" if full else "")
+                                   + (f"_{label}" if label else ""), runs)
     return results
