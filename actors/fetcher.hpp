@@ -34,10 +34,12 @@ using transport_factory = std::function<std::unique_ptr<http::http_transport>(
 /// bodies to `parsers` round robin; a body the parser refuses comes back as
 /// unusable_page. What to retry, when, and when to give up is logic::retry_policy's
 /// decision; a page to be tried again after a failure is announced to its planner
-/// (page_retrying) and goes before new pages, on a fresh connection; quotas announced in rate-limit headers go to the governor
-/// (announced_limit, quota_remaining, quota_exhausted). Pages that cannot be had go back to their
+/// (page_retrying) and goes before new pages, on a fresh connection. Quotas
+/// announced in rate-limit headers go to the governor (announced_limit,
+/// quota_remaining, quota_exhausted). Pages that cannot be had go back to their
 /// planner as page_failed; retries and waits over 5 s are sent to `emitter` as
-/// log_entry. It answers figures_atom with its fetch_figures.
+/// log_entry. Time is the actor clock's. It answers figures_atom with its
+/// fetch_figures.
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
                          const caf::actor& emitter, transport_factory make_transport = {});

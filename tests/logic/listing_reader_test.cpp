@@ -430,3 +430,30 @@ TEST_CASE("a total that jumps to the largest offset after a move ends the read c
   CHECK(out.failure->type == failure_type::transient_error);
   CHECK(out.ids == range(0, 10));
 }
+
+TEST_CASE("answers held ahead of a missing page count their bytes until they are verified",
+          "[reader]") {
+  fake_listing listing{range(0, 50)};
+  auto reader = make_reader(10);
+  collected out;
+  answer_first(reader, listing, 10, out);
+  std::vector<listing_request> sent;
+  while (auto request = reader.take_next())
+    sent.push_back(*request);
+  REQUIRE(sent.size() == 5); // offsets 9, 18, 27, 36, 45
+  CHECK(reader.held_bytes() == 0);
+  // Every answer but the first one's arrives: all are held, waiting for it.
+  std::uint64_t bytes = 0;
+  for (std::size_t i = 1; i < sent.size(); ++i) {
+    auto page = listing.answer(offset_in(sent[i].url), 10);
+    bytes += page.record_lines.size();
+    out.take(reader.on_page(sent[i].id, std::move(page)));
+  }
+  CHECK(out.ids.size() == 10);
+  CHECK(reader.held_bytes() == bytes);
+  // The missing one arrives: every held answer is verified and handed on.
+  out.take(reader.on_page(sent[0].id, listing.answer(offset_in(sent[0].url), 10)));
+  CHECK(reader.finished());
+  CHECK(out.ids == range(0, 50));
+  CHECK(reader.held_bytes() == 0);
+}
