@@ -9,12 +9,30 @@ namespace {
 
 // One property of an OpenAPI object, as the schema needs it.
 struct field_spec {
-  const char* name;
+  std::string name;
   const char* type;   // JSON schema type
   const char* format; // "" when none
   bool required;      // required in the OpenAPI document; others are nullable
-  std::vector<const char*> enum_values = {};
+  std::string description;
+  /// Values Klarna documents. They go into the description, not an enum: Klarna
+  /// adds values (its settlement-report page lists detailed types the OpenAPI
+  /// document lacks), and a record must not fail its schema the day it does.
+  std::vector<const char*> known_values = {};
 };
+
+// " In minor units of <currency_field> (EUR 12.34 is 1234)."
+std::string in_minor_units(const char* currency_field = "currency_code") {
+  return std::string(" In minor units of ") + currency_field + " (EUR 12.34 is 1234).";
+}
+
+std::string with_known_values(std::string description, const std::vector<const char*>& values) {
+  if (values.empty())
+    return description;
+  description += " Known values: ";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    description += (i ? ", " : "") + std::string(values[i]);
+  return description + "; Klarna may add others.";
+}
 
 boost::json::value property_schema(const field_spec& field) {
   boost::json::object schema;
@@ -27,14 +45,7 @@ boost::json::value property_schema(const field_spec& field) {
     schema["format"] = field.format;
   if (std::string(field.format) == "date-time")
     schema["airbyte_type"] = "timestamp_with_timezone";
-  if (!field.enum_values.empty()) {
-    boost::json::array values;
-    for (auto* v : field.enum_values)
-      values.emplace_back(v);
-    if (!field.required)
-      values.emplace_back(nullptr);
-    schema["enum"] = std::move(values);
-  }
+  schema["description"] = with_known_values(field.description, field.known_values);
   return schema;
 }
 
@@ -54,66 +65,124 @@ boost::json::object object_schema(const std::vector<field_spec>& fields) {
   return schema;
 }
 
-// Totals object of a Payout (OpenAPI: Totals). fee_correction_amount is the one
-// field the document does not require.
+// An amount of a payout's totals or a summary: (name, what it totals).
+struct amount_spec {
+  const char* name;
+  const char* what;
+};
+
+// The totals a payout and a payout summary share (OpenAPI: Totals, PayoutSummary).
+const std::vector<amount_spec>& shared_totals() {
+  static const std::vector<amount_spec> totals = {
+    {"sale", "The sales (captures) of the period."},
+    {"return", "The returns (refunds) of the period."},
+    {"reversal", "The reversals of the period (e.g. chargebacks)."},
+    {"fee", "The fees Klarna charged."},
+    {"fee_correction", "Corrections of fees charged earlier."},
+    {"commission", "The commissions paid to the merchant."},
+    {"tax", "The VAT on Klarna's fees (the sum of the transactions' vat_amount; not a "
+            "transaction type of its own)."},
+    {"holdback", "Money Klarna withheld (e.g. a rolling reserve)."},
+    {"release", "Money Klarna released from an earlier holdback."},
+    {"repay", "Money repaid from the merchant's debt to Klarna."},
+    {"settlement", "What was paid out: the other totals combined by Klarna's settlement "
+                   "formula."},
+  };
+  return totals;
+}
+
+// Totals object of a Payout (OpenAPI: Totals). tax_amount and fee_correction_amount
+// are the fields the document does not require.
 boost::json::object totals_schema() {
-  const char* required_amounts[] = {
-    "commission_amount",  "repay_amount",       "sale_amount",
-    "holdback_amount",    "tax_amount",         "settlement_amount",
-    "reversal_amount",    "release_amount",     "return_amount",
-    "fee_amount",         "charge_amount",      "credit_amount",
-    "fee_refund_amount",  "tax_refund_amount",  "deposit_amount",
-    "opening_debt_balance_amount", "closing_debt_balance_amount"};
   std::vector<field_spec> fields;
-  for (auto* name : required_amounts)
-    fields.push_back({name, "integer", "", std::string(name) != "tax_amount"});
-  fields.push_back({"fee_correction_amount", "integer", "", false});
+  for (const auto& total : shared_totals()) {
+    std::string name = std::string(total.name) + "_amount";
+    bool required = name != "tax_amount" && name != "fee_correction_amount";
+    fields.push_back({name, "integer", "", required, std::string(total.what) + in_minor_units()});
+  }
+  const std::vector<std::pair<const char*, const char*>> payout_only = {
+    {"charge_amount", "Charges; each transaction's detailed_type says what for."},
+    {"credit_amount", "Credits; each transaction's detailed_type says what for."},
+    {"fee_refund_amount", "Fees Klarna refunded."},
+    {"tax_refund_amount", "VAT refunded on fees refunded."},
+    {"deposit_amount", "The increase of the merchant's debt to Klarna when returns, fees and "
+                       "charges exceeded sales in this period; it is deducted from later "
+                       "payouts."},
+    {"opening_debt_balance_amount", "The merchant's debt to Klarna before this payout: the "
+                                    "previous payout's closing balance unless Klarna invoiced "
+                                    "it separately."},
+    {"closing_debt_balance_amount", "The merchant's debt to Klarna after this payout: the "
+                                    "next payout's opening balance."},
+  };
+  for (const auto& [name, what] : payout_only)
+    fields.push_back({name, "integer", "", true, std::string(what) + in_minor_units()});
   return object_schema(fields);
 }
 
+constexpr const char* currency = "ISO 4217 currency code (EUR, SEK, USD ...).";
+constexpr const char* registration_currency =
+  "ISO 4217 currency code of the country the merchant is registered in.";
+constexpr const char* country = "ISO 3166-1 alpha-2 country code.";
+
 boost::json::object payout_schema() {
   auto schema = object_schema({
-    {"payment_reference", "string", "", true},
-    {"payout_date", "string", "date-time", true},
-    {"currency_code", "string", "", true},
-    {"currency_code_of_registration_country", "string", "", false},
-    {"merchant_settlement_type", "string", "", true, {"GROSS", "NET", "GROSS_FEE"}},
-    {"merchant_id", "string", "", true},
-    {"transactions", "string", "", false},
+    {"payment_reference", "string", "", true,
+     "Klarna's reference of the payout (its primary key)."},
+    {"payout_date", "string", "date-time", true, "When the payout was made (the cursor)."},
+    {"currency_code", "string", "", true, currency},
+    {"currency_code_of_registration_country", "string", "", false, registration_currency},
+    {"merchant_settlement_type", "string", "", true,
+     "Whether the payout's amounts are net or gross of Klarna's fees (the merchant's "
+     "settlement type).",
+     {"GROSS", "NET", "GROSS_FEE"}},
+    {"merchant_id", "string", "", true, "The merchant id (MID) the payout belongs to."},
+    {"transactions", "string", "", false, "Link to the payout's transactions."},
   });
-  schema["properties"].as_object()["totals"] = totals_schema();
+  auto totals = totals_schema();
+  totals["description"] = "The payout's amounts by kind, in minor units of currency_code.";
+  schema["properties"].as_object()["totals"] = std::move(totals);
   schema["required"].as_array().emplace_back("totals");
   return schema;
 }
 
 boost::json::object transaction_schema() {
   return object_schema({
-    {"amount", "integer", "", true},
-    {"capture_id", "string", "", false},
-    {"merchant_reference1", "string", "", false},
-    {"sale_date", "string", "date-time", true},
-    {"type", "string", "", true,
-     {"COMMISSION", "SALE", "REVERSAL", "RETURN", "TAX", "FEE", "FEE_REFUND",
-      "CORRECTION", "REVERSAL_MERCHANT_PROTECTION", "CHARGE", "CREDIT", "HOLDBACK",
-      "RELEASE"}},
-    {"capture_date", "string", "date-time", true},
-    {"payment_reference", "string", "", false},
-    {"order_id", "string", "uuid", true},
-    {"payout", "string", "", false},
-    {"refund_id", "string", "", false},
-    {"short_order_id", "string", "", false},
-    {"merchant_reference2", "string", "", false},
-    {"currency_code", "string", "", true},
-    {"purchase_country", "string", "", true},
-    {"vat_rate", "integer", "", false},
-    {"vat_amount", "integer", "", false},
-    {"shipping_country", "string", "", false},
-    {"initial_payment_method_type", "string", "", false},
-    {"initial_number_of_installments", "integer", "", false},
-    {"initial_payment_method_monthly_downpayments", "integer", "", false},
-    {"merchant_capture_reference", "string", "", false},
-    {"merchant_refund_reference", "string", "", false},
-    {"detailed_type", "string", "", false,
+    {"amount", "integer", "", true, std::string("The transaction's amount.") + in_minor_units()},
+    {"capture_id", "string", "", false,
+     "Klarna's id of the capture, on sale and fee transactions (an order captured in parts "
+     "has one per part); an empty string on returns and reversals."},
+    {"merchant_reference1", "string", "", false,
+     "The merchant's own reference, typically its order management system's id."},
+    {"sale_date", "string", "date-time", true, "The date of the sale (of the order)."},
+    {"type", "string", "", true, "What kind of transaction this is.",
+     {"COMMISSION", "SALE", "REVERSAL", "RETURN", "TAX", "FEE", "FEE_REFUND", "CORRECTION",
+      "REVERSAL_MERCHANT_PROTECTION", "CHARGE", "CREDIT", "HOLDBACK", "RELEASE"}},
+    {"capture_date", "string", "date-time", true, "When the amount was captured (an order captured in parts has a date per part)."},
+    {"payment_reference", "string", "", false,
+     "Reference of the payout the transaction is part of; null until it is paid out."},
+    {"order_id", "string", "uuid", true,
+     "Klarna's order id: the rows of one order (captures, fees, returns) share it."},
+    {"payout", "string", "", false, "Link to the payout the transaction is part of."},
+    {"refund_id", "string", "", false, "Klarna's id of the refund, on returns."},
+    {"short_order_id", "string", "", false, "Klarna's short order id."},
+    {"merchant_reference2", "string", "", false, "The merchant's second own reference."},
+    {"currency_code", "string", "", true, currency},
+    {"purchase_country", "string", "", true, country},
+    {"vat_rate", "integer", "", false,
+     "VAT rate on Klarna's fee, as Klarna sends it (its unit is not documented)."},
+    {"vat_amount", "integer", "", false, std::string("VAT on Klarna's fee.") + in_minor_units()},
+    {"shipping_country", "string", "", false, country},
+    {"initial_payment_method_type", "string", "", false,
+     "The payment method the consumer chose at checkout."},
+    {"initial_number_of_installments", "integer", "", false,
+     "Installments the consumer chose at checkout, for installment payments."},
+    {"initial_payment_method_monthly_downpayments", "integer", "", false,
+     "Monthly down payments chosen at checkout, for installment payments."},
+    {"merchant_capture_reference", "string", "", false,
+     "The merchant's reference of the capture, as sent when capturing through the API."},
+    {"merchant_refund_reference", "string", "", false,
+     "The merchant's reference of the refund, as sent when refunding through the API."},
+    {"detailed_type", "string", "", false, "What the transaction is for, within its type.",
      {"COMMISSION", "CREDITED_CORRECTION", "PURCHASE_FEE_PERCENTAGE",
       "PURCHASE_FEE_PERCENTAGE_REFUND", "LATE_RETURN_FEE", "PURCHASE_FEE_FIXED",
       "EXPIRY_FEE_GROSS", "EXPIRY_FEE", "SERVICING_FEE", "RETURN_FEE",
@@ -127,30 +196,32 @@ boost::json::object transaction_schema() {
       "PERCENTAGE_FEE_CORRECTION", "FIXED_FEE_CORRECTION", "ROLLING_RESERVE",
       "PERCENTAGE_FEES", "PAYMENT_REMINDER", "CORRECTION", "UNDER_REVIEW",
       "INSUFFICIENT_BANK_ACCOUNT_DETAILS", "DISPUTE_FEE", "DISPUTE_FEE_REFUND",
-      "CORRECTION_DISPUTE", "PAYMENT_DEFAULT"}},
-    {"tax_in_currency_of_registration_country", "integer", "", false},
-    {"currency_code_of_registration_country", "string", "", false},
-    {"klarna_comment", "string", "", false},
-    {"reversal_reference", "string", "", false},
+      "CORRECTION_DISPUTE", "PAYMENT_DEFAULT", "CASH_ADVANCE_AMORTISATION",
+      "CASH_ADVANCE_FEES", "CASH_ADVANCE_PAYOUT", "LIABILITY_TRANSFER"}},
+    {"tax_in_currency_of_registration_country", "integer", "", false,
+     "The VAT on the fee converted into the currency of the merchant's registration country "
+     "(currency_code_of_registration_country) at the capture date's rate, in its minor units."},
+    {"currency_code_of_registration_country", "string", "", false, registration_currency},
+    {"klarna_comment", "string", "", false, "Klarna's note giving the transaction context."},
+    {"reversal_reference", "string", "", false,
+     "Klarna's id of the dispute behind a reversal (its DisputeKRN)."},
   });
 }
 
 // OpenAPI: PayoutSummary, every field required.
 boost::json::object payout_summary_schema() {
-  static const std::vector<std::string> totals = [] {
-    std::vector<std::string> names;
-    for (const char* total : {"fee_correction", "release", "tax", "settlement", "holdback",
-                              "reversal", "return", "fee", "commission", "sale", "repay"})
-      names.push_back(std::string("summary_total_") + total + "_amount");
-    return names;
-  }();
   std::vector<field_spec> fields = {
-    {"summary_settlement_currency", "string", "", true},
-    {"summary_payout_date_start", "string", "date-time", true},
-    {"summary_payout_date_end", "string", "date-time", true},
+    {"summary_settlement_currency", "string", "", true,
+     std::string("The currency of the summarised payouts: ") + currency},
+    {"summary_payout_date_start", "string", "date-time", true,
+     "The first instant of the summarised period (a calendar month, UTC)."},
+    {"summary_payout_date_end", "string", "date-time", true,
+     "The last instant of the summarised period."},
   };
-  for (const auto& name : totals)
-    fields.push_back({name.c_str(), "integer", "", true});
+  for (const auto& total : shared_totals())
+    fields.push_back({std::string("summary_total_") + total.name + "_amount", "integer", "", true,
+                      std::string("Over the period: ") + total.what
+                        + in_minor_units("summary_settlement_currency")});
   return object_schema(fields);
 }
 

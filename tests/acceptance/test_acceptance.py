@@ -187,6 +187,24 @@ class AcceptanceTest(ConnectorTestCase):
                 for part in path:
                     prop = prop["properties"][part]
                 self.assertTrue(set(types_of(prop)) <= JSON_TYPES, f"{stream['name']} {path}")
+                self.assertTrue(prop.get("description"), f"{stream['name']} {path}: no description")
+                if "integer" in types_of(prop) and path[-1].endswith("_amount") or path == ("amount",):
+                    self.assertIn("minor units", prop["description"], f"{stream['name']} {path}")
+
+    def test_a_value_klarna_adds_tomorrow_still_fits_the_schema(self):
+        result, messages = self.run_connector("discover", config=self.config)
+        streams = {s["name"]: s for s in self.only(messages, "CATALOG")["catalog"]["streams"]}
+        schema = streams["transactions"]["json_schema"]
+        validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+        record = dict(self.sandbox.truth("transactions")[0])
+        self.assertEqual(list(validator.iter_errors(record)), [])
+        for field, known in (("type", "SALE"), ("detailed_type", "CASH_ADVANCE_PAYOUT")):
+            self.assertIn(known, schema["properties"][field]["description"], field)
+            record[field] = "A_VALUE_KLARNA_ADDS_TOMORROW"
+        self.assertEqual(list(validator.iter_errors(record)), [])
+        payouts = streams["payouts"]["json_schema"]
+        payout = dict(self.sandbox.truth("payouts")[0], merchant_settlement_type="NEW_KIND")
+        self.assertEqual(list(jsonschema.Draft7Validator(payouts).iter_errors(payout)), [])
 
     # --- basic read ----------------------------------------------------------------
 
