@@ -41,16 +41,16 @@ struct planner_state {
 
 using planner_actor = caf::stateful_actor<planner_state>;
 
-// Whether a new page may spend a credit: while a page is retried, the pages after
-// it cannot be written until it comes, so the larger retry allowance holds.
-bool may_spend(const planner_state& state) {
+// Whether a new page may spend a credit, given the bytes received and not yet
+// written: while a page is retried, the pages after it cannot be written until it
+// comes, so the larger retry allowance holds.
+bool may_spend(const planner_state& state, std::uint64_t unwritten_bytes) {
   const auto& settings = state.settings;
   bool riding_out = !state.retrying.empty();
   auto credits = riding_out ? std::max(settings.retry_credits, settings.credits) : settings.credits;
   auto bytes = riding_out ? std::max(settings.retry_held_bytes_limit, settings.held_bytes_limit)
                           : settings.held_bytes_limit;
-  return state.spent < std::max<std::uint64_t>(1, credits)
-         && state.held_bytes + state.source->held_bytes() < bytes;
+  return state.spent < std::max<std::uint64_t>(1, credits) && unwritten_bytes < bytes;
 }
 
 std::unique_ptr<page_source> source_for(const planner_settings& settings) {
@@ -69,8 +69,11 @@ std::unique_ptr<page_source> source_for(const planner_settings& settings) {
 
 void schedule(planner_actor* self) {
   auto& state = self->state;
+  // Requesting pages changes no byte count (a payout fan-out's is a sum over its
+  // listings): taken once.
+  auto unwritten_bytes = state.held_bytes + state.source->held_bytes();
   while (!state.ended) {
-    auto page = state.source->take_next(may_spend(state));
+    auto page = state.source->take_next(may_spend(state, unwritten_bytes));
     if (!page)
       break;
     if (page->credit == credit_use::spend)
