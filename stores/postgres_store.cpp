@@ -103,6 +103,18 @@ bool postgres_store::table_exists(const std::string& name) {
   return query("SELECT to_regclass(" + literal(quoted(name)) + ")").at(0).at(0) != "";
 }
 
+std::vector<std::string> postgres_store::column_names(const std::string& table) {
+  std::vector<std::string> names;
+  for (auto& row : query("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                         "current_schema() AND table_name = " + literal(table)))
+    names.push_back(std::move(row.at(0)));
+  return names;
+}
+
+const char* postgres_store::column_type(table_column::type kind) const {
+  return postgres_type(kind);
+}
+
 record_fields& postgres_store::fields_for(const std::string& stream) {
   auto& fields = fields_[stream];
   if (!fields)

@@ -37,6 +37,8 @@ protected:
   void create_tables(const table_layout& layout) override;
   void create_staging_table(const table_layout& layout) override;
   bool table_exists(const std::string& name) override;
+  std::vector<std::string> column_names(const std::string& table) override;
+  const char* column_type(table_column::type kind) const override;
   std::string order_column() const override { return "\"_row\""; }
   std::string last_staged_row(const std::string& stream) const override;
 

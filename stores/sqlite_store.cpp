@@ -148,6 +148,15 @@ bool sqlite_store::table_exists(const std::string& name) {
             .empty();
 }
 
+std::vector<std::string> sqlite_store::column_names(const std::string& table) {
+  std::vector<std::string> names;
+  for (auto& row : query("SELECT name FROM pragma_table_info(" + literal(table) + ")"))
+    names.push_back(std::move(row.at(0)));
+  return names;
+}
+
+const char* sqlite_store::column_type(table_column::type kind) const { return sql_type(kind); }
+
 sqlite_store::batch_writer& sqlite_store::writer_for(const std::string& stream) {
   auto found = writers_.find(stream);
   if (found != writers_.end())

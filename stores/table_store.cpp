@@ -2,6 +2,7 @@
 
 #include "stores/sql_text.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace klarna::stores {
@@ -61,8 +62,10 @@ void table_store::create_state_tables() {
 void table_store::open_stream(const table_layout& layout, bool resume) {
   layouts_[layout.table] = layout;
   create_tables(layout);
+  add_missing_columns(layout, layout.table);
   auto staging = staging_table(layout.table);
   if (resume && table_exists("_klarna_staging_" + layout.table)) {
+    add_missing_columns(layout, "_klarna_staging_" + layout.table);
     auto progress = query("SELECT staged_through FROM _klarna_progress WHERE stream = "
                           + literal(layout.table));
     if (!progress.empty()) {
@@ -74,6 +77,14 @@ void table_store::open_stream(const table_layout& layout, bool resume) {
   execute("DROP TABLE IF EXISTS " + staging);
   execute("DELETE FROM _klarna_progress WHERE stream = " + literal(layout.table));
   create_staging_table(layout);
+}
+
+void table_store::add_missing_columns(const table_layout& layout, const std::string& table) {
+  auto existing = column_names(table);
+  for (const auto& column : layout.columns)
+    if (std::find(existing.begin(), existing.end(), column.name) == existing.end())
+      execute("ALTER TABLE " + quoted(table) + " ADD COLUMN " + quoted(column.name) + " "
+              + column_type(column.kind));
 }
 
 void table_store::checkpoint_stream(const std::string& stream, const std::string& state_json) {

@@ -91,11 +91,18 @@ protected:
   virtual void create_staging_table(const table_layout& layout) = 0;
   virtual bool table_exists(const std::string& name) = 0;
   virtual std::string order_column() const = 0;
+  /// The columns an existing table has, and the dialect's type of a column kind.
+  virtual std::vector<std::string> column_names(const std::string& table) = 0;
+  virtual const char* column_type(table_column::type kind) const = 0;
   /// An SQL expression for the largest order_column() value staged so far (0 if
   /// none, or any larger value no staged row has yet), without scanning the table.
   virtual std::string last_staged_row(const std::string& stream) const = 0;
 
 private:
+  /// Adds to `table` (made by an older version, whose schema lacked them) the
+  /// layout's columns it does not have; their values in older rows stay NULL.
+  void add_missing_columns(const table_layout& layout, const std::string& table);
+
   /// Bounds the uncommitted rows (and SQLite's WAL) when checkpoints are far apart.
   static constexpr std::size_t staged_bytes_per_commit = 64 << 20;
 

@@ -252,6 +252,17 @@ class PostgresSinkTest(SharedSandboxMixin, ConnectorTestCase):
                          len(self.sandbox.truth("transactions")))
         self.assertEqual(self.postgres.query("SELECT tablename FROM pg_tables WHERE tablename LIKE '_klarna_staging%'"), [])
 
+    def test_a_table_made_by_an_older_version_gains_the_columns_a_newer_schema_adds(self):
+        self.assertEqual(self.sync(self.config(self.sandbox.url, page_size=50)).returncode, 0)
+        # As an older version's schema without the field made it.
+        self.postgres.query("ALTER TABLE payouts DROP COLUMN totals_sale_amount")
+        result = self.sync(self.config(self.sandbox.url, page_size=50))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = self.postgres.query("SELECT totals_sale_amount, _record FROM payouts")
+        self.assertEqual(len(rows), len(self.sandbox.truth("payouts")))
+        for sale, record in rows:
+            self.assertEqual(int(sale), json.loads(record)["totals"]["sale_amount"])
+
     def test_an_interrupted_sync_leaves_the_last_complete_one(self):
         self.assertEqual(self.sync(self.config(self.sandbox.url, page_size=50)).returncode, 0)
         slow = self.write("slow.json", self.config(self.sandbox.url, page_size=2, requests_per_second=50))
