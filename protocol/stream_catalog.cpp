@@ -146,7 +146,7 @@ boost::json::object payout_schema() {
 }
 
 boost::json::object transaction_schema() {
-  return object_schema({
+  auto schema = object_schema({
     {"amount", "integer", "", true, std::string("The transaction's amount.") + in_minor_units()},
     {"capture_id", "string", "", false,
      "Klarna's id of the capture, on sale and fee transactions (an order captured in parts "
@@ -205,7 +205,18 @@ boost::json::object transaction_schema() {
     {"klarna_comment", "string", "", false, "Klarna's note giving the transaction context."},
     {"reversal_reference", "string", "", false,
      "Klarna's id of the dispute behind a reversal (its DisputeKRN)."},
+    // Not in the OpenAPI document; Airbyte's and Fivetran's schemas list them.
+    {"merchant_id", "string", "", false, "The merchant id (MID) the transaction belongs to."},
+    {"shipping_address_country", "string", "", false,
+     std::string("The country of the shipping address: ") + country},
   });
+  boost::json::object consumer_vat;
+  consumer_vat["type"] = boost::json::array{"null", "array"};
+  consumer_vat["description"] =
+    "The consumer's VAT details, as Klarna sends them (outside the OpenAPI document, which "
+    "does not describe their shape; Airbyte's and Fivetran's schemas list the field).";
+  schema["properties"].as_object()["consumer_vat"] = std::move(consumer_vat);
+  return schema;
 }
 
 // OpenAPI: PayoutSummary, every field required.

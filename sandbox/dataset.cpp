@@ -125,10 +125,15 @@ struct totals_accumulator {
   }
 };
 
+// The merchant every record of a dataset belongs to.
+std::string merchant_id_of(const dataset_options& options) {
+  return "K" + std::to_string(500000 + options.seed % 1000);
+}
+
 boost::json::object make_transaction(generator& random, const transaction_kind& kind,
                                      const currency& money, std::int64_t capture_epoch,
                                      std::string& order_id, std::size_t number,
-                                     bool huge_amount) {
+                                     bool huge_amount, const std::string& merchant_id) {
   // Fees, commissions and returns belong to the order of an earlier sale.
   bool is_sale = std::string(kind.type) == "SALE";
   if (is_sale || order_id.empty())
@@ -184,6 +189,17 @@ boost::json::object make_transaction(generator& random, const transaction_kind& 
     t["merchant_reference2"] = nullptr;
   if (random.chance(70))
     t["shipping_country"] = money.country;
+  // Fields outside the OpenAPI document that Airbyte's and Fivetran's schemas list.
+  // Drawn from the record's number, not the generator, so that the other fields of
+  // every seed stay as they were. consumer_vat's shape is not documented anywhere:
+  // an array of objects is assumed.
+  t["merchant_id"] = merchant_id;
+  if (number % 3 == 0)
+    t["shipping_address_country"] = money.country;
+  if (type == "SALE" && number % 5 == 0)
+    t["consumer_vat"] = boost::json::array{
+      boost::json::object{{"country", money.country},
+                          {"vat_id", std::string(money.country) + std::to_string(100000000 + number)}}};
   return t;
 }
 
@@ -233,7 +249,7 @@ void add_payout(dataset& data, generator& random, const dataset_options& options
     bool huge = i == 0 && p % 50 == 7;
     auto capture = payout_epoch - 86400 - static_cast<std::int64_t>(random.below(6 * 86400));
     auto t = make_transaction(random, kind, money, capture, order_id, data.transactions.size() + 1,
-                              huge);
+                              huge, merchant_id_of(options));
     totals.add(kind.type, t["amount"].as_int64());
     t["payment_reference"] = reference;
     t["payout"] = options.base_url + "settlements/v1/payouts/" + reference;
@@ -248,7 +264,7 @@ void add_payout(dataset& data, generator& random, const dataset_options& options
     {"currency_code", money.code},
     {"currency_code_of_registration_country", "EUR"},
     {"merchant_settlement_type", p % 3 == 0 ? "GROSS" : "NET"},
-    {"merchant_id", "K" + std::to_string(500000 + options.seed % 1000)},
+    {"merchant_id", merchant_id_of(options)},
     {"transactions", options.base_url
                        + "settlements/v1/transactions?payment_reference=" + reference},
   };
@@ -282,7 +298,7 @@ dataset generate_dataset(const dataset_options& options) {
     auto capture = after_last + static_cast<std::int64_t>(random.below(3 * 86400));
     add_transaction(data,
                     make_transaction(random, random.kind(), money, capture, order_id,
-                                     data.transactions.size() + 1, false),
+                                     data.transactions.size() + 1, false, merchant_id_of(options)),
                     "");
   }
   return data;
