@@ -174,15 +174,29 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   return figures;
 }
 
+// A server whose page 100 (of 334) fails its first `failures` tries.
+stand_in_server failing_page_100(int failures) {
+  stand_in_server server;
+  server.failing_offset = 9 * 100;
+  server.failures = failures;
+  return server;
+}
+
+// Every try of the failing page, in the order they came; all but the last failed.
+std::vector<served> tries_of_failing_page(const stand_in_server& server) {
+  std::vector<served> tries;
+  for (const auto& request : server.log)
+    if (request.offset == server.failing_offset)
+      tries.push_back(request);
+  REQUIRE(tries.size() == static_cast<std::size_t>(server.failures) + 1);
+  return tries;
+}
+
 // How much later than in a healthy read the failing page arrived: from its first
 // try to the try that succeeded (a healthy page is answered after one latency too).
 milliseconds own_retry_time(const stand_in_server& server) {
-  std::vector<caf::actor_clock::time_point> tries;
-  for (const auto& request : server.log)
-    if (request.offset == server.failing_offset)
-      tries.push_back(request.at);
-  REQUIRE(tries.size() == static_cast<std::size_t>(server.failures) + 1);
-  return std::chrono::duration_cast<milliseconds>(tries.back() - tries.front());
+  auto tries = tries_of_failing_page(server);
+  return std::chrono::duration_cast<milliseconds>(tries.back().at - tries.front().at);
 }
 
 // One page at the budget: a grant (1/budget) and its answer.
@@ -197,9 +211,7 @@ TEST_CASE("one page failing twice delays the read by no more than its retries pl
   REQUIRE(reference.complete);
   CHECK(reference.records == transactions);
 
-  stand_in_server faulty;
-  faulty.failing_offset = 9 * 100; // page 100 of 334
-  faulty.failures = 2;
+  auto faulty = failing_page_100(2);
   auto faulted = read_all(faulty, 148);
   REQUIRE(faulted.complete);
   CHECK(faulted.records == transactions);
@@ -216,11 +228,7 @@ TEST_CASE("one page failing twice delays the read by no more than its retries pl
 
   // Both retries went out on a connection of their own, ahead of new pages: each
   // was the first request sent once its back-off was over.
-  std::vector<served> of_page;
-  for (const auto& request : faulty.log)
-    if (request.offset == faulty.failing_offset)
-      of_page.push_back(request);
-  REQUIRE(of_page.size() == 3);
+  auto of_page = tries_of_failing_page(faulty);
   CHECK_FALSE(of_page[0].fresh_connection);
   CHECK(of_page[1].fresh_connection);
   CHECK(of_page[2].fresh_connection);
@@ -232,9 +240,7 @@ TEST_CASE("without the retry allowance the same fault stalls the read for most o
   // fetching stops a quarter of a second after the failure (48 pages at 200/s).
   stand_in_server healthy;
   auto reference = read_all(healthy, 48);
-  stand_in_server faulty;
-  faulty.failing_offset = 9 * 100;
-  faulty.failures = 3; // a third retry waits 0.32-0.96 s
+  auto faulty = failing_page_100(3); // a third retry waits 0.32-0.96 s
   auto faulted = read_all(faulty, 48);
   REQUIRE(faulted.complete);
   auto retries = own_retry_time(faulty);
@@ -245,9 +251,7 @@ TEST_CASE("without the retry allowance the same fault stalls the read for most o
   CHECK(delay <= retries + one_page);
   CHECK(delay >= retries - milliseconds(48 * 1000 / static_cast<long>(budget)) - one_page);
 
-  stand_in_server riding;
-  riding.failing_offset = 9 * 100;
-  riding.failures = 3;
+  auto riding = failing_page_100(3);
   auto ridden = read_all(riding, 148);
   auto ridden_retries = own_retry_time(riding);
   auto ridden_delay = ridden.duration - reference.duration;

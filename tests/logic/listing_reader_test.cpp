@@ -76,6 +76,14 @@ struct collected {
   }
 };
 
+// Every request the reader has due now, in the order it gives them.
+std::vector<listing_request> take_all(listing_reader& reader) {
+  std::vector<listing_request> sent;
+  while (auto request = reader.take_next())
+    sent.push_back(*request);
+  return sent;
+}
+
 // Sends the first request and answers it with the listing's first page.
 void answer_first(listing_reader& reader, fake_listing& listing, std::int64_t page_size,
                   collected& out) {
@@ -98,9 +106,7 @@ collected read_all(listing_reader& reader, fake_listing& listing, std::int64_t p
                    Between between, collected out = {}) {
   int rounds = 0;
   while (!reader.finished() && !out.failure && rounds++ < 10'000) {
-    std::vector<listing_request> sent;
-    while (auto request = reader.take_next())
-      sent.push_back(*request);
+    auto sent = take_all(reader);
     REQUIRE_FALSE(sent.empty());
     for (auto& request : sent) {
       out.take(reader.on_page(request.id, listing.answer(offset_in(request.url), page_size)));
@@ -121,9 +127,7 @@ TEST_CASE("a listing that holds still is read once, each page repeating the prev
   CHECK_FALSE(reader.take_next()); // nothing is planned before the first answer
   collected out;
   out.take(reader.on_page(first->id, listing.answer(0, 10)));
-  std::vector<listing_request> sent;
-  while (auto request = reader.take_next())
-    sent.push_back(*request);
+  auto sent = take_all(reader);
   std::vector<std::int64_t> offsets;
   for (auto& request : sent)
     offsets.push_back(offset_in(request.url));
@@ -142,9 +146,7 @@ TEST_CASE("answers in any order leave in listing order", "[reader]") {
   auto reader = make_reader(10);
   collected out;
   answer_first(reader, listing, 10, out);
-  std::vector<listing_request> sent;
-  while (auto request = reader.take_next())
-    sent.push_back(*request);
+  auto sent = take_all(reader);
   std::reverse(sent.begin(), sent.end());
   for (auto& request : sent)
     out.take(reader.on_page(request.id, listing.answer(offset_in(request.url), 10)));
@@ -387,9 +389,7 @@ TEST_CASE("an answer from before the move that comes after it is asked for again
   auto reader = make_reader(10);
   collected out;
   answer_first(reader, listing, 10, out);
-  std::vector<listing_request> sent;
-  while (auto request = reader.take_next())
-    sent.push_back(*request); // offsets 9, 18, 27
+  auto sent = take_all(reader); // offsets 9, 18, 27
   REQUIRE(sent.size() == 3);
   auto stale = listing.answer(18, 10); // answered before the move, arriving late
   for (int id = 0; id < 4; ++id)
@@ -437,9 +437,7 @@ TEST_CASE("answers held ahead of a missing page count their bytes until they are
   auto reader = make_reader(10);
   collected out;
   answer_first(reader, listing, 10, out);
-  std::vector<listing_request> sent;
-  while (auto request = reader.take_next())
-    sent.push_back(*request);
+  auto sent = take_all(reader);
   REQUIRE(sent.size() == 5); // offsets 9, 18, 27, 36, 45
   CHECK(reader.held_bytes() == 0);
   // Every answer but the first one's arrives: all are held, waiting for it.
