@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sandbox/settlement_account.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <cstddef>
@@ -22,6 +24,10 @@ struct dataset_options {
   std::int64_t first_payout_epoch = 1641193200;
   /// Absolute root of the server ("http://127.0.0.1:8099/"), for links in records.
   std::string base_url;
+  settlement_type merchant_type = settlement_type::net;
+  /// See account_options.
+  bool signed_amounts = false;
+  bool extreme_values = false;
 };
 
 struct payout_row {
@@ -36,6 +42,7 @@ struct payout_row {
 struct transaction_row {
   std::string payment_reference; // empty when not paid out yet
   std::string order_id;
+  std::string currency_code;
   std::string json;
 };
 
@@ -46,19 +53,21 @@ struct dataset {
   std::unordered_map<std::string, std::size_t> payout_by_reference;
   std::unordered_map<std::string, std::vector<std::size_t>> transactions_by_reference;
   std::unordered_map<std::string, std::vector<std::size_t>> transactions_by_order;
+  /// The merchant's account the records come from: what growing continues.
+  settlement_account account;
 };
 
-/// Realistic settlement data: payouts in several currencies whose totals are the sums
-/// of their transactions by type, transactions of the documented types with their
-/// detailed types, some not yet paid out; amounts in minor units including values
-/// above 2^53, unicode and escapes in merchant references, optional fields sometimes
-/// absent or null.
+/// A merchant's settlements as Klarna reports them (see settlement_account): payouts
+/// in several currencies every 8 hours, each with transactions_per_payout
+/// transactions captured in the week before it and totals by Klarna's settlement
+/// formula, debt carried per currency; then the transactions not yet paid out.
 dataset generate_dataset(const dataset_options& options);
 
 /// Adds `payouts` payouts after the last one (4 days later, then 8 hours apart),
-/// each with its transactions appended to the listing; with `settle_unpaid` the
-/// transactions not yet paid out join the first new payout (their records gain a
-/// payment_reference, in place). Totals stay the sums of their transactions.
+/// each with its transactions appended to the listing. With `settle_unpaid` the first
+/// new payouts are in the currencies of the transactions not yet paid out, and each
+/// pays out those of its currency (their records gain a payment_reference, in place);
+/// currencies beyond `payouts` stay unpaid.
 void grow_dataset(dataset& data, const dataset_options& options, std::size_t payouts,
                   bool settle_unpaid);
 

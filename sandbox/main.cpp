@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <unistd.h>
 
 namespace {
@@ -96,6 +97,21 @@ void add_data_options(CLI::App& app, sandbox_settings& s) {
                  "transactions in each payout")->capture_default_str();
   app.add_option("--unpaid-transactions", s.data.unpaid_transactions,
                  "transactions not yet paid out")->capture_default_str();
+  app.add_option("--settlement-type", s.data.merchant_type,
+                 "the merchant's merchant_settlement_type: NET (fees deducted from payouts), "
+                 "GROSS_FEE (only transaction fees deducted) or GROSS (fees invoiced)")
+     ->transform(CLI::CheckedTransformer(
+       std::map<std::string, klarna::sandbox::settlement_type>{
+         {"NET", klarna::sandbox::settlement_type::net},
+         {"GROSS", klarna::sandbox::settlement_type::gross},
+         {"GROSS_FEE", klarna::sandbox::settlement_type::gross_fee}}))
+     ->default_str("NET");
+  app.add_flag("--signed-amounts", s.data.signed_amounts,
+               "sign each transaction's amount by its direction in the settlement formula "
+               "(negative for RETURN, FEE, ...); by default amounts are magnitudes");
+  app.add_flag("--extreme-values", s.data.extreme_values,
+               "put values at the edge of the format in the data: 2^53 + 1 amounts, int64 "
+               "limits, empty strings, escapes and rare unicode in references");
   app.add_option_function<std::string>(
        "--first-payout-date",
        [&s](const std::string& text) {

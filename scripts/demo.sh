@@ -3,8 +3,9 @@
 # data set (400 payouts, 202,000 transactions, Klarna's 200 requests/s) over HTTPS as
 # Klarna serves it (a throwaway CA the connector is told to trust), syncs every
 # stream into the embedded SQLite database demo-output/klarna.db with the progress
-# display, prints a reconciliation report from that database, then syncs again: the
-# second sync continues from the state in the database and reads only what is new.
+# display, prints a settlement report in money from that database (scripts/reconcile.py),
+# then syncs again: the second sync continues from the state in the database and reads
+# only what is new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

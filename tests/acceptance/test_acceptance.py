@@ -16,7 +16,9 @@ from harness import (PASSWORD, USERNAME, ConnectorTestCase, Sandbox, errors_of, 
                      last_states, states_of, statuses_of)
 from connector_target import ConnectorTarget  # noqa: E402
 
-SANDBOX_ARGS = ("--payouts", "24", "--transactions-per-payout", "40", "--unpaid-transactions", "30")
+# Extreme values on: every record, 2^53 + 1 and empty strings included, must fit.
+SANDBOX_ARGS = ("--payouts", "24", "--transactions-per-payout", "40", "--unpaid-transactions", "30",
+                "--extreme-values")
 SYNC_MODES = {"full_refresh", "incremental"}
 JSON_TYPES = {"string", "number", "integer", "boolean", "object", "array", "null"}
 SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key")

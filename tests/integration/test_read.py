@@ -16,7 +16,8 @@ def multiset(records):
 
 class FullReadTest(SharedSandboxMixin, ConnectorTestCase):
     # 101,000 transactions and 202 payouts: several pages of each stream.
-    SANDBOX_ARGS = ("--payouts", "202", "--transactions-per-payout", "495", "--unpaid-transactions", "1010", "--seed", "7")
+    SANDBOX_ARGS = ("--payouts", "202", "--transactions-per-payout", "495", "--unpaid-transactions", "1010", "--seed", "7",
+                   "--extreme-values")
 
     def test_both_streams_equal_the_ground_truth_in_order(self):
         result = self.read(self.config(self.sandbox.url), self.catalog("payouts", "transactions"))

@@ -2,21 +2,12 @@
 pagination, filters, and data that reconciles."""
 
 import base64
-import collections
 import json
 import unittest
 import urllib.error
 import urllib.request
 
 from harness import PASSWORD, USERNAME, Sandbox, SharedSandboxMixin
-
-TOTAL_OF_TYPE = {"SALE": "sale_amount", "FEE": "fee_amount", "RETURN": "return_amount",
-                 "COMMISSION": "commission_amount", "TAX": "tax_amount",
-                 "REVERSAL": "reversal_amount", "REVERSAL_MERCHANT_PROTECTION": "reversal_amount",
-                 "CORRECTION": "fee_correction_amount", "CHARGE": "charge_amount",
-                 "CREDIT": "credit_amount", "HOLDBACK": "holdback_amount",
-                 "RELEASE": "release_amount", "FEE_REFUND": "fee_refund_amount"}
-
 
 class SandboxTest(SharedSandboxMixin, unittest.TestCase):
     SANDBOX_ARGS = ("--payouts", "40", "--transactions-per-payout", "30", "--unpaid-transactions", "25")
@@ -80,19 +71,13 @@ class SandboxTest(SharedSandboxMixin, unittest.TestCase):
         _, page = self.get(f"payouts?size=500&start_date={start[:10]}")  # bare date = 00:00:00Z
         self.assertEqual(page["payouts"], [p for p in payouts if p["payout_date"] >= start[:10]])
 
-    def test_payout_totals_reconcile_with_their_transactions(self):
+    def test_transactions_by_payment_reference_and_by_order(self):
+        # The money in them is checked by test_settlement_model.
         transactions = self.sandbox.truth("transactions")
         for payout in self.sandbox.truth("payouts"):
             reference = payout["payment_reference"]
             _, page = self.get(f"transactions?payment_reference={reference}&size=500")
-            mine = [t for t in transactions if t.get("payment_reference") == reference]
-            self.assertEqual(page["transactions"], mine)
-            sums = collections.Counter()
-            for t in mine:
-                sums[TOTAL_OF_TYPE[t["type"]]] += t["amount"]
-            for field, total in sums.items():
-                self.assertEqual(payout["totals"][field], total, f"{reference} {field}")
-            self.assertEqual(payout["totals"]["settlement_amount"], sum(t["amount"] for t in mine))
+            self.assertEqual(page["transactions"], [t for t in transactions if t.get("payment_reference") == reference])
         order = transactions[0]["order_id"]
         _, page = self.get(f"transactions?order_id={order}&size=500")
         self.assertEqual(page["transactions"], [t for t in transactions if t["order_id"] == order])

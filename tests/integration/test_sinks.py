@@ -25,7 +25,7 @@ def canonical(records):
 
 class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
     SANDBOX_ARGS = ("--payouts", "30", "--transactions-per-payout", "200",
-                    "--unpaid-transactions", "150", "--seed", "3")
+                    "--unpaid-transactions", "150", "--seed", "3", "--extreme-values")
 
     def sync(self, sink, *extra, config=None):
         """A full refresh: every record the sandbox has, unpaid transactions included."""
