@@ -61,6 +61,8 @@ void pump(fetcher_actor* self) {
 }
 
 std::string page_label(const fetch_page& page) {
+  if (!page.label.empty())
+    return page.label;
   return page.definition->name + " page " + std::to_string(page.seq);
 }
 
@@ -148,7 +150,10 @@ void on_response(fetcher_actor* self, http::http_response& response) {
     state.sizer->observe_latency(response.elapsed_seconds);
     pass_on_quota(self, response);
   }
-  if (response.status == 200) {
+  if (response.status == 200 && job.page.raw_body) {
+    auto planner = job.page.planner;
+    self->send(planner, fetched_page{std::move(job.page), std::move(response.body), self});
+  } else if (response.status == 200) {
     auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
     self->send(parser, fetched_page{std::move(job.page), std::move(response.body), self});
   } else if (response.status == 429) {

@@ -31,7 +31,7 @@ using transport_factory = std::function<std::unique_ptr<http::http_transport>(
 /// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
 /// permit per request, performs the GETs on an http_client (libcurl multi on its own
 /// thread) with as many in flight as the budget and latency call for, and hands 200
-/// bodies to `parsers` round robin; a body the parser refuses comes back as
+/// bodies to `parsers` round robin (a raw_body page's back to its planner); a body the parser refuses comes back as
 /// unusable_page. What to retry, when, and when to give up is logic::retry_policy's
 /// decision; a page to be tried again after a failure is announced to its planner
 /// (page_retrying) and goes before new pages, on a fresh connection. Quotas

@@ -7,16 +7,19 @@
 #include "config/credentials.hpp"
 #include "config/connector_spec.hpp"
 #include "config/input_error.hpp"
+#include "config/iso8601.hpp"
 #include "http/http_client.hpp"
 #include "http/klarna_error.hpp"
 #include "logic/page_plan.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 #include "sinks/sink_registry.hpp"
+#include "stores/report_archive.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <future>
 
 #include <unistd.h>
@@ -115,6 +118,8 @@ int exit_code_of(const protocol::read_figures& summary) {
               + "; unfinished streams are marked INCOMPLETE");
     return 128 + summary.interrupted_by;
   }
+  if (summary.reports && (summary.reports->files_failed > 0 || !summary.reports->complete))
+    return 1;
   return summary.all_complete ? 0 : 1;
 }
 
@@ -146,15 +151,19 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
 }
 
 int run_sync(const std::string& config_path, const std::string& catalog_path,
-             const std::string& sink_uri, bool full_refresh) {
+             const std::string& sink_uri, bool full_refresh,
+             const std::string& reports_directory) {
   config::connector_config cfg;
   std::vector<actors::emitted_stream> streams;
   // One writer per destination, taken before its state is read and held to the end.
   std::unique_ptr<stores::destination_lock> held;
+  std::shared_ptr<stores::report_archive> archive;
   try {
     cfg = config::read_connector_config(config_path);
     held = sinks::lock_destination(sink_uri);
     streams = plan_sync(cfg, catalog_path, sink_uri, full_refresh);
+    if (!reports_directory.empty())
+      archive = std::make_shared<stores::report_archive>(reports_directory);
   } catch (const config::input_error& e) {
     tell_user(e.what());
     return 1;
@@ -163,6 +172,8 @@ int run_sync(const std::string& config_path, const std::string& catalog_path,
     tell_user("config field '" + field + "' is not known to this connector and is ignored");
   read_options options;
   options.sink_uri = sink_uri;
+  options.reports = std::move(archive);
+  options.reports_until = config::format_iso8601_utc(std::time(nullptr));
   options.progress = isatty(STDERR_FILENO) ? read_options::progress_display::terminal
                                            : read_options::progress_display::plain;
   try {

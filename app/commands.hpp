@@ -15,6 +15,7 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
 /// A whole sync without Airbyte: every stream (or the catalog's), into `sink_uri`,
 /// with progress on stderr. Errors go to stderr only; stdout stays free.
 int run_sync(const std::string& config_path, const std::string& catalog_path,
-             const std::string& sink_uri, bool full_refresh);
+             const std::string& sink_uri, bool full_refresh,
+             const std::string& reports_directory);
 
 } // namespace klarna::app

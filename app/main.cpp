@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   sync->add_flag("--full-refresh", full_refresh,
                  "read every stream in full (default: incremental into a database sink, from "
                  "the state it keeps)");
+  std::string reports_directory;
+  sync->add_option("--reports", reports_directory,
+                   "also archive each payout's settlement reports (CSV and PDF) into this "
+                   "directory, once, with a manifest (manifest.csv)");
 
   try {
     app.parse(argc, argv);
@@ -66,7 +70,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(discover))
       return klarna::app::run_discover(config_path);
     if (app.got_subcommand(sync))
-      return klarna::app::run_sync(config_path, catalog_path, sink_uri, full_refresh);
+      return klarna::app::run_sync(config_path, catalog_path, sink_uri, full_refresh,
+                                    reports_directory);
     return klarna::app::run_read(config_path, catalog_path, state_path, sink_uri);
   } catch (const std::exception& e) {
     // Last resort: the password is never put in exceptions; redacted all the same.

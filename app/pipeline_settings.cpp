@@ -2,6 +2,8 @@
 
 #include "config/connector_config.hpp"
 #include "config/credentials.hpp"
+#include "logic/stream_start.hpp"
+#include "stores/report_archive.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -69,6 +71,20 @@ actors::planner_settings planner_settings_for(const config::connector_config& co
   // after so many pages, to check that the pipeline's supervision ends the read.
   if (const char* after = std::getenv("SOURCE_KLARNA_TEST_PLANNER_THROWS_AFTER_PAGES"))
     settings.throw_after_pages = std::strtoull(after, nullptr, 10);
+  return settings;
+}
+
+actors::report_archiver_settings report_settings_for(const config::connector_config& config,
+                                                     const stores::report_archive& archive,
+                                                     const std::string& until) {
+  actors::report_archiver_settings settings;
+  settings.api_base_url = config.api_base_url;
+  settings.start_date = config.start_date;
+  if (auto newest = archive.newest_payout_date())
+    settings.start_date = logic::later_of(config.start_date,
+                                          logic::days_before(*newest, config.lookback_window_days));
+  settings.end_date = until;
+  settings.page_size = config.page_size;
   return settings;
 }
 

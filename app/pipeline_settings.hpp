@@ -5,11 +5,16 @@
 
 #include "actors/emitter.hpp"
 #include "actors/fetcher.hpp"
+#include "actors/report_archiver.hpp"
 #include "actors/stream_planner.hpp"
 #include "logic/rate_window.hpp"
 
 namespace klarna::config {
 struct connector_config;
+}
+
+namespace klarna::stores {
+class report_archive;
 }
 
 namespace klarna::app {
@@ -26,5 +31,12 @@ actors::fetch_settings fetch_settings_for(const config::connector_config& config
 actors::planner_settings planner_settings_for(const config::connector_config& config,
                                               std::size_t index,
                                               const actors::emitted_stream& stream);
+
+/// The report archiver's listing: payouts up to `until`, from the config's
+/// start_date, or once the archive has reports, from its newest payout_date less the
+/// lookback window (the payouts stream's incremental rule).
+actors::report_archiver_settings report_settings_for(const config::connector_config& config,
+                                                     const stores::report_archive& archive,
+                                                     const std::string& until);
 
 } // namespace klarna::app

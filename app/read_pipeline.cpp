@@ -5,6 +5,7 @@
 #include "actors/parser.hpp"
 #include "actors/progress_display.hpp"
 #include "actors/rate_governor.hpp"
+#include "actors/report_archiver.hpp"
 #include "actors/stream_planner.hpp"
 #include "app/interrupt_watch.hpp"
 #include "app/pipeline_settings.hpp"
@@ -13,6 +14,7 @@
 #include "config/input_error.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "sinks/sink_registry.hpp"
+#include "stores/report_archive.hpp"
 
 #include <chrono>
 #include <mutex>
@@ -129,11 +131,11 @@ Figures figures_of(caf::scoped_actor& self, const caf::actor& actor, const sink_
   return figures;
 }
 
-// Waits until every stream has ended, then gathers the figures of the read.
-read_figures await_outcome(caf::scoped_actor& self, const pipeline_graph& graph,
-                           const std::vector<actors::emitted_stream>& streams,
-                           clock::time_point started) {
-  read_figures figures;
+// Waits until every stream has ended; returns where each ended.
+std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
+                                                    const pipeline_graph& graph,
+                                                    const std::vector<actors::emitted_stream>& streams,
+                                                    read_figures& figures) {
   for (const auto& stream : streams)
     figures.streams.push_back(stream.definition->name);
   std::vector<protocol::stream_figures> final_streams;
@@ -158,6 +160,44 @@ read_figures await_outcome(caf::scoped_actor& self, const pipeline_graph& graph,
                                       reason}})
         .receive([](const sink_reply&) {}, [](const caf::error&) {});
     });
+  return final_streams;
+}
+
+// Archives the settlement reports through the read's fetcher and budget; a signal
+// meanwhile ends the archiving (what is archived stays).
+protocol::archive_figures archive_reports(caf::scoped_actor& self, const pipeline_graph& graph,
+                                          const config::connector_config& config,
+                                          const read_options& options,
+                                          interrupt_relay& interrupts, read_figures& figures) {
+  auto archiver = actors::spawn_report_archiver(
+    self->system(), report_settings_for(config, *options.reports, options.reports_until),
+    options.reports, graph.fetcher, self);
+  self->monitor(archiver);
+  interrupts.deliver_to(caf::actor_cast<caf::actor>(self));
+  self->send(archiver, start_atom::value);
+  protocol::archive_figures archive;
+  archive.directory = options.reports->directory().string();
+  bool done = false;
+  self->receive_while([&] { return !done; })(
+    [&](protocol::archive_figures& answer) { archive = std::move(answer); },
+    [&](const interrupted& signal) {
+      figures.interrupted_by = signal.signal;
+      self->send(archiver, signal);
+    },
+    [&](caf::down_msg& down) {
+      done = true;
+      if (down.source == archiver && archive.first_failure.empty() && !archive.complete)
+        archive.first_failure = "the report archiver stopped: " + self->system().render(down.reason);
+    });
+  interrupts.deliver_to(nullptr);
+  return archive;
+}
+
+// Gathers the figures of the fetcher and the governor, and shows the display's last
+// frame.
+void gather_figures(caf::scoped_actor& self, const pipeline_graph& graph,
+                    std::vector<protocol::stream_figures> final_streams,
+                    read_figures& figures, clock::time_point started) {
   figures.fetch = figures_of<protocol::fetch_figures>(self, graph.fetcher, graph.sink, "fetcher");
   figures.budget =
     figures_of<protocol::budget_figures>(self, graph.governor, graph.sink, "rate governor");
@@ -171,7 +211,6 @@ read_figures await_outcome(caf::scoped_actor& self, const pipeline_graph& graph,
                  log_to_sink(self, graph.sink, log_level::warn,
                              "the progress display stopped: " + self->system().render(error));
                });
-  return figures;
 }
 
 // Logs the summary, has the sink flush, and records whether its output held.
@@ -220,7 +259,11 @@ read_figures run_pipeline(const config::connector_config& config,
   auto graph = spawn_graph(system, self, config, streams, options, interrupts);
   for (auto& planner : graph.planners)
     self->send(planner, start_atom::value);
-  auto figures = await_outcome(self, graph, streams, started);
+  read_figures figures;
+  auto final_streams = await_streams(self, graph, streams, figures);
+  if (options.reports && figures.interrupted_by == 0)
+    figures.reports = archive_reports(self, graph, config, options, interrupts, figures);
+  gather_figures(self, graph, std::move(final_streams), figures, started);
   finish_sink(self, graph.sink, figures);
   // The sink may still have been committing (a database): the summary for people
   // counts until everything is written.

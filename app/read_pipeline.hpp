@@ -3,11 +3,16 @@
 #include "actors/emitter.hpp"
 #include "protocol/run_figures.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace klarna::config {
 struct connector_config;
+}
+
+namespace klarna::stores {
+class report_archive;
 }
 
 namespace klarna::app {
@@ -19,6 +24,12 @@ struct read_options {
   enum class progress_display { none, terminal, plain };
   /// Progress on stderr (sync); Airbyte's read reports progress as LOG messages only.
   progress_display progress = progress_display::none;
+  /// With `sync --reports DIR`: once every stream has ended, each listed payout's
+  /// CSV and PDF settlement report that this archive lacks is fetched into it, under
+  /// the same budget. The listing ends at `reports_until` (the instant the sync
+  /// began, as the payouts stream's does).
+  std::shared_ptr<stores::report_archive> reports;
+  std::string reports_until;
 };
 
 /// Reads `streams`, each from its start (app/stream_plans.hpp), with the actor

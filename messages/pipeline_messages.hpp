@@ -53,9 +53,13 @@ struct fetch_page {
   /// when the first began, for the page's deadline.
   int failed_attempts = 0;
   std::optional<std::chrono::steady_clock::time_point> first_try;
+  /// A file rather than a page (a settlement report): its 200 body goes back to
+  /// `planner` as fetched_page, unparsed, and `label` names it in messages.
+  bool raw_body = false;
+  std::string label;
 };
 
-/// fetcher -> parser: a 200 body to parse.
+/// fetcher -> parser: a 200 body to parse (fetcher -> planner for a raw_body page).
 struct fetched_page {
   fetch_page page;
   std::string body;
@@ -135,6 +139,10 @@ struct sync_outcome {
   /// The signal that stopped the sync, 0 if none did.
   int interrupted_by = 0;
 };
+
+/// report archiver -> read pipeline: the settlement reports are archived (or
+/// could not all be).
+using protocol::archive_figures;
 
 /// read pipeline -> emitter: SIGINT or SIGTERM arrived; end every unfinished stream
 /// as INCOMPLETE now.
@@ -220,5 +228,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_remaining)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::progress_figures)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::archive_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::pipeline_actors)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::http::http_response)

@@ -51,6 +51,22 @@ std::string describe_progress(const std::vector<stream_figures>& streams) {
   return text;
 }
 
+std::string describe(const archive_figures& archive) {
+  char bytes[32];
+  std::snprintf(bytes, sizeof bytes, "%.1f MiB", archive.bytes_written / 1048576.0);
+  std::string text = "settlement reports of " + std::to_string(archive.payouts_listed)
+                     + " payouts: " + std::to_string(archive.files_written) + " files written ("
+                     + bytes + "), " + std::to_string(archive.files_present)
+                     + " archived before, in " + archive.directory;
+  if (archive.files_failed > 0)
+    text += "; " + std::to_string(archive.files_failed) + " could not be had";
+  if (!archive.first_failure.empty())
+    text += " (" + archive.first_failure + ")";
+  if (!archive.complete)
+    text += "; not complete: the next sync archives the rest";
+  return text;
+}
+
 std::string describe(const read_figures& summary) {
   std::string text = "read finished:";
   for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)
@@ -76,7 +92,10 @@ std::string describe(const read_figures& summary) {
                 "average (peak %.1f/s) and %.0f%% was kept in reserve",
                 summary.budget.quota_rate, summary.budget.others_mean_rate,
                 summary.budget.others_peak_rate, summary.budget.reserve_share * 100);
-  return text + figures + shared;
+  text += figures + std::string(shared);
+  if (summary.reports)
+    text += "; " + describe(*summary.reports);
+  return text;
 }
 
 } // namespace klarna::protocol

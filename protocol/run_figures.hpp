@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,24 @@ struct progress_figures {
 /// "progress: payouts 100 records (2/2 pages, complete); transactions ..."
 std::string describe_progress(const std::vector<stream_figures>& streams);
 
+/// What `sync --reports DIR` archived of Klarna's settlement reports.
+struct archive_figures {
+  std::string directory;
+  std::uint64_t payouts_listed = 0;
+  std::uint64_t files_written = 0;
+  std::uint64_t bytes_written = 0;
+  /// Files the archive had already.
+  std::uint64_t files_present = 0;
+  std::uint64_t files_failed = 0;
+  /// Why the first file or the listing could not be had; empty when all were.
+  std::string first_failure;
+  /// The listing was read to its end (not stopped by a failure or a signal).
+  bool complete = false;
+};
+
+/// "settlement reports: 24 files written (1.2 MiB), 10 archived before, in DIR"
+std::string describe(const archive_figures& archive);
+
 /// Figures of a finished read.
 struct read_figures {
   bool all_complete = false;
@@ -79,6 +98,8 @@ struct read_figures {
   std::string output_error;
   /// The signal that stopped the read, 0 if none did.
   int interrupted_by = 0;
+  /// With `sync --reports`: the settlement reports archived.
+  std::optional<archive_figures> reports;
 };
 
 /// "quota 40/s: others 24.0/s (peak 26.0/s), 10% in reserve, this sync up to

@@ -19,7 +19,7 @@ enum class fault {
   status_504,
   reset,       // the connection is reset, no response at all
   truncated,   // full Content-Length, half the body, then the connection closes
-  malformed,   // 200 whose body is not valid JSON
+  malformed,   // 200 whose body is cut in half: not valid JSON, a report cut short
   wrong_shape, // 200 with valid JSON that is not the collection asked for
   slow,        // the answer comes after the client has timed out
 };

@@ -155,7 +155,7 @@ private:
     response_.version(request_.version());
     response_.keep_alive(request_.keep_alive());
     response_.result(static_cast<http::status>(reply.status));
-    response_.set(http::field::content_type, "application/json");
+    response_.set(http::field::content_type, reply.content_type);
     response_.set(http::field::server, "klarna-sandbox");
     if (retry_after)
       response_.set(http::field::retry_after, *retry_after);
@@ -189,9 +189,16 @@ private:
       case fault::status_504:
         reply = request_router::error(504, "GATEWAY_TIMEOUT", "Injected fault");
         break;
-      case fault::malformed:
-        reply.body.resize(reply.body.size() / 2);
+      case fault::malformed: {
+        // Half the body, with a Content-Length to match. A text cut right after a
+        // line break would be a shorter whole file that no client can tell (a
+        // report's CSV), so the cut moves off one.
+        auto half = reply.body.size() / 2;
+        while (half > 1 && reply.body[half - 1] == '\n')
+          --half;
+        reply.body.resize(half);
         break;
+      }
       case fault::wrong_shape:
         reply.body = R"({"data":[],"note":"not the collection that was asked for"})";
         break;

@@ -1,5 +1,7 @@
 #include "sandbox/request_router.hpp"
 
+#include "sandbox/settlement_reports.hpp"
+
 #include "config/iso8601.hpp"
 
 #include <boost/json/array.hpp>
@@ -176,6 +178,8 @@ answer request_router::route(const std::string& method, const std::string& targe
   }
   if (request.resource == "payouts/summary")
     return payout_summaries(*data, request);
+  if (request.resource == "reports/payout-with-transactions" || request.resource == "reports/payout")
+    return report(*data, request, request.resource == "reports/payout");
   if (request.resource.rfind("payouts/", 0) == 0)
     return payout(*data, request.resource.substr(std::string("payouts/").size()));
   return error(404, "NOT_FOUND", "No such resource: " + path);
@@ -216,6 +220,19 @@ answer request_router::grow(const std::string& target) const {
   auto data = store_.grow(static_cast<std::size_t>(*payouts), settle_unpaid);
   return {200, "{\"payouts\":" + std::to_string(data->payouts.size()) + ",\"transactions\":"
                  + std::to_string(data->transactions.size()) + "}"};
+}
+
+answer request_router::report(const dataset& data, const api_request& request, bool pdf) {
+  auto reference = request.query.find("payment_reference");
+  if (reference == request.query.end())
+    return error(400, "BAD_VALUE", "payment_reference is required");
+  auto found = data.payout_by_reference.find(reference->second);
+  if (found == data.payout_by_reference.end())
+    return error(404, "NOT_FOUND", "No payout with payment_reference " + reference->second);
+  const auto& payout = data.payouts[found->second];
+  if (pdf)
+    return {200, payout_report_pdf(payout), "application/pdf"};
+  return {200, payout_report_csv(data, payout), "text/csv"};
 }
 
 answer request_router::payouts(const dataset& data, const api_request& request) const {

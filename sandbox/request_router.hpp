@@ -27,10 +27,12 @@ struct listing_behaviour {
 struct answer {
   int status = 200;
   std::string body;
+  std::string content_type = "application/json";
 };
 
 /// Answers Settlements API requests from a dataset, as Klarna would: HTTP Basic
-/// auth (any of the accepted Authorization values, else 401), the JSON endpoints under /settlements/v1/, size/offset pagination with
+/// auth (any of the accepted Authorization values, else 401), the JSON endpoints under
+/// /settlements/v1/ and a payout's CSV and PDF report, size/offset pagination with
 /// absolute next/prev links, ErrorResponse bodies with a fresh correlation_id.
 /// Tests change the data between syncs with POST /admin/grow?payouts=N[&settle_unpaid=1]
 /// (same credentials; see grow_dataset).
@@ -56,6 +58,8 @@ private:
   static answer payout_summaries(const dataset& data, const api_request& request);
   static answer payout(const dataset& data, const std::string& reference);
   answer transactions(const dataset& data, const api_request& request) const;
+  /// A payout's settlement report, CSV or PDF (sandbox/settlement_reports.hpp).
+  static answer report(const dataset& data, const api_request& request, bool pdf);
   answer grow(const std::string& target) const;
   /// Counts an answered listing page and grows the data when its time has come.
   void page_answered() const;

@@ -2,7 +2,7 @@
 
 #include "config/input_error.hpp"
 #include "sinks/completed_states.hpp"
-#include "sinks/durable_files.hpp"
+#include "stores/durable_files.hpp"
 #include "stores/record_lines.hpp"
 #include "messages/exception_policy.hpp"
 
@@ -30,6 +30,9 @@ namespace klarna::sinks {
 namespace {
 
 using namespace klarna::messages;
+using stores::data_on_disk;
+using stores::rename_on_disk;
+using stores::start_writing_out;
 namespace fs = std::filesystem;
 
 struct file_closer {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-namespace klarna::sinks {
+namespace klarna::stores {
 
 /// Flushes `file`'s stdio buffer and waits until what was written to it is on the
 /// disk. True when it is, or when the file is not one a disk holds (a FIFO); false
@@ -21,4 +21,4 @@ void start_writing_out(std::FILE* file, std::uint64_t offset, std::uint64_t leng
 /// before it; false with errno set when either step failed.
 bool rename_on_disk(const std::filesystem::path& from, const std::filesystem::path& to);
 
-} // namespace klarna::sinks
+} // namespace klarna::stores

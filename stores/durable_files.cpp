@@ -1,11 +1,11 @@
-#include "sinks/durable_files.hpp"
+#include "stores/durable_files.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace klarna::sinks {
+namespace klarna::stores {
 
 namespace {
 
@@ -39,4 +39,4 @@ bool rename_on_disk(const std::filesystem::path& from, const std::filesystem::pa
   return std::rename(from.c_str(), to.c_str()) == 0 && directory_on_disk(to.parent_path());
 }
 
-} // namespace klarna::sinks
+} // namespace klarna::stores

@@ -1,5 +1,5 @@
 // What the JSON-lines sink relies on to put a completed file, and its name, on the disk.
-#include "sinks/durable_files.hpp"
+#include "stores/durable_files.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -36,9 +36,9 @@ TEST_CASE("a written file and then its new name go to the disk", "[sinks]") {
   REQUIRE(file);
   REQUIRE(std::fputs("{\"id\":1}\n", file.get()) >= 0);
   REQUIRE(std::fflush(file.get()) == 0);
-  sinks::start_writing_out(file.get(), 0, 9);
-  CHECK(sinks::data_on_disk(file.get()));
-  CHECK(sinks::rename_on_disk(directory / "a.jsonl", directory / "b.jsonl"));
+  stores::start_writing_out(file.get(), 0, 9);
+  CHECK(stores::data_on_disk(file.get()));
+  CHECK(stores::rename_on_disk(directory / "a.jsonl", directory / "b.jsonl"));
   CHECK(fs::exists(directory / "b.jsonl"));
   CHECK_FALSE(fs::exists(directory / "a.jsonl"));
   fs::remove_all(directory);
@@ -52,8 +52,8 @@ TEST_CASE("a FIFO has nothing to put on a disk, which is not a failure", "[sinks
   REQUIRE(descriptor >= 0);
   std::unique_ptr<std::FILE, file_closer> file(::fdopen(descriptor, "w"));
   REQUIRE(file);
-  sinks::start_writing_out(file.get(), 0, 1);
-  CHECK(sinks::data_on_disk(file.get()));
+  stores::start_writing_out(file.get(), 0, 1);
+  CHECK(stores::data_on_disk(file.get()));
   fs::remove_all(directory);
 }
 
@@ -61,6 +61,6 @@ TEST_CASE("a rename in a directory that is not there is a failure with its reaso
   auto missing = fs::temp_directory_path() / "durable_files_test_no_such_directory";
   fs::remove_all(missing);
   errno = 0;
-  CHECK_FALSE(sinks::rename_on_disk(missing / "a.jsonl", missing / "b.jsonl"));
+  CHECK_FALSE(stores::rename_on_disk(missing / "a.jsonl", missing / "b.jsonl"));
   CHECK(errno == ENOENT);
 }

@@ -1,0 +1,155 @@
+#include "actors/report_archiver.hpp"
+
+#include "logic/report_plan.hpp"
+#include "messages/exception_policy.hpp"
+#include "messages/pipeline_messages.hpp"
+#include "stores/report_archive.hpp"
+
+#include <unordered_map>
+
+namespace klarna::actors {
+
+namespace {
+
+using namespace klarna::messages;
+
+struct archiver_state {
+  std::optional<logic::report_plan> plan;
+  std::shared_ptr<stores::report_archive> archive;
+  std::size_t max_outstanding = 0;
+  caf::actor fetcher;
+  caf::actor reply_to;
+  /// Requests sent and not answered, by their seq.
+  std::unordered_map<std::uint64_t, logic::report_request> outstanding;
+  std::uint64_t next_seq = 0;
+  /// Nothing more is sent: a failure or a signal ended the archiving.
+  bool stopping = false;
+  protocol::archive_figures figures;
+};
+
+using archiver_actor = caf::stateful_actor<archiver_state>;
+
+void finish_when_idle(archiver_actor* self) {
+  auto& state = self->state;
+  if (!state.outstanding.empty() && !state.stopping)
+    return;
+  if (!state.stopping && !state.plan->listing_done())
+    return;
+  auto& figures = state.figures;
+  figures.payouts_listed = state.plan->payouts_listed();
+  figures.files_present = state.plan->files_present();
+  figures.complete = !state.stopping && state.plan->listing_done();
+  for (const auto& problem : state.plan->problems()) {
+    ++figures.files_failed;
+    if (figures.first_failure.empty())
+      figures.first_failure = problem;
+  }
+  self->send(state.reply_to, figures);
+  self->quit();
+}
+
+// Sends what the plan has to send, up to max_outstanding at once.
+void pump(archiver_actor* self) {
+  auto& state = self->state;
+  while (!state.stopping && state.outstanding.size() < state.max_outstanding) {
+    auto request = state.plan->next();
+    if (!request)
+      break;
+    fetch_page page;
+    page.seq = state.next_seq++;
+    page.url = request->url;
+    page.label = request->label;
+    page.raw_body = true;
+    page.planner = self;
+    state.outstanding.emplace(page.seq, std::move(*request));
+    self->send(state.fetcher, std::move(page));
+  }
+  finish_when_idle(self);
+}
+
+void stop_with(archiver_actor* self, std::string failure) {
+  auto& figures = self->state.figures;
+  if (figures.first_failure.empty())
+    figures.first_failure = std::move(failure);
+  self->state.stopping = true;
+}
+
+void on_body(archiver_actor* self, fetch_page& page, const std::string& body) {
+  auto& state = self->state;
+  auto found = state.outstanding.find(page.seq);
+  if (found == state.outstanding.end())
+    return;
+  auto problem = found->second.listing ? state.plan->on_listing_page(body)
+                                       : logic::report_body_problem(found->second, body);
+  if (problem) {
+    // Retried by the fetcher like a server error; it stays outstanding.
+    self->send(state.fetcher, unusable_page{std::move(page), std::move(*problem)});
+    return;
+  }
+  auto request = std::move(found->second);
+  state.outstanding.erase(found);
+  if (!request.listing) {
+    try {
+      state.archive->store(request.payment_reference, request.payout_date, request.file, body);
+      ++state.figures.files_written;
+      state.figures.bytes_written += body.size();
+    } catch (const std::runtime_error& e) {
+      stop_with(self, e.what());
+    }
+  }
+  pump(self);
+}
+
+void on_failed(archiver_actor* self, page_failed& failed) {
+  auto& state = self->state;
+  auto found = state.outstanding.find(failed.seq);
+  if (found == state.outstanding.end())
+    return;
+  bool listing = found->second.listing;
+  state.outstanding.erase(found);
+  if (listing) {
+    stop_with(self, failed.report.message);
+  } else {
+    ++state.figures.files_failed;
+    if (state.figures.first_failure.empty())
+      state.figures.first_failure = failed.report.message;
+  }
+  pump(self);
+}
+
+caf::behavior report_archiver(archiver_actor* self, report_archiver_settings settings,
+                              std::shared_ptr<stores::report_archive> archive, caf::actor fetcher,
+                              caf::actor reply_to) {
+  messages::exit_on_exception(self);
+  auto& state = self->state;
+  state.figures.directory = archive->directory().string();
+  auto* archived = archive.get();
+  state.plan.emplace(settings.api_base_url, settings.start_date, settings.end_date,
+                     settings.page_size,
+                     [archived](const std::string& file) { return archived->has(file); });
+  state.archive = std::move(archive);
+  state.max_outstanding = std::max<std::size_t>(1, settings.max_outstanding);
+  state.fetcher = std::move(fetcher);
+  state.reply_to = std::move(reply_to);
+  return {
+    [=](start_atom) { pump(self); },
+    [=](fetched_page& fetched) { on_body(self, fetched.page, fetched.body); },
+    [=](page_failed& failed) { on_failed(self, failed); },
+    [=](const page_retrying&) {}, // the fetcher retries it; nothing waits behind it here
+    [=](const interrupted&) {
+      self->state.stopping = true;
+      finish_when_idle(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_report_archiver(caf::actor_system& system, report_archiver_settings settings,
+                                 std::shared_ptr<stores::report_archive> archive,
+                                 const caf::actor& fetcher, const caf::actor& reply_to) {
+  return system.spawn<caf::detached>(report_archiver, std::move(settings), std::move(archive),
+                                     fetcher, reply_to);
+}
+
+} // namespace klarna::actors
