@@ -10,6 +10,7 @@ requests per second against the budget for the budget scenarios.
     bench/run.py incremental fanout resume   # incremental and resumed reads (bench/sync_state.py)
     bench/run.py growth          # a listing that grows while it is read (bench/moving.py)
     bench/run.py faults          # transient faults at 0 to 5% (bench/faults.py)
+    bench/run.py reports         # archiving the settlement report files (bench/reports.py)
 
 Figures, not tests: nothing here passes or fails."""
 
@@ -427,6 +428,7 @@ def pipe_scenario(full):
 def main():
     import faults  # these import this module too: loaded only when run as a script
     import moving
+    import reports
     import shared_quota
     import sync_state
     import tls_env
@@ -434,7 +436,7 @@ def main():
     parser.add_argument("scenarios", nargs="*",
                         default=["budget", "https", "two_windows", "latency", "contention",
                                  "announced", "shared_quota", "tls_cpu", "tls_env", "cpu", "sinks", "pipe", "incremental", "fanout",
-                                 "resume", "growth", "faults", "black_hole"])
+                                 "resume", "growth", "faults", "reports", "black_hole"])
     parser.add_argument("--full", action="store_true", help="long variants")
     options = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -478,6 +480,8 @@ def main():
             results = moving.growth_cost()
         elif scenario == "faults":
             results = faults.faults(options.full)
+        elif scenario == "reports":
+            results = reports.reports_archive(options.full)
         else:
             sys.exit(f"unknown scenario {scenario}")
         for result in results:

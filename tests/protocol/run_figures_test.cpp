@@ -49,3 +49,25 @@ TEST_CASE("the summary names every stream's records and the budget figures") {
            " quota (40/s at the end) other traffic used 12.5/s on average (peak 20.0/s) and 10%"
            " was kept in reserve");
 }
+
+TEST_CASE("the summary says what the report archive holds and what it lacks") {
+  read_figures summary;
+  archive_figures archive;
+  archive.directory = "out/reports";
+  archive.payouts_listed = 12;
+  archive.files_written = 20;
+  archive.bytes_written = 3 << 20;
+  archive.files_present = 4;
+  archive.complete = true;
+  summary.reports = archive;
+  CHECK_THAT(describe(summary),
+             Catch::EndsWith("; settlement reports of 12 payouts: 20 files written (3.0 MiB), "
+                             "4 archived before, in out/reports"));
+  archive.files_failed = 1;
+  archive.first_failure = "settlement report KP1.pdf: HTTP 404";
+  archive.complete = false;
+  CHECK(describe(archive)
+        == "settlement reports of 12 payouts: 20 files written (3.0 MiB), 4 archived before, "
+           "in out/reports; 1 could not be had (settlement report KP1.pdf: HTTP 404); not "
+           "complete: the next sync archives the rest");
+}
