@@ -89,7 +89,7 @@ class Report:
         print("\nPaid out per month and currency")
         columns = ("payouts", "sales", "returns, reversals", "fees and VAT", "other", "debt",
                    "paid out")
-        print(f"  {'month':<8} {columns[0]:>7} " + " ".join(f"{c:>18}" for c in columns[1:]))
+        print(f"  {'month':<8} {columns[0]:>7} " + " ".join(f"{c:>19}" for c in columns[1:]))
         rows = {}
         for p in self.payouts:
             key = (p["payout_date"][:7], p["currency_code"])
@@ -103,7 +103,7 @@ class Report:
         for (month, currency), row in sorted(rows.items()):
             other = row["paid"] - row["sales"] + row["returns"] + row["fees"] - row["debt"]
             figures = (row["sales"], row["returns"], row["fees"], other, row["debt"], row["paid"])
-            print(f"  {month:<8} {row['payouts']:>7} " + " ".join(f"{money(currency, v):>18}" for v in figures))
+            print(f"  {month:<8} {row['payouts']:>7} " + " ".join(f"{money(currency, v):>19}" for v in figures))
         print("  (other: commissions, charges, credits, holdback and release, fee refunds and"
               " corrections; debt: debt taken on less debt repaid)")
 
