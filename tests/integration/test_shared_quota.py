@@ -33,7 +33,9 @@ class SharedQuotaTest(ConnectorTestCase):
         others = QUOTA * others_share
         expected = max(QUOTA * FLOOR, QUOTA * (1 - reserve) - others)
         pages = math.ceil(expected * SECONDS)
-        background_log = os.path.join(self.tmp.name, "background.log")
+        # A log of its own per run: the previous run's lines must not count as this
+        # run's other traffic having started.
+        background_log = os.path.join(self.tmp.name, f"background-{others_share}-{burst_ms}-{reserve}-{headers}.log")
         args = ["--rate-limit", str(QUOTA), "--rate-window-ms", "1000",
                 *(["--rate-limit-headers", "x-ratelimit"] if headers else []),
                 "--retry-after", "--latency-ms", "20",
