@@ -1,5 +1,7 @@
 #include "sandbox/settlement_reports.hpp"
 
+#include "logic/csv_field.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -16,20 +18,6 @@ constexpr std::array<const char*, 15> csv_columns = {
   "type", "detailed_type", "order_id", "short_order_id", "capture_id",
   "merchant_reference1", "merchant_reference2", "sale_date", "capture_date", "amount",
   "currency_code", "vat_rate", "vat_amount", "purchase_country", "payment_reference"};
-
-// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-std::string csv_field(const boost::json::value* value) {
-  if (value == nullptr || value->is_null())
-    return "";
-  std::string text = value->is_string() ? std::string(value->get_string())
-                                        : boost::json::serialize(*value);
-  if (text.find_first_of(",\"\r\n") == std::string::npos)
-    return text;
-  std::string quoted = "\"";
-  for (char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::string major_units(std::int64_t minor) {
   char text[40];
@@ -64,7 +52,7 @@ std::string payout_report_csv(const dataset& data, const payout_row& payout) {
     auto transaction = boost::json::parse(data.transactions[index].json).as_object();
     std::string line;
     for (std::size_t i = 0; i < csv_columns.size(); ++i)
-      line += (i == 0 ? "" : ",") + csv_field(transaction.if_contains(csv_columns[i]));
+      line += (i == 0 ? "" : ",") + logic::csv_field(transaction.if_contains(csv_columns[i]));
     csv += line + "\r\n";
   }
   return csv;

@@ -1,7 +1,9 @@
 #include "sinks/airbyte_stdout_sink.hpp"
 
-#include "protocol/airbyte_messages.hpp"
+#include "config/input_error.hpp"
 #include "messages/exception_policy.hpp"
+#include "protocol/airbyte_messages.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -79,6 +81,16 @@ void widen_if_pipe(std::FILE* out) {
   if (fd >= 0 && fstat(fd, &status) == 0 && S_ISFIFO(status.st_mode))
     fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
+
+sink_actor make_airbyte_sink(caf::actor_system& system, const std::string& target) {
+  if (!target.empty())
+    throw config::input_error("--sink airbyte: takes no target (it writes to stdout), got 'airbyte:"
+                              + target + "'");
+  return spawn_airbyte_stdout_sink(system, stdout);
+}
+
+const sink_registration registration{
+  {"airbyte", "airbyte:", "Airbyte protocol messages on stdout (read's default)", make_airbyte_sink}};
 
 } // namespace
 

@@ -1,15 +1,12 @@
 #include "sinks/count_sink.hpp"
 
 #include "config/input_error.hpp"
-#include "stores/record_lines.hpp"
-#include "messages/exception_policy.hpp"
-
-#include <caf/actor_system.hpp>
-#include <caf/stateful_actor.hpp>
-#include <caf/typed_event_based_actor.hpp>
+#include "sinks/sink_kit.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 #include <vector>
 
 namespace klarna::sinks {
@@ -24,69 +21,54 @@ struct stream_count {
   bool complete = false;
 };
 
-struct count_sink_state {
-  std::string path;
-  std::vector<stream_count> streams; // in the order they were opened
+// Counts each stream's records; writes FILE when the sync finishes.
+class count_writer : public record_writer {
+public:
+  explicit count_writer(std::string path) : path_(std::move(path)) {}
+
+  void open(const sink_open_stream& open) override { streams_.push_back({open.stream}); }
+
+  void write(const record_batch& records) override {
+    // A real sink makes the records durable here: returning is the credit for one
+    // more page.
+    auto& stream = find(records.stream());
+    records.for_each([&](std::string_view) { ++stream.records; });
+  }
+
+  void restart(const std::string& stream) override { find(stream).records = 0; }
+
+  void close(const sink_close_stream& close) override { find(close.stream).complete = close.complete; }
+
+  // Writes FILE through a temporary name, so a reader never sees half of it.
+  void finish() override {
+    auto temporary = path_ + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::trunc);
+      for (const auto& stream : streams_)
+        out << stream.name << ' ' << stream.records << ' '
+            << (stream.complete ? "complete" : "incomplete") << '\n';
+      if (!out.flush())
+        throw std::runtime_error("cannot write " + temporary);
+    }
+    if (std::rename(temporary.c_str(), path_.c_str()) != 0)
+      throw std::runtime_error("cannot rename " + temporary + " to " + path_);
+  }
+
+private:
+  stream_count& find(const std::string& name) {
+    for (auto& stream : streams_)
+      if (stream.name == name)
+        return stream;
+    throw std::logic_error("stream " + name + " was not opened");
+  }
+
+  std::string path_;
+  std::vector<stream_count> streams_; // in the order they were opened
 };
 
-using count_sink = sink_actor::stateful_pointer<count_sink_state>;
-
-stream_count* find(count_sink self, const std::string& name) {
-  for (auto& stream : self->state.streams)
-    if (stream.name == name)
-      return &stream;
-  return nullptr;
-}
-
-// Writes FILE through a temporary name, so a reader never sees half of it.
-std::string write_counts(const count_sink_state& state) {
-  auto temporary = state.path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    for (const auto& stream : state.streams)
-      out << stream.name << ' ' << stream.records << ' '
-          << (stream.complete ? "complete" : "incomplete") << '\n';
-    if (!out.flush())
-      return "cannot write " + temporary;
-  }
-  if (std::rename(temporary.c_str(), state.path.c_str()) != 0)
-    return "cannot rename " + temporary + " to " + state.path;
-  return {};
-}
-
-sink_actor::behavior_type count_sink_behavior(count_sink self, std::string path) {
-  messages::exit_on_exception(self);
-  self->state.path = std::move(path);
-  return {
-    [=](const sink_open_stream& open) {
-      self->state.streams.push_back({open.stream});
-      return sink_reply{};
-    },
-    [=](const sink_write_records& batch) {
-      // A real sink makes the batch durable here, then replies: the reply is the
-      // credit for one more page.
-      if (auto* stream = find(self, batch.stream))
-        stores::for_each_record_data(batch.lines, [&](std::string_view) { ++stream->records; });
-      return sink_reply{};
-    },
-    [=](const sink_restart_stream& restart) {
-      if (auto* stream = find(self, restart.stream))
-        stream->records = 0;
-      return sink_reply{};
-    },
-    [=](const sink_close_stream& close) {
-      if (auto* stream = find(self, close.stream))
-        stream->complete = close.complete;
-      return sink_reply{};
-    },
-    [=](sink_finish) { return sink_reply{write_counts(self->state)}; },
-    // Statuses, checkpoints, logs and errors mean nothing to this sink.
-    [=](const sink_stream_status&) { return sink_reply{}; },
-    [=](const sink_checkpoint&) { return sink_reply{}; },
-    [=](const log_entry&) { return sink_reply{}; },
-    [=](const stream_error&) { return sink_reply{}; },
-  };
-}
+const sink_registration registration{
+  {"count", "count:FILE", "the example sink of docs/SINKS.md: records per stream into FILE",
+   spawn_count_sink}};
 
 } // namespace
 
@@ -95,7 +77,7 @@ sink_actor spawn_count_sink(caf::actor_system& system, const std::string& path) 
   std::ofstream probe(path + ".tmp");
   if (!probe)
     throw config::input_error("--sink count:" + path + ": cannot write " + path + ".tmp");
-  return system.spawn(count_sink_behavior, path);
+  return spawn_kit_sink(system, std::make_unique<count_writer>(path));
 }
 
 } // namespace klarna::sinks

@@ -3,13 +3,10 @@
 #include "config/input_error.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "sinks/completed_states.hpp"
+#include "sinks/sink_kit.hpp"
+#include "sinks/sink_registry.hpp"
 #include "stores/postgres_store.hpp"
 #include "stores/sqlite_store.hpp"
-#include "messages/exception_policy.hpp"
-
-#include <caf/actor_system.hpp>
-#include <caf/stateful_actor.hpp>
-#include <caf/typed_event_based_actor.hpp>
 
 #include <map>
 #include <memory>
@@ -21,75 +18,48 @@ namespace {
 using namespace klarna::messages;
 using stores::table_store;
 
-struct database_sink_state {
-  std::shared_ptr<table_store> store;
-  completed_states checkpoints; // the state each complete stream commits with its data
-  std::map<std::string, bool> appends; // stream -> its records add to the table's
-  std::string failure; // the first failure; nothing is written after it
-};
+// A table per stream in a table_store: each batch acknowledged once its transaction
+// committed; a stream moved into its table with its state when it completes.
+class database_writer : public record_writer {
+public:
+  explicit database_writer(std::shared_ptr<table_store> store) : store_(std::move(store)) {}
 
-using database_sink = sink_actor::stateful_pointer<database_sink_state>;
-
-// Runs a store operation and answers with its outcome: the first failure is kept,
-// answers every later request and stops all writing.
-template <class Operation>
-sink_reply guarded(database_sink self, Operation&& operation) {
-  auto& state = self->state;
-  if (!state.failure.empty())
-    return {state.failure};
-  try {
-    operation(*state.store);
-  } catch (const std::exception& e) {
-    state.failure = e.what();
+  void open(const sink_open_stream& open) override {
+    store_->open_stream(stores::layout_for(open.stream, open.json_schema, open.primary_key),
+                        open.resume);
+    appends_[open.stream] = open.append;
   }
-  return {state.failure};
-}
 
-sink_actor::behavior_type database_sink_behavior(database_sink self,
-                                                 std::shared_ptr<table_store> store) {
-  messages::exit_on_exception(self);
-  self->state.store = std::move(store);
-  return {
-    [=](const sink_open_stream& open) {
-      return guarded(self, [&](table_store& db) {
-        db.open_stream(stores::layout_for(open.stream, open.json_schema, open.primary_key),
-                       open.resume);
-        self->state.appends[open.stream] = open.append;
-      });
-    },
-    [=](const sink_write_records& batch) {
-      return guarded(self, [&](table_store& db) { db.write_batch(batch.stream, batch.lines); });
-    },
-    [=](const sink_checkpoint& checkpoint) {
-      self->state.checkpoints.on_checkpoint(checkpoint);
-      if (checkpoint.final) // committed with the data when the stream closes
-        return sink_reply{self->state.failure};
-      return guarded(self, [&](table_store& db) {
-        db.checkpoint_stream(checkpoint.stream,
-                             protocol::stream_state_json(checkpoint.stream, checkpoint.stream_state,
-                                                         checkpoint.record_count));
-      });
-    },
-    [=](const sink_restart_stream& restart) {
-      return guarded(self, [&](table_store& db) {
-        db.open_stream(db.layout_of(restart.stream), false);
-      });
-    },
-    [=](const sink_close_stream& close) {
-      const auto* final_state = self->state.checkpoints.find(close.stream);
-      return guarded(self, [&](table_store& db) {
-        if (close.complete && final_state)
-          db.complete_stream(close.stream, *final_state, self->state.appends[close.stream]);
-        else
-          db.abandon_stream(close.stream);
-      });
-    },
-    [=](sink_finish) { return sink_reply{self->state.failure}; },
-    [=](const sink_stream_status&) { return sink_reply{self->state.failure}; },
-    [=](const log_entry&) { return sink_reply{self->state.failure}; },
-    [=](const stream_error&) { return sink_reply{self->state.failure}; },
-  };
-}
+  void write(const record_batch& records) override {
+    store_->write_batch(records.stream(), records.lines());
+  }
+
+  void checkpoint(const sink_checkpoint& checkpoint) override {
+    checkpoints_.on_checkpoint(checkpoint);
+    if (checkpoint.final) // committed with the data when the stream closes
+      return;
+    store_->checkpoint_stream(checkpoint.stream,
+                              protocol::stream_state_json(checkpoint.stream, checkpoint.stream_state,
+                                                          checkpoint.record_count));
+  }
+
+  void restart(const std::string& stream) override {
+    store_->open_stream(store_->layout_of(stream), false);
+  }
+
+  void close(const sink_close_stream& close) override {
+    const auto* final_state = checkpoints_.find(close.stream);
+    if (close.complete && final_state)
+      store_->complete_stream(close.stream, *final_state, appends_[close.stream]);
+    else
+      store_->abandon_stream(close.stream);
+  }
+
+private:
+  std::shared_ptr<table_store> store_;
+  completed_states checkpoints_; // the state each complete stream commits with its data
+  std::map<std::string, bool> appends_; // stream -> its records add to the table's
+};
 
 template <class Store>
 std::shared_ptr<table_store> open_store(const std::string& target,
@@ -106,8 +76,8 @@ std::shared_ptr<table_store> open_store(const std::string& target,
 template <class Store>
 sink_actor spawn_with(caf::actor_system& system, const std::string& target,
                       const std::string& uri_for_errors) {
-  return system.spawn<caf::detached>(database_sink_behavior,
-                                     open_store<Store>(target, uri_for_errors));
+  return spawn_kit_sink(system,
+                        std::make_unique<database_writer>(open_store<Store>(target, uri_for_errors)));
 }
 
 template <class Store>
@@ -139,5 +109,31 @@ std::map<std::string, stores::saved_state> sqlite_saved_states(const std::string
 std::map<std::string, stores::saved_state> postgres_saved_states(const std::string& conninfo) {
   return saved_states_with<stores::postgres_store>(conninfo, "postgres:...");
 }
+
+namespace {
+
+std::unique_ptr<stores::destination_lock> lock_sqlite_file(const std::string& path) {
+  return stores::lock_file(path + ".lock", "--sink sqlite:" + path);
+}
+
+std::unique_ptr<stores::destination_lock> lock_postgres(const std::string& conninfo) {
+  try {
+    // The connection string may hold a password: errors never repeat it.
+    return stores::lock_postgres_schema(conninfo, "--sink postgres:...");
+  } catch (const stores::store_error& e) {
+    throw config::input_error(std::string("--sink postgres:...: ") + e.what());
+  }
+}
+
+const sink_registration sqlite_registration{{"sqlite", "sqlite:FILE",
+                                             "a table per stream in an SQLite database",
+                                             spawn_sqlite_sink, sqlite_saved_states,
+                                             lock_sqlite_file}};
+const sink_registration postgres_registration{{"postgres", "postgres:CONNINFO",
+                                               "a table per stream in a PostgreSQL database",
+                                               spawn_postgres_sink, postgres_saved_states,
+                                               lock_postgres}};
+
+} // namespace
 
 } // namespace klarna::sinks

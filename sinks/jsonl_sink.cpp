@@ -1,7 +1,8 @@
 #include "sinks/jsonl_sink.hpp"
 
-#include "config/input_error.hpp"
 #include "sinks/completed_states.hpp"
+#include "sinks/sink_kit.hpp"
+#include "sinks/sink_registry.hpp"
 #include "stores/durable_files.hpp"
 #include "stores/record_lines.hpp"
 #include "messages/exception_policy.hpp"
@@ -298,12 +299,20 @@ sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path director
 } // namespace
 
 sink_actor spawn_jsonl_sink(caf::actor_system& system, const std::string& directory) {
-  std::error_code ec;
-  fs::create_directories(directory, ec);
-  if (ec || !fs::is_directory(directory))
-    throw config::input_error("--sink jsonl:" + directory + ": cannot create directory '"
-                              + directory + "'" + (ec ? " (" + ec.message() + ")" : ""));
+  create_sink_directory(directory, "jsonl:" + directory);
   return system.spawn<caf::detached>(jsonl_sink_behavior, fs::path(directory));
 }
+
+namespace {
+
+std::unique_ptr<stores::destination_lock> lock_jsonl_directory(const std::string& directory) {
+  return lock_directory(directory, "--sink jsonl:" + directory);
+}
+
+const sink_registration registration{{"jsonl", "jsonl:DIR",
+                                      "one JSON-lines file per stream and state.json in DIR",
+                                      spawn_jsonl_sink, nullptr, lock_jsonl_directory}};
+
+} // namespace
 
 } // namespace klarna::sinks

@@ -38,9 +38,16 @@ struct sink_kind {
   destination_locker lock = nullptr;
 };
 
-/// Every kind of sink, in the order help lists them. A new sink is registered by
-/// adding its entry to the table in sinks/sink_registry.cpp (docs/SINKS.md).
-const std::vector<sink_kind>& sink_kinds();
+/// Registers a kind of sink, from the sink's own file (docs/SINKS.md):
+///   const sink_registration registration{{"csv", "csv:DIR", "...", spawn_csv_sink}};
+/// klarna_sinks is an object library, so every sink file's registration is linked.
+struct sink_registration {
+  explicit sink_registration(sink_kind kind);
+};
+
+/// Every kind of sink, in the order help lists them: airbyte: (read's default) first,
+/// the others by scheme.
+std::vector<sink_kind> sink_kinds();
 
 /// Spawns the sink that `uri` names ("sqlite:klarna.db", "airbyte:"). Throws
 /// config::input_error for an unknown scheme, a missing target or an unusable one.

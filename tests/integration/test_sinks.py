@@ -4,6 +4,7 @@ failing syncs leave no half-written result and rerun to an exact one; into a
 database, a second sync continues incrementally from the state the database keeps,
 and a cut one resumes into its staging table."""
 
+import csv
 import json
 import os
 import re
@@ -135,6 +136,23 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
         with open(path) as f:
             self.assertEqual(f.read(), f"transactions {len(self.sandbox.truth('transactions'))} complete\n")
 
+    def test_the_example_csv_sink_rows_equal_the_ground_truth(self):
+        directory = os.path.join(self.tmp.name, "csv")
+        result = self.sync("csv:" + directory)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for stream in ("payouts", "transactions"):
+            truth = self.sandbox.truth(stream)
+            with open(os.path.join(directory, stream + ".csv"), newline="", encoding="utf-8") as f:
+                rows = list(csv.DictReader(f))
+            self.assertEqual(len(rows), len(truth), stream)
+            for row, record in zip(rows, truth):
+                for column, text in row.items():
+                    value = record.get(column)
+                    expected = "" if value is None else value if isinstance(value, str) else json.dumps(
+                        value, separators=(",", ":"), ensure_ascii=False)
+                    self.assertEqual(text, expected, f"{stream}.{column}")
+        self.assertFalse([name for name in os.listdir(directory) if name.endswith(".part")])
+
     def test_airbyte_sink_through_read_is_the_default(self):
         result = self.read(self.config(self.sandbox.url), self.catalog("payouts"), "--sink", "airbyte:")
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -143,7 +161,9 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
 
     def test_bad_sink_uris_are_clear_errors(self):
         before = self.sandbox.request_count()
-        cases = [("parquet:/tmp/x", "--sink must be one of airbyte:, jsonl:DIR, sqlite:FILE"),
+        cases = [("parquet:/tmp/x", "--sink must be one of airbyte:, count:FILE, csv:DIR, jsonl:DIR, "
+                                    "postgres:CONNINFO, sqlite:FILE"),
+                 ("csv:/proc/no-such/dir", "cannot create directory"),
                  ("sqlite:", "names no target; expected sqlite:FILE"),
                  ("sqlite:/nonexistent-dir/x.db", "cannot open the database"),
                  ("jsonl:/proc/no-such/dir", "cannot create directory"),
