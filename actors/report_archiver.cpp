@@ -44,6 +44,17 @@ void finish_when_idle(archiver_actor* self) {
     if (figures.first_failure.empty())
       figures.first_failure = problem;
   }
+  // Everything listed is archived: the next sync lists from the newest payout on,
+  // as the payouts stream does.
+  const auto& newest = state.plan->newest_payout_date();
+  if (figures.complete && figures.files_failed == 0 && newest) {
+    try {
+      state.archive->mark_listed_through(*newest);
+    } catch (const std::runtime_error& e) {
+      figures.complete = false;
+      figures.first_failure = e.what();
+    }
+  }
   self->send(state.reply_to, figures);
   self->quit();
 }

@@ -80,9 +80,9 @@ actors::report_archiver_settings report_settings_for(const config::connector_con
   actors::report_archiver_settings settings;
   settings.api_base_url = config.api_base_url;
   settings.start_date = config.start_date;
-  if (auto newest = archive.newest_payout_date())
+  if (auto through = archive.listed_through())
     settings.start_date = logic::later_of(config.start_date,
-                                          logic::days_before(*newest, config.lookback_window_days));
+                                          logic::days_before(*through, config.lookback_window_days));
   settings.end_date = until;
   settings.page_size = config.page_size;
   return settings;

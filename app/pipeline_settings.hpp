@@ -33,8 +33,8 @@ actors::planner_settings planner_settings_for(const config::connector_config& co
                                               const actors::emitted_stream& stream);
 
 /// The report archiver's listing: payouts up to `until`, from the config's
-/// start_date, or once the archive has reports, from its newest payout_date less the
-/// lookback window (the payouts stream's incremental rule).
+/// start_date, or once an archiving was complete, from the newest payout_date it
+/// listed less the lookback window (the payouts stream's incremental rule).
 actors::report_archiver_settings report_settings_for(const config::connector_config& config,
                                                      const stores::report_archive& archive,
                                                      const std::string& until);

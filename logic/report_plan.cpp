@@ -125,9 +125,15 @@ void report_plan::add_payout(const boost::json::object& payout) {
   // The manifest's text: a payout_date that is not a date is left empty.
   std::string payout_date;
   const auto* date = payout.if_contains("payout_date");
-  if (date != nullptr && date->is_string()
-      && config::parse_iso8601_epoch_seconds(std::string(date->get_string())))
-    payout_date = std::string(date->get_string());
+  if (date != nullptr && date->is_string()) {
+    if (auto epoch = config::parse_iso8601_epoch_seconds(std::string(date->get_string()))) {
+      payout_date = std::string(date->get_string());
+      if (!newest_ || *epoch > newest_epoch_) {
+        newest_ = payout_date;
+        newest_epoch_ = *epoch;
+      }
+    }
+  }
   for (const auto& kind : report_kinds) {
     auto file = name + "." + kind.extension;
     if (archived_(file)) {

@@ -52,6 +52,8 @@ public:
   bool listing_done() const { return listing_done_; }
 
   std::uint64_t payouts_listed() const { return payouts_.size(); }
+  /// The latest payout_date listed (by instant), if any payout had one.
+  const std::optional<std::string>& newest_payout_date() const { return newest_; }
   std::uint64_t files_present() const { return files_present_; }
   /// Payouts whose reports cannot be archived (a payment_reference unfit for a file
   /// name), said in words.
@@ -72,6 +74,8 @@ private:
   std::deque<report_request> files_;
   std::uint64_t files_present_ = 0;
   std::vector<std::string> problems_;
+  std::optional<std::string> newest_;
+  std::int64_t newest_epoch_ = 0;
 };
 
 /// What is wrong with the 200 body of a report file, if anything: a PDF must be one

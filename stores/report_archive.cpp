@@ -1,6 +1,7 @@
 #include "stores/report_archive.hpp"
 
 #include "config/input_error.hpp"
+#include "config/iso8601.hpp"
 #include "stores/durable_files.hpp"
 
 #include <openssl/evp.h>
@@ -63,6 +64,15 @@ void append_on_disk(const fs::path& path, const std::string& text) {
 
 } // namespace
 
+// An ISO-8601 instant on one line; anything else means no complete archiving is known
+// (the next sync lists from the start again, which costs requests, never files).
+void report_archive::read_listed_through() {
+  std::ifstream in(directory_ / "listed-through");
+  std::string line;
+  if (std::getline(in, line) && config::parse_iso8601_epoch_seconds(line))
+    listed_through_ = line;
+}
+
 report_archive::report_archive(fs::path directory) : directory_(std::move(directory)) {
   std::error_code error;
   fs::create_directories(directory_, error);
@@ -70,6 +80,7 @@ report_archive::report_archive(fs::path directory) : directory_(std::move(direct
     throw config::input_error("--reports: cannot use '" + directory_.string()
                               + "' as the directory of the settlement reports: "
                               + (error ? error.message() : "not a directory"));
+  read_listed_through();
   auto manifest = manifest_path();
   if (!fs::exists(manifest)) {
     try {
@@ -102,12 +113,20 @@ report_archive::report_archive(fs::path directory) : directory_(std::move(direct
     throw config::input_error("cannot read " + manifest.string() + ": " + system_error_text());
 }
 
-std::optional<std::string> report_archive::newest_payout_date() const {
-  std::optional<std::string> newest;
-  for (const auto& [file, entry] : files_)
-    if (!newest || entry.payout_date > *newest)
-      newest = entry.payout_date;
-  return newest;
+void report_archive::mark_listed_through(const std::string& payout_date) {
+  auto final_path = directory_ / "listed-through";
+  auto partial = directory_ / "listed-through.partial";
+  {
+    file_ptr out(std::fopen(partial.c_str(), "wb"));
+    auto text = payout_date + "\n";
+    if (!out || std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()
+        || !data_on_disk(out.get()))
+      throw std::runtime_error("cannot write " + partial.string() + ": " + system_error_text());
+  }
+  if (!rename_on_disk(partial, final_path))
+    throw std::runtime_error("cannot rename " + partial.string() + " to " + final_path.string()
+                             + ": " + system_error_text());
+  listed_through_ = payout_date;
 }
 
 archived_file report_archive::store(const std::string& payment_reference,

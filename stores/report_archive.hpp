@@ -21,9 +21,9 @@ struct archived_file {
 
 /// A directory of Klarna's settlement reports, one CSV and one PDF per payout, with
 /// `manifest.csv` (payment_reference,payout_date,file,bytes,sha256), a line per file
-/// appended once the file is on the disk. A sync cut at any moment leaves every
-/// manifest line true; a file written without its line (cut in between) is written
-/// again by the next sync.
+/// appended once the file is on the disk, and `listed-through`, the end of the last
+/// complete archiving. A sync cut at any moment leaves every manifest line true; a
+/// file written without its line (cut in between) is written again by the next sync.
 class report_archive {
 public:
   /// Creates `directory` if needed and reads its manifest. A listed file that is
@@ -38,8 +38,15 @@ public:
   bool has(const std::string& file) const { return files_.count(file) > 0; }
   std::size_t size() const { return files_.size(); }
 
-  /// The latest payout_date among the archived files (ISO-8601 text compares).
-  std::optional<std::string> newest_payout_date() const;
+  /// The newest payout_date of the last complete archiving: every payout listed up
+  /// to it has both files here (nullopt before the first complete one). The next
+  /// sync lists from there, less the lookback, so what a cut or failed sync left
+  /// out, even older than the newest file it archived, is listed again.
+  std::optional<std::string> listed_through() const { return listed_through_; }
+
+  /// Records that every payout listed up to `payout_date` is archived
+  /// (DIR/listed-through, on the disk before it returns).
+  void mark_listed_through(const std::string& payout_date);
 
   /// Writes `body` as `file` (through a temporary name, on the disk before it gets
   /// its name), then appends its manifest line. Throws std::runtime_error naming the
@@ -48,8 +55,11 @@ public:
                       const std::string& file, std::string_view body);
 
 private:
+  void read_listed_through();
+
   std::filesystem::path directory_;
   std::unordered_map<std::string, archived_file> files_;
+  std::optional<std::string> listed_through_;
 };
 
 /// SHA-256 of `bytes`, lower-case hex.

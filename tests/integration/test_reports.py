@@ -86,6 +86,8 @@ class ReportArchiveTest(ConnectorTestCase):
             self.assertEqual(len(requests), len(set(requests)), "each file fetched once")
             self.assertIn(f"settlement reports of {len(payouts)} payouts: {2 * len(payouts)} files written",
                           result.stderr)
+            with open(os.path.join(directory, "listed-through")) as f:
+                self.assertEqual(f.read(), payouts[-1]["payout_date"] + "\n", "the next sync lists from here")
 
             # Incremental: the next sync fetches the reports of new payouts only.
             sandbox.grow(3)

@@ -67,6 +67,7 @@ TEST_CASE("the listing goes a page at a time, then the reports the archive lacks
   CHECK(plan.listing_done());
   CHECK(plan.payouts_listed() == 3);
   CHECK(plan.files_present() == 3);
+  CHECK(plan.newest_payout_date() == std::string("2022-01-03T07:00:00Z"));
   CHECK(plan.problems().empty());
 }
 

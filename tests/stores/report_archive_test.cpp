@@ -40,7 +40,7 @@ TEST_CASE("files are stored with a manifest line each and read back", "[report_a
   {
     stores::report_archive archive(directory / "nested");
     CHECK(archive.size() == 0);
-    CHECK_FALSE(archive.newest_payout_date());
+    CHECK_FALSE(archive.listed_through());
     auto entry = archive.store("KP1", "2022-01-03T07:00:00Z", "KP1.pdf", std::string("%PDF\0x", 6));
     CHECK(entry.bytes == 6);
     CHECK(entry.sha256 == stores::sha256_hex(std::string("%PDF\0x", 6)));
@@ -58,7 +58,10 @@ TEST_CASE("files are stored with a manifest line each and read back", "[report_a
   stores::report_archive reopened(directory / "nested");
   CHECK(reopened.size() == 2);
   CHECK(reopened.has("KP2.csv"));
-  CHECK(reopened.newest_payout_date() == std::string("2022-01-04T07:00:00Z"));
+  CHECK_FALSE(reopened.listed_through());
+  reopened.mark_listed_through("2022-01-05T00:00:00Z");
+  CHECK(stores::report_archive(directory / "nested").listed_through()
+        == std::string("2022-01-05T00:00:00Z"));
 
   SECTION("a file cut short or removed since is not archived") {
     { std::ofstream(directory / "nested" / "KP1.pdf", std::ios::trunc) << "%P"; }
