@@ -54,6 +54,22 @@ std::optional<archived_file> parse_manifest_line(const std::string& line) {
   return archived_file{fields[0], fields[1], fields[2], std::stoull(fields[3]), fields[4]};
 }
 
+// Writes `bytes` as the whole of `path`: under a temporary name first, on the disk
+// before it takes the name, so `path` is never seen half written.
+void replace_on_disk(const fs::path& path, std::string_view bytes) {
+  auto partial = path;
+  partial += ".partial";
+  {
+    file_ptr out(std::fopen(partial.c_str(), "wb"));
+    if (!out || std::fwrite(bytes.data(), 1, bytes.size(), out.get()) != bytes.size()
+        || !data_on_disk(out.get()))
+      throw std::runtime_error("cannot write " + partial.string() + ": " + system_error_text());
+  }
+  if (!rename_on_disk(partial, path))
+    throw std::runtime_error("cannot rename " + partial.string() + " to " + path.string() + ": "
+                             + system_error_text());
+}
+
 // Writes `text` at the end of `path`, on the disk before it returns.
 void append_on_disk(const fs::path& path, const std::string& text) {
   file_ptr out(std::fopen(path.c_str(), "ab"));
@@ -114,35 +130,14 @@ report_archive::report_archive(fs::path directory) : directory_(std::move(direct
 }
 
 void report_archive::mark_listed_through(const std::string& payout_date) {
-  auto final_path = directory_ / "listed-through";
-  auto partial = directory_ / "listed-through.partial";
-  {
-    file_ptr out(std::fopen(partial.c_str(), "wb"));
-    auto text = payout_date + "\n";
-    if (!out || std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()
-        || !data_on_disk(out.get()))
-      throw std::runtime_error("cannot write " + partial.string() + ": " + system_error_text());
-  }
-  if (!rename_on_disk(partial, final_path))
-    throw std::runtime_error("cannot rename " + partial.string() + " to " + final_path.string()
-                             + ": " + system_error_text());
+  replace_on_disk(directory_ / "listed-through", payout_date + "\n");
   listed_through_ = payout_date;
 }
 
 archived_file report_archive::store(const std::string& payment_reference,
                                     const std::string& payout_date, const std::string& file,
                                     std::string_view body) {
-  auto final_path = directory_ / file;
-  auto partial = directory_ / (file + ".partial");
-  {
-    file_ptr out(std::fopen(partial.c_str(), "wb"));
-    if (!out || std::fwrite(body.data(), 1, body.size(), out.get()) != body.size()
-        || !data_on_disk(out.get()))
-      throw std::runtime_error("cannot write " + partial.string() + ": " + system_error_text());
-  }
-  if (!rename_on_disk(partial, final_path))
-    throw std::runtime_error("cannot rename " + partial.string() + " to " + final_path.string()
-                             + ": " + system_error_text());
+  replace_on_disk(directory_ / file, body);
   archived_file entry{payment_reference, payout_date, file, body.size(), sha256_hex(body)};
   append_on_disk(manifest_path(), entry.payment_reference + "," + entry.payout_date + ","
                                     + entry.file + "," + std::to_string(entry.bytes) + ","
