@@ -150,12 +150,11 @@ void on_response(fetcher_actor* self, http::http_response& response) {
     state.sizer->observe_latency(response.elapsed_seconds);
     pass_on_quota(self, response);
   }
-  if (response.status == 200 && job.page.raw_body) {
-    auto planner = job.page.planner;
-    self->send(planner, fetched_page{std::move(job.page), std::move(response.body), self});
-  } else if (response.status == 200) {
-    auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
-    self->send(parser, fetched_page{std::move(job.page), std::move(response.body), self});
+  if (response.status == 200) {
+    // A file goes back to whoever asked for it; a page to the next parser.
+    auto to = job.page.raw_body ? job.page.planner
+                                : state.parsers[state.next_parser++ % state.parsers.size()];
+    self->send(to, fetched_page{std::move(job.page), std::move(response.body), self});
   } else if (response.status == 429) {
     on_throttled(self, std::move(job), response);
   } else if (response.status == 0) {

@@ -212,8 +212,9 @@ class Report:
             currency, start, end, got = row[0], row[1], row[2], row[3:]
             count += 1
             mine = [p for p in self.payouts if p["currency_code"] == currency and start <= p["payout_date"] <= end]
-            differences = [f"{name} {money(currency, have or 0)} != {money(currency, sum(self.total(p, name) for p in mine))}"
-                           for name, have in zip(names, got) if (have or 0) != sum(self.total(p, name) for p in mine)]
+            expected = {name: sum(self.total(p, name) for p in mine) for name in names}
+            differences = [f"{name} {money(currency, have or 0)} != {money(currency, expected[name])}"
+                           for name, have in zip(names, got) if (have or 0) != expected[name]]
             if differences:
                 wrong.append(f"{currency} {start[:7]}: " + "; ".join(differences))
         self.result("Payout summaries that equal the sums of their payouts", wrong, count)

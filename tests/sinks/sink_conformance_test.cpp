@@ -63,18 +63,18 @@ std::vector<std::int64_t> ids_of_lines(const std::string& text, bool csv) {
 
 std::vector<sink_case> sink_cases(const fs::path& dir) {
   std::vector<sink_case> cases;
-  cases.push_back({"csv", (dir / "csv").string(), [dir]() -> published_ids {
-                     auto file = dir / "csv" / "payouts.csv";
-                     if (!fs::exists(file))
-                       return std::nullopt;
-                     return ids_of_lines(read_file(file), true);
-                   }, (dir / "csv" / "payouts.csv.part").string()});
-  cases.push_back({"jsonl", (dir / "jsonl").string(), [dir]() -> published_ids {
-                     auto file = dir / "jsonl" / "payouts.jsonl";
-                     if (!fs::exists(file))
-                       return std::nullopt;
-                     return ids_of_lines(read_file(file), false);
-                   }, (dir / "jsonl" / "payouts.jsonl.part").string()});
+  // A file sink: DIR/payouts.<extension>, written as DIR/payouts.<extension>.part.
+  auto file_sink = [&](const std::string& scheme, bool csv) {
+    auto directory = dir / scheme;
+    auto file = directory / ("payouts." + scheme);
+    cases.push_back({scheme, directory.string(), [file, csv]() -> published_ids {
+                       if (!fs::exists(file))
+                         return std::nullopt;
+                       return ids_of_lines(read_file(file), csv);
+                     }, file.string() + ".part"});
+  };
+  file_sink("csv", true);
+  file_sink("jsonl", false);
   cases.push_back({"sqlite", (dir / "k.db").string(), [dir]() -> published_ids {
                      sqlite3* db = nullptr;
                      sqlite3_open((dir / "k.db").c_str(), &db);
