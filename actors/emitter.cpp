@@ -136,18 +136,18 @@ void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_re
 void on_page(emitter_actor* self, page_records& page) {
   auto& state = self->state;
   auto& stream = state.streams.at(page.stream);
-  auto released = stream.accept(
-    {page.seq, std::move(page.lines), page.record_count, std::move(page.step)}, page.pages_known);
+  auto released = stream.accept(std::move(page.page), page.pages_known);
   if (!released.empty() && stream.take_running_start())
     ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
   auto planner = page.stream < state.planners.size() ? state.planners[page.stream] : caf::actor{};
   for (auto& ready : released) {
-    std::uint64_t bytes = ready.lines.size();
-    ask_sink(self, sink_write_records{stream.name(), std::move(ready.lines)}, [=] {
+    std::uint64_t bytes = ready.records.bytes();
+    std::uint64_t count = ready.records.size();
+    ask_sink(self, sink_write_records{stream.name(), std::move(ready.records)}, [=] {
       if (planner)
         self->send(planner, page_credit{1, bytes});
     });
-    state.checkpoints.at(page.stream).on_written(ready.step, ready.record_count);
+    state.checkpoints.at(page.stream).on_written(ready.step, count);
     checkpoint_if_due(self, page.stream);
   }
   complete_if_done(self, page.stream);

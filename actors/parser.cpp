@@ -19,10 +19,10 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
       try {
         // Payouts carry payout_date, whose latest value an incremental read continues from.
         bool dated = page.definition->incremental == protocol::incremental_by::payout_date;
-        auto parsed = parse_page(fetched.body, page.definition->records_key,
-                                 page.definition->name, protocol::now_epoch_ms(),
-                                 dated ? page.definition->cursor_field : std::string(),
-                                 page.max_records);
+        page_format format{page.definition->records_key,
+                           dated ? page.definition->cursor_field : std::string(),
+                           page.definition->key_fields, page.max_records};
+        auto parsed = parse_page(fetched.body, format, protocol::now_epoch_ms());
         self->send(page.planner, page_ready{page.listing, page.seq, std::move(parsed)});
       } catch (const page_error& e) {
         // Back to the fetcher, which retries the page.

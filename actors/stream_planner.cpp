@@ -151,10 +151,8 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
     self->send(state.emitter, stream_restarted{state.settings.stream_index});
   auto known = state.source->pages_known();
   for (auto& page : outcome.pages) {
-    state.held_bytes += page.lines.size();
-    self->send(state.emitter,
-               page_records{state.settings.stream_index, page.seq, std::move(page.lines),
-                            page.record_count, known, std::move(page.step)});
+    state.held_bytes += page.records.bytes();
+    self->send(state.emitter, page_records{state.settings.stream_index, std::move(page), known});
   }
   settle(self);
 }

@@ -3,7 +3,6 @@
 #include "config/iso8601.hpp"
 #include "logic/page_plan.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -13,22 +12,18 @@ namespace klarna::logic {
 
 namespace {
 
-constexpr std::string_view emitted_at_key = ",\"emitted_at\":";
-
-// The latest date-time in `field` among the records of `lines`.
-std::optional<std::string> max_cursor_of(std::string_view lines, const std::string& field) {
+// The latest date-time in `field` among the records (the parser kept the field's
+// values as a key field of the batch).
+std::optional<std::string> max_cursor_of(const protocol::record_batch& records,
+                                         const std::string& field) {
   std::optional<std::string> latest;
   std::int64_t latest_epoch = 0;
-  for (auto line : split_lines(lines)) {
-    auto record = boost::json::parse(line);
-    const auto* value = record.at("record").at("data").as_object().if_contains(field);
-    if (value == nullptr || !value->is_string())
-      continue;
-    std::string text(value->get_string());
-    auto epoch = config::parse_iso8601_epoch_seconds(text);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& text = records.key(i, field);
+    auto epoch = text ? config::parse_iso8601_epoch_seconds(*text) : std::nullopt;
     if (epoch && (!latest || *epoch > latest_epoch)) {
       latest_epoch = *epoch;
-      latest = std::move(text);
+      latest = *text;
     }
   }
   return latest;
@@ -51,24 +46,6 @@ std::optional<std::int64_t> offset_parameter(const std::string& url) {
 }
 
 } // namespace
-
-std::string_view record_identity(std::string_view line) {
-  auto at = line.rfind(emitted_at_key);
-  return at == std::string_view::npos ? line : line.substr(0, at);
-}
-
-std::vector<std::string_view> split_lines(std::string_view lines) {
-  std::vector<std::string_view> split;
-  std::size_t at = 0;
-  while (at < lines.size()) {
-    auto end = lines.find('\n', at);
-    if (end == std::string_view::npos)
-      end = lines.size();
-    split.push_back(lines.substr(at, end - at));
-    at = end + 1;
-  }
-  return split;
-}
 
 listing_reader::listing_reader(std::string name, url_for_offset make_url, int page_size,
                                std::int64_t first_offset, std::string cursor_field)
@@ -144,10 +121,10 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
     progress.dropped = 1;
     return progress;
   }
-  if (page.record_count > static_cast<std::uint64_t>(page_size_)) {
+  if (page.records.size() > static_cast<std::uint64_t>(page_size_)) {
     fail(progress, config::failure_type::system_error,
          "the page at offset " + std::to_string(request.offset) + " holds "
-           + std::to_string(page.record_count) + " records, more than the "
+           + std::to_string(page.records.size()) + " records, more than the "
            + std::to_string(page_size_) + " asked for; it is refused");
     return progress;
   }
@@ -158,7 +135,7 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
   } else if (request.new_from < verified_to_) {
     progress.dropped = 1; // records already verified: the probe went past them
   } else {
-    held_bytes_ += page.record_lines.size();
+    held_bytes_ += page.records.bytes();
     held_.emplace(request.new_from, held_page{request, std::move(page)});
   }
   verify_held(progress);
@@ -168,7 +145,7 @@ listing_progress listing_reader::on_page(std::uint64_t id, parsed_page page) {
 listing_reader::held_page listing_reader::release_held(std::map<std::int64_t, held_page>::iterator at) {
   auto held = std::move(at->second);
   held_.erase(at);
-  held_bytes_ -= held.page.record_lines.size();
+  held_bytes_ -= held.page.records.bytes();
   return held;
 }
 
@@ -187,8 +164,8 @@ void listing_reader::verify_held(listing_progress& progress) {
       accept(held.request, held.page, 0, progress);
       continue;
     }
-    auto lines = split_lines(held.page.record_lines);
-    if (!lines.empty() && record_identity(lines.front()) == boundary_) {
+    const auto& records = held.page.records;
+    if (!records.empty() && records.front() == boundary_) {
       accept(held.request, held.page, 1, progress);
       continue;
     }
@@ -222,9 +199,8 @@ void listing_reader::verify_held(listing_progress& progress) {
 // records after it continue the listing.
 bool listing_reader::found_again(const request_info& request, parsed_page& page,
                                  listing_progress& progress) {
-  auto lines = split_lines(page.record_lines);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (record_identity(lines[i]) != boundary_)
+  for (std::size_t i = 0; i < page.records.size(); ++i) {
+    if (page.records[i] != boundary_)
       continue;
     auto was = verified_to_;
     auto total_was = boundary_total_;
@@ -295,7 +271,7 @@ std::optional<std::string> listing_reader::check_next(const request_info& reques
 // Takes a page whose records from `skip` on continue the verified part.
 bool listing_reader::accept(const request_info& request, parsed_page& page, std::size_t skip,
                             listing_progress& progress) {
-  auto count = static_cast<std::int64_t>(page.record_count);
+  auto count = static_cast<std::int64_t>(page.records.size());
   const auto& total = page.pagination.total;
   if (!first_verified_ && total && request.offset > *total) {
     fail(progress, config::failure_type::config_error,
@@ -324,18 +300,14 @@ bool listing_reader::accept(const request_info& request, parsed_page& page, std:
            + "; a short page before the end is refused");
     return false;
   }
-  auto lines = split_lines(page.record_lines);
-  if (!lines.empty())
-    boundary_ = std::string(record_identity(lines.back()));
+  if (!page.records.empty())
+    boundary_ = std::string(page.records.back());
   if (skip > 0) {
-    auto cut = skip < lines.size() ? static_cast<std::size_t>(lines[skip].data() - page.record_lines.data())
-                                   : page.record_lines.size();
-    page.record_lines.erase(0, cut);
-    page.record_count -= std::min<std::uint64_t>(skip, page.record_count);
+    page.records.drop_front(skip);
     // The record repeated from the previous page was emitted with it; records cut
     // from before a moved boundary were not, so their cursor must not count.
     if (skip > 1 && !cursor_field_.empty())
-      page.max_cursor = max_cursor_of(page.record_lines, cursor_field_);
+      page.max_cursor = max_cursor_of(page.records, cursor_field_);
   }
   verified_to_ = end_offset;
   boundary_total_ = total;

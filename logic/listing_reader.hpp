@@ -103,7 +103,7 @@ public:
 
   /// Answers held until the verified part reaches them (each holds a credit).
   bool holds_pages() const { return !held_.empty(); }
-  /// The record lines of those answers, in bytes.
+  /// The records of those answers, in bytes.
   std::uint64_t held_bytes() const { return held_bytes_; }
 
   /// An answer, parsed.
@@ -158,8 +158,8 @@ private:
   bool first_requested_ = false;
   bool first_verified_ = false;
   /// The verified part: records before `verified_to_` in the latest verified
-  /// answer; `boundary_` is the record at verified_to_ - 1 (its RECORD line up to
-  /// emitted_at), `boundary_total_` that answer's total.
+  /// answer; `boundary_` is the record at verified_to_ - 1 (its JSON as sent: the
+  /// same record gives the same text), `boundary_total_` that answer's total.
   std::int64_t verified_to_ = 0;
   std::string boundary_;
   std::optional<std::int64_t> boundary_total_;
@@ -177,11 +177,5 @@ private:
   bool ended_ = false;
   bool failed_ = false;
 };
-
-/// A RECORD line without its emitted_at: the same record gives the same text.
-std::string_view record_identity(std::string_view line);
-
-/// The RECORD lines of `lines` (each ending in '\n'), in order.
-std::vector<std::string_view> split_lines(std::string_view lines);
 
 } // namespace klarna::logic

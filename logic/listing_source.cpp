@@ -71,8 +71,7 @@ page_outcome listing_source::on_page(std::uint64_t, std::uint64_t seq, parsed_pa
   for (auto& verified : progress.pages) {
     listing_step step{verified.next_offset, verified.total, std::move(verified.page.max_cursor),
                       std::nullopt};
-    outcome.pages.push_back({verified.index, std::move(verified.page.record_lines),
-                             verified.page.record_count, std::move(step)});
+    outcome.pages.push_back({verified.index, std::move(verified.page.records), std::move(step)});
   }
   return outcome;
 }

@@ -51,7 +51,7 @@ page_outcome month_source::on_page(std::uint64_t, std::uint64_t seq, parsed_page
   page_outcome outcome;
   listing_step step{first_index_ + static_cast<std::int64_t>(seq) + 1, month_count_,
                     month_starts_.at(seq), std::nullopt};
-  outcome.pages.push_back({seq, std::move(page.record_lines), page.record_count, std::move(step)});
+  outcome.pages.push_back({seq, std::move(page.records), std::move(step)});
   return outcome;
 }
 

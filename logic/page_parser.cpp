@@ -3,7 +3,6 @@
 #include "logic/json_bytes.hpp"
 #include "logic/json_scanner.hpp"
 #include "logic/page_shape.hpp"
-#include "protocol/airbyte_messages.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
@@ -28,36 +27,40 @@ std::vector<record_span> elements_of(std::string_view body, std::size_t at) {
   return elements;
 }
 
-// Copies each record into a RECORD line: as it is when it holds no whitespace outside
-// strings, else without that whitespace (a record always fits on one line).
-void render_records(std::string_view body, const std::vector<record_span>& records,
-                    const std::string& stream, std::int64_t emitted_at_ms, parsed_page& result) {
-  const auto prefix = protocol::record_line_prefix(stream);
-  const auto suffix = protocol::record_line_suffix(emitted_at_ms);
-  result.record_lines.reserve(body.size() + records.size() * (prefix.size() + suffix.size()));
-  for (const auto& record : records) {
-    result.record_lines += prefix;
-    if (record.compact)
-      result.record_lines.append(body.data() + record.begin, record.end - record.begin);
+// Copies each record into the batch: as it is when it holds no whitespace outside
+// strings, else without that whitespace (a record always fits on one line), with
+// its key fields' values when `shape` kept them.
+void copy_records(std::string_view body, const std::vector<record_span>& records,
+                  page_shape* shape, protocol::record_batch& batch) {
+  batch.reserve(body.size(), records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& record = records[i];
+    auto write = [&](std::string& buffer) {
+      if (record.compact)
+        buffer.append(body.data() + record.begin, record.end - record.begin);
+      else
+        append_compact(body, record.begin, buffer);
+    };
+    if (shape != nullptr)
+      batch.append_written(write, std::move(shape->keys_of(i)));
     else
-      append_compact(body, record.begin, result.record_lines);
-    result.record_lines += suffix;
+      batch.append_written(write);
   }
 }
 
-// The pagination and cursor of a page whose events `shape` has had.
-parsed_page checked(const page_shape& shape) {
+// The pagination and cursor of a page whose events `shape` has had; throws unless the
+// page is valid.
+parsed_page checked(const page_shape& shape, const page_format& format, std::int64_t emitted_at_ms) {
   parsed_page result;
   result.pagination = shape.finish();
-  result.record_count = shape.record_count();
   result.max_cursor = shape.max_cursor();
+  result.records = protocol::record_batch(emitted_at_ms, format.key_fields);
   return result;
 }
 
 // A body that is the array of records itself (payout summaries): one whole answer,
 // so its count is its length and there is nothing to follow.
-parsed_page parse_array_page(std::string_view body, const std::string& stream,
-                             std::int64_t emitted_at_ms) {
+parsed_page parse_array_page(std::string_view body, std::int64_t emitted_at_ms) {
   boost::json::value value;
   try {
     value = boost::json::parse(body);
@@ -70,51 +73,54 @@ parsed_page parse_array_page(std::string_view body, const std::string& stream,
     if (!element.is_object())
       throw page_error("an element of the page is not an object");
   parsed_page result;
-  result.record_count = value.get_array().size();
-  result.pagination.count = static_cast<std::int64_t>(result.record_count);
-  render_records(body, elements_of(body, skip_whitespace(body, 0)), stream, emitted_at_ms, result);
+  result.pagination.count = static_cast<std::int64_t>(value.get_array().size());
+  result.records = protocol::record_batch(emitted_at_ms);
+  copy_records(body, elements_of(body, skip_whitespace(body, 0)), nullptr, result.records);
   return result;
 }
 
 } // namespace
 
-parsed_page parse_page(std::string_view body, const std::string& records_key,
-                       const std::string& stream, std::int64_t emitted_at_ms,
-                       const std::string& cursor_field, std::uint64_t max_records) {
-  if (records_key.empty())
-    return parse_array_page(body, stream, emitted_at_ms);
+parsed_page parse_page(std::string_view body, const page_format& format,
+                       std::int64_t emitted_at_ms) {
+  if (format.records_key.empty())
+    return parse_array_page(body, emitted_at_ms);
   try {
-    page_shape shape(records_key, cursor_field, max_records);
+    page_shape shape(format.records_key, format.cursor_field, format.key_fields,
+                     format.max_records);
     json_scanner<page_shape> scanner(body, shape);
     if (scanner.scan()) {
-      auto result = checked(shape);
-      render_records(body, shape.records(), stream, emitted_at_ms, result);
+      auto result = checked(shape, format, emitted_at_ms);
+      copy_records(body, shape.records(), format.key_fields.empty() ? nullptr : &shape,
+                   result.records);
       return result;
     }
   } catch (const page_error&) {
     // Not dropped: the reference below reads the page again and says what is wrong.
   }
-  return parse_page_by_boost(body, records_key, stream, emitted_at_ms, cursor_field, max_records);
+  return parse_page_by_boost(body, format, emitted_at_ms);
 }
 
-parsed_page parse_page_by_boost(std::string_view body, const std::string& records_key,
-                                const std::string& stream, std::int64_t emitted_at_ms,
-                                const std::string& cursor_field, std::uint64_t max_records) {
-  if (records_key.empty())
-    return parse_array_page(body, stream, emitted_at_ms);
+parsed_page parse_page_by_boost(std::string_view body, const page_format& format,
+                                std::int64_t emitted_at_ms) {
+  if (format.records_key.empty())
+    return parse_array_page(body, emitted_at_ms);
   boost::json::parse_options options;
   options.max_depth = json_scanner<page_shape>::max_depth;
-  boost::json::basic_parser<page_shape> parser(options, records_key, cursor_field, max_records);
+  boost::json::basic_parser<page_shape> parser(options, format.records_key, format.cursor_field,
+                                               format.key_fields, format.max_records);
   boost::json::error_code ec;
   auto consumed = parser.write_some(false, body.data(), body.size(), ec);
   if (ec || consumed != body.size())
     throw page_error("the page is not valid JSON (" + (ec ? ec.message() : "trailing data")
                      + ")");
-  auto result = checked(parser.handler());
-  // The page is valid: copy each record's bytes into its RECORD line.
+  auto& shape = parser.handler();
+  auto result = checked(shape, format, emitted_at_ms);
+  // The page is valid: find its records by the member that holds them.
   auto root = skip_whitespace(body, 0);
-  auto records = member_value(body, root, parser.handler().records_member());
-  render_records(body, elements_of(body, records), stream, emitted_at_ms, result);
+  auto records = member_value(body, root, shape.records_member());
+  copy_records(body, elements_of(body, records), format.key_fields.empty() ? nullptr : &shape,
+               result.records);
   return result;
 }
 

@@ -41,11 +41,15 @@ public:
   static constexpr std::size_t max_string_size = -1;
   static constexpr std::size_t max_key_size = -1;
 
-  /// `max_records`: more records than this (0: no limit) end the scan at once,
-  /// before they cost memory.
+  /// `key_fields`: top-level fields of the records whose string values are kept per
+  /// record. `max_records`: more records than this (0: no limit) end the scan at
+  /// once, before they cost memory.
   page_shape(std::string_view records_key, std::string_view cursor_field,
-             std::uint64_t max_records = 0)
-    : records_key_(records_key), cursor_field_(cursor_field), max_records_(max_records) {}
+             const std::vector<std::string>& key_fields, std::uint64_t max_records = 0)
+    : records_key_(records_key),
+      cursor_field_(cursor_field),
+      key_fields_(key_fields),
+      max_records_(max_records) {}
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
@@ -76,8 +80,8 @@ public:
   bool on_string_part(string_view part, std::size_t, error_code&) {
     if (in_pagination_field("next"))
       next_.append(part.data(), part.size());
-    else if (at_cursor())
-      cursor_text_.append(part.data(), part.size());
+    else if (at_field())
+      field_text_.append(part.data(), part.size());
     return true;
   }
   bool on_string(string_view part, std::size_t, error_code&) {
@@ -176,7 +180,8 @@ public:
   /// Where each record lies in the page, after json_scanner's events.
   const std::vector<record_span>& records() const { return records_; }
   const std::optional<std::string>& max_cursor() const { return max_cursor_; }
-  std::uint64_t record_count() const { return record_count_; }
+  /// Record `i`'s values of the key fields (nullopt: not there or not a string).
+  std::vector<std::optional<std::string>>& keys_of(std::size_t i) { return keys_[i]; }
 
 private:
   enum class section { other, records, pagination };
@@ -191,6 +196,8 @@ private:
       if (++record_count_ > max_records_ && max_records_ != 0)
         throw page_error("the page holds more than the " + std::to_string(max_records_)
                          + " records asked for");
+      if (!key_fields_.empty())
+        keys_.emplace_back(key_fields_.size());
     }
     ++depth_;
   }
@@ -216,14 +223,31 @@ private:
     else if (depth_ == 2 && section_ == section::pagination)
       enter_pagination_field(key);
     else if (depth_ == 3 && section_ == section::records)
-      in_cursor_ = !cursor_field_.empty() && key == cursor_field_;
+      record_field(key);
+  }
+
+  // A record's top-level key: is it the cursor or a key field?
+  void record_field(std::string_view key) {
+    in_cursor_ = !cursor_field_.empty() && key == cursor_field_;
+    key_slot_ = no_slot;
+    for (std::size_t k = 0; k < key_fields_.size(); ++k)
+      if (key == key_fields_[k])
+        key_slot_ = k;
+    // A repeated member counts as its last value (as Boost.JSON reads it), which may
+    // not be a string.
+    if (key_slot_ != no_slot)
+      keys_.back()[key_slot_].reset();
   }
 
   // A string's last part (or all of it).
   void string_done(std::string_view part) {
-    if (at_cursor()) {
-      cursor_text_.append(part);
-      cursor_value();
+    if (at_field()) {
+      field_text_.append(part);
+      if (in_cursor_)
+        cursor_value();
+      if (key_slot_ != no_slot)
+        keys_.back()[key_slot_] = field_text_;
+      field_text_.clear();
     }
     if (depth_ > 2)
       return; // inside a record or deeper: nothing more to check
@@ -285,17 +309,19 @@ private:
       throw page_error("an element of '" + std::string(records_key_) + "' is not an object");
   }
 
-  bool at_cursor() const { return in_cursor_ && depth_ == 3 && section_ == section::records; }
+  // At a string value of the cursor or of a key field of a record.
+  bool at_field() const {
+    return (in_cursor_ || key_slot_ != no_slot) && depth_ == 3 && section_ == section::records;
+  }
 
   // A record's cursor value: kept when it is the latest so far. A value that is not
   // a date-time is not a cursor (the schema says date-time; the record is kept).
   void cursor_value() {
-    auto epoch = config::parse_iso8601_epoch_seconds(cursor_text_);
+    auto epoch = config::parse_iso8601_epoch_seconds(field_text_);
     if (epoch && (!max_cursor_ || *epoch > max_cursor_epoch_)) {
       max_cursor_epoch_ = *epoch;
-      max_cursor_ = cursor_text_;
+      max_cursor_ = field_text_;
     }
-    cursor_text_.clear();
   }
 
   bool in_pagination_field(const char* name) const {
@@ -332,8 +358,12 @@ private:
 
   std::string_view records_key_;
   std::string_view cursor_field_;
+  const std::vector<std::string>& key_fields_;
+  static constexpr std::size_t no_slot = -1;
   bool in_cursor_ = false;
-  std::string cursor_text_;
+  std::size_t key_slot_ = no_slot;
+  std::string field_text_; // the cursor's or a key field's string so far
+  std::vector<std::vector<std::optional<std::string>>> keys_; // per record
   std::optional<std::string> max_cursor_;
   std::int64_t max_cursor_epoch_ = 0;
   std::size_t depth_ = 0;

@@ -2,7 +2,6 @@
 
 #include "protocol/stream_catalog.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/url/url.hpp>
 
 namespace klarna::logic {
@@ -19,19 +18,15 @@ std::string transactions_url(const std::string& api_base, const protocol::stream
   return std::string(url.buffer());
 }
 
-// payment_reference and payout_date of every payout in RECORD lines.
-std::vector<std::pair<std::string, std::string>> payouts_in(const std::string& record_lines) {
+// payment_reference and payout_date of every payout of a page (the parser kept them:
+// they are the payouts stream's key fields).
+std::vector<std::pair<std::string, std::string>> payouts_in(const protocol::record_batch& records) {
   std::vector<std::pair<std::string, std::string>> found;
-  std::size_t at = 0;
-  while (at < record_lines.size()) {
-    auto end = record_lines.find('\n', at);
-    auto line = boost::json::parse(std::string_view(record_lines).substr(at, end - at));
-    const auto& data = line.at("record").at("data").as_object();
-    const auto* reference = data.if_contains("payment_reference");
-    const auto* date = data.if_contains("payout_date");
-    if (reference && reference->is_string() && date && date->is_string())
-      found.emplace_back(std::string(reference->get_string()), std::string(date->get_string()));
-    at = end == std::string::npos ? record_lines.size() : end + 1;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& reference = records.key(i, "payment_reference");
+    const auto& date = records.key(i, "payout_date");
+    if (reference && date)
+      found.emplace_back(*reference, *date);
   }
   return found;
 }
@@ -75,8 +70,8 @@ std::optional<page_request> payout_fanout::take_next(bool has_credit) {
   return std::nullopt;
 }
 
-void payout_fanout::add_payouts(const std::string& record_lines) {
-  for (auto& [reference, date] : payouts_in(record_lines)) {
+void payout_fanout::add_payouts(const protocol::record_batch& records) {
+  for (auto& [reference, date] : payouts_in(records)) {
     // Done before, or listed twice (a listing that shifted between its pages): its
     // transactions are read once.
     if (start_.payouts_done.count(reference) != 0 || !listed_.insert(reference).second)
@@ -100,8 +95,7 @@ void payout_fanout::add_payouts(const std::string& record_lines) {
 ledger_page payout_fanout::to_emit(payout_listing& payout, verified_page page) {
   listing_step step{page.next_offset, page.total, std::nullopt,
                     payout_step{payout.reference, payout.payout_date, page.last}};
-  return {frontier_base_ + page.index, std::move(page.page.record_lines), page.page.record_count,
-          std::move(step)};
+  return {frontier_base_ + page.index, std::move(page.page.records), std::move(step)};
 }
 
 // Hands on what the frontier payout holds; once all its pages are verified, the
@@ -129,7 +123,7 @@ page_outcome payout_fanout::on_page(std::uint64_t listing, std::uint64_t seq, pa
       return outcome;
     }
     for (auto& verified : progress.pages)
-      add_payouts(verified.page.record_lines);
+      add_payouts(verified.page.records);
   } else {
     auto& payout = *listings_.at(listing - 1);
     auto progress = payout.reader.on_page(seq, std::move(page));
@@ -171,7 +165,7 @@ std::uint64_t payout_fanout::held_bytes() const {
   for (auto i = frontier_; i < listings_.size(); ++i) {
     bytes += listings_[i]->reader.held_bytes();
     for (const auto& page : listings_[i]->held)
-      bytes += page.page.record_lines.size();
+      bytes += page.page.records.bytes();
   }
   return bytes;
 }

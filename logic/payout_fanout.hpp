@@ -43,7 +43,7 @@ private:
     std::vector<verified_page> held;
   };
 
-  void add_payouts(const std::string& record_lines);
+  void add_payouts(const protocol::record_batch& records);
   ledger_page to_emit(payout_listing& payout, verified_page page);
   void advance(page_outcome& outcome);
 

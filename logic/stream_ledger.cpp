@@ -13,8 +13,8 @@ std::vector<ledger_page> stream_ledger::accept(ledger_page page, std::uint64_t p
   pages_known_ = std::max(pages_known_, pages_known);
   waiting_.emplace(page.seq, std::move(page));
   for (auto it = waiting_.find(next_seq_); it != waiting_.end(); it = waiting_.find(next_seq_)) {
-    records_ += it->second.record_count;
-    running_ = running_ || it->second.record_count > 0;
+    records_ += it->second.records.size();
+    running_ = running_ || !it->second.records.empty();
     released.push_back(std::move(it->second));
     waiting_.erase(it);
     ++next_seq_;

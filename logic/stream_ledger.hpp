@@ -5,6 +5,7 @@
 // planner announced has left, or ends incomplete and drops what it still holds.
 
 #include "logic/checkpoint_tracker.hpp"
+#include "protocol/record_batch.hpp"
 #include "protocol/run_figures.hpp"
 
 #include <cstdint>
@@ -16,11 +17,10 @@
 namespace klarna::logic {
 
 /// One parsed page of a stream's output, from its page source to the sink: its
-/// place in the output, its RECORD lines and how many records they hold.
+/// place in the output and its records.
 struct ledger_page {
   std::uint64_t seq = 0;
-  std::string lines;
-  std::uint64_t record_count = 0;
+  protocol::record_batch records;
   /// Where the listing stands once the page is written.
   listing_step step;
 };

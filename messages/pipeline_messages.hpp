@@ -7,6 +7,7 @@
 #include "http/http_client.hpp"
 #include "logic/checkpoint_tracker.hpp"
 #include "logic/page_parser.hpp"
+#include "logic/stream_ledger.hpp"
 #include "messages/sink_contract.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "protocol/run_figures.hpp"
@@ -95,15 +96,12 @@ struct page_failed {
   protocol::failure_report report;
 };
 
-/// planner -> emitter: the records of page `seq`, to emit in seq order.
+/// planner -> emitter: the records of page `page.seq`, to emit in seq order, and
+/// where the listing stands once they are written (for checkpoints).
 struct page_records {
   stream_index stream = 0;
-  std::uint64_t seq = 0;
-  std::string lines;
-  std::uint64_t record_count = 0;
+  logic::ledger_page page;
   std::uint64_t pages_known = 0;
-  /// Where the listing stands once this page is written (for checkpoints).
-  logic::listing_step step;
 };
 
 /// planner -> emitter: pages 0..page_count-1 are all the stream has.
@@ -125,7 +123,7 @@ struct stream_failed {
 };
 
 /// emitter -> planner: pages written by the sink, so as many new pages may be
-/// fetched, and the size of their record lines.
+/// fetched, and the size of their records.
 struct page_credit {
   std::uint64_t pages = 0;
   std::uint64_t bytes = 0;

@@ -17,6 +17,7 @@
 // docs/SINKS.md explains how to write one.
 
 #include "protocol/airbyte_messages.hpp"
+#include "protocol/record_batch.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -53,11 +54,11 @@ struct sink_restart_stream {
   std::string stream;
 };
 
-/// Records of one page, in order: Airbyte RECORD lines, one per record
-/// (stores/record_lines.hpp gets each record's data out of them).
+/// Records of one page, in order (protocol/record_batch.hpp: each record's JSON
+/// object as Klarna sent it, and when it was read).
 struct sink_write_records {
   std::string stream;
-  std::string lines;
+  protocol::record_batch records;
 };
 
 /// A stream's status while it runs (RUNNING), possibly with the time requests

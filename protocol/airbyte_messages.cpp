@@ -31,13 +31,7 @@ boost::json::object descriptor(const std::string& stream) {
   return {{"name", stream}};
 }
 
-} // namespace
-
-std::int64_t now_epoch_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
+// A RECORD line is prefix + the record's JSON + suffix.
 std::string record_line_prefix(const std::string& stream) {
   // Stream names are plain identifiers; serialize anyway so any name stays valid JSON.
   return "{\"type\":\"RECORD\",\"record\":{\"stream\":"
@@ -46,6 +40,25 @@ std::string record_line_prefix(const std::string& stream) {
 
 std::string record_line_suffix(std::int64_t emitted_at_ms) {
   return ",\"emitted_at\":" + std::to_string(emitted_at_ms) + "}}\n";
+}
+
+} // namespace
+
+std::int64_t now_epoch_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void render_record_lines(const std::string& stream, const record_batch& records, std::string& out) {
+  const auto prefix = record_line_prefix(stream);
+  const auto suffix = record_line_suffix(records.emitted_at_ms());
+  out.clear();
+  out.reserve(records.bytes() + records.size() * (prefix.size() + suffix.size()));
+  records.for_each([&](std::string_view record) {
+    out += prefix;
+    out += record;
+    out += suffix;
+  });
 }
 
 std::string spec_line(const boost::json::value& specification) {

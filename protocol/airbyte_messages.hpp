@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/input_error.hpp"
+#include "protocol/record_batch.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -14,13 +15,9 @@ namespace klarna::protocol {
 /// Milliseconds since the Unix epoch, as Airbyte's emitted_at wants them.
 std::int64_t now_epoch_ms();
 
-/// A RECORD line is prefix + serialized data + suffix, so that a page's records can
-/// be rendered straight into one buffer.
-/// The opening of a RECORD line up to the data ("{\"type\":\"RECORD\",...\"data\":").
-std::string record_line_prefix(const std::string& stream);
-
-/// The close of a RECORD line after the data, with '\n'.
-std::string record_line_suffix(std::int64_t emitted_at_ms);
+/// Replaces `out` with a RECORD line per record of the batch, in order: the
+/// record's JSON as sent is the line's data, the batch's time its emitted_at.
+void render_record_lines(const std::string& stream, const record_batch& records, std::string& out);
 
 /// Each of these returns one complete Airbyte message line ending in '\n'.
 std::string spec_line(const boost::json::value& specification);

@@ -241,7 +241,7 @@ boost::json::object payout_summary_schema() {
 const std::vector<stream_definition>& all_streams() {
   static const std::vector<stream_definition> streams = {
     {"payouts", "settlements/v1/payouts", "payouts", {{"payment_reference"}}, true,
-     incremental_by::payout_date, "payout_date"},
+     incremental_by::payout_date, "payout_date", {"payment_reference", "payout_date"}},
     {"transactions", "settlements/v1/transactions", "transactions", {}, false,
      incremental_by::payout, "payment_reference"},
     {"payout_summaries", "settlements/v1/payouts/summary", "",

@@ -34,6 +34,9 @@ struct stream_definition {
   /// payment_reference for transactions, whose payout decides whether it is new;
   /// summary_payout_date_start for payout summaries.
   std::string cursor_field;
+  /// Fields the reader takes from each record as the parser passes it: a payout's
+  /// payment_reference (whose transactions to list) and payout_date (the cursor).
+  std::vector<std::string> key_fields;
 
   bool supports_incremental() const { return incremental != incremental_by::none; }
 };

@@ -25,6 +25,7 @@ using protocol::stream_status;
 struct stdout_sink_state {
   std::FILE* out = nullptr;
   std::string failure; // the first write failure, empty while all is well
+  std::string lines;   // a batch's RECORD lines (the buffer is kept for the next)
 };
 
 using stdout_sink = sink_actor::stateful_pointer<stdout_sink_state>;
@@ -43,7 +44,10 @@ sink_actor::behavior_type airbyte_stdout_sink(stdout_sink self, std::FILE* out) 
   messages::exit_on_exception(self);
   self->state.out = out;
   return {
-    [=](const sink_write_records& batch) { return write_text(self, batch.lines); },
+    [=](const sink_write_records& batch) {
+      protocol::render_record_lines(batch.stream, batch.records, self->state.lines);
+      return write_text(self, self->state.lines);
+    },
     [=](const sink_open_stream& open) {
       return write_text(self, protocol::stream_status_line(open.stream, stream_status::started));
     },

@@ -28,11 +28,10 @@ public:
 
   void open(const sink_open_stream& open) override { streams_.push_back({open.stream}); }
 
-  void write(const record_batch& records) override {
+  void write(const std::string& stream, const protocol::record_batch& records) override {
     // A real sink makes the records durable here: returning is the credit for one
     // more page.
-    auto& stream = find(records.stream());
-    records.for_each([&](std::string_view) { ++stream.records; });
+    find(stream).records += records.size();
   }
 
   void restart(const std::string& stream) override { find(stream).records = 0; }

@@ -51,8 +51,8 @@ public:
     start_part(open.stream, stream);
   }
 
-  void write(const record_batch& records) override {
-    auto& stream = streams_.at(records.stream());
+  void write(const std::string& name, const protocol::record_batch& records) override {
+    auto& stream = streams_.at(name);
     records.for_each([&](std::string_view data) {
       auto record = boost::json::parse(data).as_object();
       std::string line;
@@ -62,7 +62,7 @@ public:
     });
     // Handed to the operating system before the reply: the reply is the credit.
     if (!stream.part.flush())
-      throw std::runtime_error("cannot write " + part_path(records.stream()).string() + ": "
+      throw std::runtime_error("cannot write " + part_path(name).string() + ": "
                                + std::strerror(errno));
   }
 

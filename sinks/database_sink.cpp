@@ -30,8 +30,8 @@ public:
     appends_[open.stream] = open.append;
   }
 
-  void write(const record_batch& records) override {
-    store_->write_batch(records.stream(), records.lines());
+  void write(const std::string& stream, const protocol::record_batch& records) override {
+    store_->write_batch(stream, records);
   }
 
   void checkpoint(const sink_checkpoint& checkpoint) override {

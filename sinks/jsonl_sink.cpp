@@ -4,7 +4,6 @@
 #include "sinks/sink_kit.hpp"
 #include "sinks/sink_registry.hpp"
 #include "stores/durable_files.hpp"
-#include "stores/record_lines.hpp"
 #include "messages/exception_policy.hpp"
 
 #include <boost/json/parse.hpp>
@@ -172,7 +171,7 @@ sink_reply append_records(jsonl_sink self, const sink_write_records& batch) {
   // record at a time would go out in writes of its 4 KiB buffer.
   auto& lines = state.lines;
   lines.clear();
-  stores::for_each_record_data(batch.lines, [&](std::string_view data) {
+  batch.records.for_each([&](std::string_view data) {
     lines.append(data);
     lines += '\n';
   });

@@ -46,7 +46,7 @@ sink_actor::behavior_type kit_behavior(kit_sink self, std::shared_ptr<record_wri
       return latched(self, [&](record_writer& w) { w.open(open); });
     },
     [=](const sink_write_records& batch) {
-      return latched(self, [&](record_writer& w) { w.write(record_batch(batch)); });
+      return latched(self, [&](record_writer& w) { w.write(batch.stream, batch.records); });
     },
     [=](const sink_checkpoint& checkpoint) {
       return latched(self, [&](record_writer& w) { w.checkpoint(checkpoint); });

@@ -8,37 +8,13 @@
 
 #include "messages/sink_contract.hpp"
 #include "stores/destination_lock.hpp"
-#include "stores/record_lines.hpp"
 
 #include <caf/fwd.hpp>
 
 #include <memory>
 #include <string>
-#include <utility>
 
 namespace klarna::sinks {
-
-/// The records of one sink_write_records batch, in order.
-class record_batch {
-public:
-  explicit record_batch(const messages::sink_write_records& batch) : batch_(batch) {}
-
-  const std::string& stream() const { return batch_.stream; }
-
-  /// The records as the pipeline carries them now, Airbyte RECORD lines, for the
-  /// stores that take them whole (stores/table_store.hpp).
-  const std::string& lines() const { return batch_.lines; }
-
-  /// Calls `on_record(data)` with each record's JSON object (a view into the batch),
-  /// exactly as Klarna sent it.
-  template <class OnRecord>
-  void for_each(OnRecord&& on_record) const {
-    stores::for_each_record_data(batch_.lines, std::forward<OnRecord>(on_record));
-  }
-
-private:
-  const messages::sink_write_records& batch_;
-};
 
 /// What a sink does with its data, per stream in the order the contract gives (open,
 /// write and checkpoint, restart at most once, close), then finish. A hook that
@@ -51,9 +27,10 @@ public:
   /// A stream begins: its schema, primary key, append and resume (sink_open_stream).
   virtual void open(const messages::sink_open_stream& open) = 0;
 
-  /// One page of records. Return once they are as durable as the sink makes
-  /// anything: the reply is the credit for one more page.
-  virtual void write(const record_batch& records) = 0;
+  /// One page of records of `stream` (`records.for_each` gives each record's JSON
+  /// object, exactly as Klarna sent it). Return once they are as durable as the sink
+  /// makes anything: the reply is the credit for one more page.
+  virtual void write(const std::string& stream, const protocol::record_batch& records) = 0;
 
   /// Everything written of the stream so far is described by `checkpoint`.
   virtual void checkpoint(const messages::sink_checkpoint&) {}

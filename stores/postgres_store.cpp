@@ -1,7 +1,6 @@
 #include "stores/postgres_store.hpp"
 
 #include "stores/copy_binary.hpp"
-#include "stores/record_lines.hpp"
 #include "stores/sql_text.hpp"
 
 #include <libpq-fe.h>
@@ -128,12 +127,12 @@ std::string postgres_store::last_staged_row(const std::string& stream) const {
          + literal(staging_table(stream)) + ", '_row')::regclass), 0)";
 }
 
-void postgres_store::stage_records(const std::string& stream, std::string_view lines) {
+void postgres_store::stage_records(const std::string& stream, const protocol::record_batch& records) {
   if (copying_ != stream)
     start_copy(stream);
   auto& fields = fields_for(stream);
   rows_.clear(); // a batch that failed half-way left its rows unsent
-  for_each_record_data(lines, [&](std::string_view data) {
+  records.for_each([&](std::string_view data) {
     fields.read(data);
     append_copy_row(rows_, fields.values(), data);
   });

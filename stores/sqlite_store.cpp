@@ -1,6 +1,5 @@
 #include "stores/sqlite_store.hpp"
 
-#include "stores/record_lines.hpp"
 #include "stores/sql_text.hpp"
 
 #include <sqlite3.h>
@@ -174,12 +173,12 @@ sqlite_store::batch_writer& sqlite_store::writer_for(const std::string& stream) 
   return writers_.emplace(stream, std::move(writer)).first->second;
 }
 
-void sqlite_store::stage_records(const std::string& stream, std::string_view lines) {
+void sqlite_store::stage_records(const std::string& stream, const protocol::record_batch& records) {
   if (auto failure = checkpointer_->failure(); !failure.empty())
     throw store_error("SQLite database '" + path_ + "': " + failure);
   auto& writer = writer_for(stream);
   auto* insert = writer.insert.get();
-  for_each_record_data(lines, [&](std::string_view data) {
+  records.for_each([&](std::string_view data) {
     writer.fields->read(data);
     int index = 1;
     for (const auto& value : writer.fields->values())

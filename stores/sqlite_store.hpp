@@ -20,7 +20,7 @@ public:
   explicit sqlite_store(const std::string& path);
 
 protected:
-  void stage_records(const std::string& stream, std::string_view lines) override;
+  void stage_records(const std::string& stream, const protocol::record_batch& records) override;
   void execute(const std::string& sql) override;
   std::vector<std::vector<std::string>> query(const std::string& sql) override;
   void rollback() noexcept override;

@@ -34,20 +34,20 @@ void table_store::in_transaction(const std::function<void()>& work) {
   }
 }
 
-void table_store::write_batch(const std::string& stream, std::string_view lines) {
+void table_store::write_batch(const std::string& stream, const protocol::record_batch& records) {
   if (!staging_open_) {
     execute("BEGIN");
     staging_open_ = true;
   }
   try {
-    stage_records(stream, lines);
+    stage_records(stream, records);
   } catch (...) {
     staging_open_ = false;
     staged_bytes_ = 0;
     rollback();
     throw;
   }
-  staged_bytes_ += lines.size();
+  staged_bytes_ += records.bytes();
   if (staged_bytes_ >= staged_bytes_per_commit)
     in_transaction([] {});
 }

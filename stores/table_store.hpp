@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/record_batch.hpp"
 #include "stores/table_layout.hpp"
 
 #include <functional>
@@ -44,12 +45,12 @@ public:
   /// empty one.
   void open_stream(const table_layout& layout, bool resume);
 
-  /// Adds the records of RECORD `lines` to the stream's staging table. The batch
+  /// Adds the batch's records to the stream's staging table. The batch
   /// joins the open staging transaction: a commit per batch cost more than the
   /// inserts, and rows past the last checkpoint are deleted on resume anyway, so
   /// committing them earlier buys nothing. If it fails, that transaction is rolled
   /// back whole (the sync fails; the last checkpoint stays consistent).
-  void write_batch(const std::string& stream, std::string_view lines);
+  void write_batch(const std::string& stream, const protocol::record_batch& records);
 
   /// Everything staged so far is described by `state_json` (an AirbyteStateMessage).
   void checkpoint_stream(const std::string& stream, const std::string& state_json);
@@ -81,7 +82,7 @@ protected:
   void in_transaction(const std::function<void()>& work);
   /// The dialect's insert of a batch's records into the stream's staging table, inside
   /// the open transaction.
-  virtual void stage_records(const std::string& stream, std::string_view lines) = 0;
+  virtual void stage_records(const std::string& stream, const protocol::record_batch& records) = 0;
   /// Creates the bookkeeping tables; stores call it once connected.
   void create_state_tables();
 

@@ -45,12 +45,15 @@ struct emitter_under_test {
     runtime.run();
   }
 
-  // Page `seq` of 2 records; the listing then stands at record 2 * (seq + 1).
+  // Page `seq` of 2 records, p<seq>a and p<seq>b; the listing then stands at record
+  // 2 * (seq + 1).
   void send_page(std::size_t stream, std::uint64_t seq, std::uint64_t pages_known) {
     logic::listing_step step{static_cast<std::int64_t>(2 * (seq + 1)), 100, std::nullopt,
                              std::nullopt};
-    caf::anon_send(emitter, page_records{stream, seq, "records of page " + std::to_string(seq),
-                                         2, pages_known, step});
+    logic::ledger_page page{seq, {}, step};
+    for (const char* record : {"a", "b"})
+      page.records.append("p" + std::to_string(seq) + record);
+    caf::anon_send(emitter, page_records{stream, std::move(page), pages_known});
   }
 
   std::optional<sync_outcome> outcome() const {
@@ -88,13 +91,15 @@ TEST_CASE("pages arriving shuffled are written in page order, each write returns
 
     auto writes = test.sink->starting_with("write transactions");
     REQUIRE(writes.size() == 8);
-    for (std::uint64_t seq = 0; seq < 8; ++seq)
-      CHECK(writes[seq] == "write transactions records of page " + std::to_string(seq));
+    for (std::uint64_t seq = 0; seq < 8; ++seq) {
+      auto page = "p" + std::to_string(seq);
+      CHECK(writes[seq] == "write transactions " + page + "a," + page + "b");
+    }
     auto credits = test.planner_log->all<page_credit>();
     REQUIRE(credits.size() == 8);
     for (const auto& credit : credits) { // a page and its bytes, for the byte bound
       CHECK(credit.pages == 1);
-      CHECK(credit.bytes == std::string("records of page 0").size());
+      CHECK(credit.bytes == std::string("p0ap0b").size());
     }
     // RUNNING before the first write; the checkpoint and a complete close after the last.
     auto& lines = test.sink->lines;
@@ -127,13 +132,13 @@ TEST_CASE("checkpoints come between writes, for what was written, in order", "[e
       sequence.push_back(line);
   CHECK(sequence
         == std::vector<std::string>{
-          "write transactions records of page 0",
-          "write transactions records of page 1",
+          "write transactions p0a,p0b",
+          "write transactions p1a,p1b",
           R"(checkpoint transactions 4 {"listing":{"offset":4,"total":100}})",
-          "write transactions records of page 2",
-          "write transactions records of page 3",
+          "write transactions p2a,p2b",
+          "write transactions p3a,p3b",
           R"(checkpoint transactions 4 {"listing":{"offset":8,"total":100}})",
-          "write transactions records of page 4",
+          "write transactions p4a,p4b",
           R"(checkpoint transactions 2 final {"__ab_full_refresh_sync_complete":true})"});
 }
 
@@ -145,7 +150,7 @@ TEST_CASE("a restarted stream is voided at the sink before its records come agai
   auto& lines = test.sink->lines;
   auto restart = std::find(lines.begin(), lines.end(), "restart transactions");
   REQUIRE(restart != lines.end());
-  CHECK(restart < std::find(lines.begin(), lines.end(), "write transactions records of page 0"));
+  CHECK(restart < std::find(lines.begin(), lines.end(), "write transactions p0a,p0b"));
 }
 
 TEST_CASE("the outcome comes once every stream ended, complete or not", "[emitter]") {

@@ -31,7 +31,11 @@ sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_re
         log->lines.push_back("refused " + batch.stream);
         return sink_reply{"disk full"};
       }
-      return note("write " + batch.stream + " " + batch.lines);
+      std::string records;
+      batch.records.for_each([&](std::string_view record) {
+        (records += records.empty() ? "" : ",") += record;
+      });
+      return note("write " + batch.stream + " " + records);
     },
     [=](const sink_stream_status& status) {
       return note("status " + status.stream + " " + protocol::status_name(status.status)

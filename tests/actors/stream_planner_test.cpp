@@ -41,17 +41,14 @@ struct planner_under_test {
   }
 
   // Request `seq` answered: the records from listing offset `offset` (10, or what
-  // is left) of a collection of `total`, or `lines` instead when given.
+  // is left) of a collection of `total`; the first record padded with `padding` bytes.
   void page_parsed(std::uint64_t seq, std::int64_t total, std::int64_t offset = 0,
-                   std::string lines = {}) {
+                   std::size_t padding = 0) {
     logic::parsed_page page;
     auto count = std::min<std::int64_t>(10, total - offset);
-    for (auto n = offset; lines.empty() && n < offset + count; ++n)
-      page.record_lines += R"({"type":"RECORD","record":{"stream":"payouts","data":{"n":)"
-                           + std::to_string(n) + R"(},"emitted_at":1}})" "\n";
-    if (!lines.empty())
-      page.record_lines = std::move(lines);
-    page.record_count = static_cast<std::uint64_t>(count);
+    for (auto n = offset; n < offset + count; ++n)
+      page.records.append(R"({"n":)" + std::to_string(n) + R"(,"pad":")"
+                          + std::string(n == offset ? padding : 0, 'x') + "\"}");
     page.pagination.count = count;
     page.pagination.total = total;
     caf::anon_send(planner, page_ready{0, seq, std::move(page)});
@@ -85,7 +82,7 @@ TEST_CASE("once the total is known, pages go out only while credits last", "[pla
   CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0, 1, 2});
   auto records = test.emitter_log->all<page_records>();
   REQUIRE(records.size() == 1);
-  CHECK(records[0].record_count == 10);
+  CHECK(records[0].page.records.size() == 10);
   CHECK(records[0].pages_known == 11);
 
   caf::anon_send(test.planner, page_credit{2});
@@ -103,7 +100,7 @@ TEST_CASE("the stream finishes when its last page arrived", "[planner]") {
   CHECK(finished[0].page_count == 2);
   auto records = test.emitter_log->all<page_records>();
   REQUIRE(records.size() == 2);
-  CHECK(records[1].record_count == 9);
+  CHECK(records[1].page.records.size() == 9);
 }
 
 TEST_CASE("a page that cannot be had fails the stream once, with its report", "[planner]") {
@@ -152,7 +149,7 @@ TEST_CASE("a page larger than the byte bound stops fetching until the sink has w
   planner_under_test test(logic::stream_start{}, 1 << 20);
   // Page 0 carries 60 MiB of records: one page in flight is allowed, then nothing
   // more while it waits for the sink, however many page credits are left.
-  test.page_parsed(0, 100, 0, std::string(60u << 20, 'x'));
+  test.page_parsed(0, 100, 0, 60u << 20);
   CHECK(test.fetched_seqs() == std::vector<std::uint64_t>{0});
   caf::anon_send(test.planner, page_credit{1, 60u << 20});
   test.runtime.run();

@@ -21,14 +21,12 @@ struct fake_listing {
 
   parsed_page answer(std::int64_t offset, std::int64_t size) {
     parsed_page page;
+    page.records = klarna::protocol::record_batch(emitted_at++);
     auto total = static_cast<std::int64_t>(ids.size());
     auto end = std::min(total, offset + size);
     for (auto i = offset; i < end; ++i)
-      page.record_lines += R"({"type":"RECORD","record":{"stream":"s","data":{"id":)"
-                           + std::to_string(ids[static_cast<std::size_t>(i)]) + R"(},"emitted_at":)"
-                           + std::to_string(emitted_at++) + "}}\n";
-    page.record_count = static_cast<std::uint64_t>(std::max<std::int64_t>(0, end - offset));
-    page.pagination.count = static_cast<std::int64_t>(page.record_count);
+      page.records.append(R"({"id":)" + std::to_string(ids[static_cast<std::size_t>(i)]) + "}");
+    page.pagination.count = static_cast<std::int64_t>(page.records.size());
     page.pagination.total = total;
     if (end < total)
       page.pagination.next = "http://h/p?offset=" + std::to_string(end);
@@ -45,12 +43,12 @@ listing_reader make_reader(int page_size, std::int64_t first = 0, listing_reader
                         page_size, first, {}, limits);
 }
 
-std::vector<int> ids_in(const std::string& lines) {
+std::vector<int> ids_in(const klarna::protocol::record_batch& records) {
   std::vector<int> ids;
-  for (auto line : split_lines(lines)) {
-    auto at = line.find("\"id\":") + 5;
-    ids.push_back(std::stoi(std::string(line.substr(at, line.find('}', at) - at))));
-  }
+  records.for_each([&](std::string_view record) {
+    auto at = record.find("\"id\":") + 5;
+    ids.push_back(std::stoi(std::string(record.substr(at, record.find_first_of(",}", at) - at))));
+  });
   return ids;
 }
 
@@ -65,8 +63,7 @@ struct collected {
   void take(listing_progress progress) {
     for (auto& page : progress.pages) {
       REQUIRE(page.index == next_index++);
-      auto ids_of_page = ids_in(page.page.record_lines);
-      REQUIRE(ids_of_page.size() == page.page.record_count);
+      auto ids_of_page = ids_in(page.page.records);
       ids.insert(ids.end(), ids_of_page.begin(), ids_of_page.end());
     }
     dropped += progress.dropped;
@@ -308,8 +305,7 @@ TEST_CASE("what a server says is checked before it is believed", "[reader]") {
     auto reader = make_reader(500, std::numeric_limits<std::int64_t>::max());
     auto first = reader.take_next();
     parsed_page page;
-    page.record_lines = R"({"type":"RECORD","record":{"stream":"s","data":{"id":1},"emitted_at":1}})" "\n";
-    page.record_count = 1;
+    page.records.append(R"({"id":1})");
     page.pagination.count = 1;
     auto progress = reader.on_page(first->id, std::move(page));
     REQUIRE(progress.failure);
@@ -321,15 +317,18 @@ TEST_CASE("a page cut before a moved boundary reports the cursor of what it keep
   auto reader = listing_reader(
     "payouts", [](std::int64_t offset) { return "http://h/p?offset=" + std::to_string(offset); }, 3,
     0, "payout_date");
-  auto line = [](int id, const char* date) {
-    return std::string(R"({"type":"RECORD","record":{"stream":"payouts","data":{"id":)") + std::to_string(id)
-           + R"(,"payout_date":")" + date + R"("},"emitted_at":1}})" "\n";
-  };
-  auto page = [&](std::vector<std::string> lines, std::int64_t total) {
+  using record = std::pair<int, std::string>; // id, payout_date
+  auto line = [](int id, const char* date) { return record{id, date}; };
+  auto page = [&](std::vector<record> lines, std::int64_t total) {
     parsed_page result;
-    for (auto& text : lines)
-      result.record_lines += text;
-    result.record_count = lines.size();
+    // The parser keeps the cursor's values per record: payout_date is a key field.
+    result.records = klarna::protocol::record_batch(1, {"payout_date"});
+    for (auto& [id, date] : lines)
+      result.records.append_written(
+        [&](std::string& out) {
+          out += R"({"id":)" + std::to_string(id) + R"(,"payout_date":")" + date + R"("})";
+        },
+        {date});
     result.pagination.count = static_cast<std::int64_t>(lines.size());
     result.pagination.total = total;
     result.max_cursor = "2030-01-01T00:00:00Z"; // what the parser saw in the whole page
@@ -347,14 +346,8 @@ TEST_CASE("a page cut before a moved boundary reports the cursor of what it keep
                                                    line(4, "2024-01-04T00:00:00Z")}, 6));
   REQUIRE_FALSE(progress.failure);
   REQUIRE(progress.pages.size() == 1);
-  CHECK(ids_in(progress.pages[0].page.record_lines) == std::vector<int>{4});
+  CHECK(ids_in(progress.pages[0].page.records) == std::vector<int>{4});
   CHECK(progress.pages[0].page.max_cursor == std::optional<std::string>("2024-01-04T00:00:00Z"));
-}
-
-TEST_CASE("record identity leaves out emitted_at", "[reader]") {
-  CHECK(record_identity(R"({"type":"RECORD","record":{"stream":"s","data":{"a":1},"emitted_at":12}})")
-        == R"({"type":"RECORD","record":{"stream":"s","data":{"a":1})");
-  CHECK(split_lines("a\nb\n") == std::vector<std::string_view>{"a", "b"});
 }
 
 TEST_CASE("after a move the page the read waits for is due, whatever holds the credits", "[reader]") {
@@ -413,9 +406,12 @@ TEST_CASE("a total that jumps to the largest offset after a move ends the read c
   collected out;
   answer_first(reader, listing, 10, out);
   auto second = reader.take_next();
-  auto page = listing.answer(9, 10);
-  page.record_lines = page.record_lines.substr(page.record_lines.find('\n') + 1); // boundary gone
-  page.record_lines += page.record_lines.substr(0, page.record_lines.find('\n') + 1);
+  auto answer = listing.answer(9, 10);
+  parsed_page page; // the boundary gone: its records 1.. and again 1
+  page.pagination = answer.pagination;
+  for (std::size_t i = 1; i < answer.records.size(); ++i)
+    page.records.append(answer.records[i]);
+  page.records.append(answer.records[1]);
   page.pagination.total = std::numeric_limits<std::int64_t>::max();
   out.take(reader.on_page(second->id, std::move(page)));
   REQUIRE_FALSE(out.failure);
@@ -444,7 +440,7 @@ TEST_CASE("answers held ahead of a missing page count their bytes until they are
   std::uint64_t bytes = 0;
   for (std::size_t i = 1; i < sent.size(); ++i) {
     auto page = listing.answer(offset_in(sent[i].url), 10);
-    bytes += page.record_lines.size();
+    bytes += page.records.bytes();
     out.take(reader.on_page(sent[i].id, std::move(page)));
   }
   CHECK(out.ids.size() == 10);

@@ -1,5 +1,4 @@
 #include "logic/payout_fanout.hpp"
-#include "protocol/airbyte_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,28 +8,25 @@ using klarna::protocol::find_stream;
 
 namespace {
 
-// A payouts page listing `references`, one day apart.
+// A payouts page listing `references`, one day apart, as the parser gives it (with
+// the payouts stream's key fields).
 parsed_page payouts_page(const std::vector<std::string>& references) {
-  parsed_page page;
+  std::string records;
   int day = 1;
-  for (const auto& reference : references) {
-    page.record_lines += klarna::protocol::record_line_prefix("payouts") + R"({"payment_reference":")"
-                         + reference + R"(","payout_date":"2024-03-0)" + std::to_string(day++)
-                         + R"(T00:00:00Z"})" + klarna::protocol::record_line_suffix(1);
-  }
-  page.record_count = references.size();
-  page.pagination.count = static_cast<std::int64_t>(references.size());
-  page.pagination.total = static_cast<std::int64_t>(references.size());
-  return page;
+  for (const auto& reference : references)
+    records += std::string(records.empty() ? "" : ",") + R"({"payment_reference":")" + reference
+               + R"(","payout_date":"2024-03-0)" + std::to_string(day++) + R"(T00:00:00Z"})";
+  auto count = std::to_string(references.size());
+  return parse_page(R"({"payouts":[)" + records + R"(],"pagination":{"count":)" + count
+                      + R"(,"total":)" + count + "}}",
+                    {"payouts", "", find_stream("payouts")->key_fields, 0}, 1);
 }
 
 // `count` transactions from listing offset `offset` of a payout's `total`.
 parsed_page transactions_page(std::int64_t offset, std::int64_t count, std::int64_t total) {
   parsed_page page;
   for (auto n = offset; n < offset + count; ++n)
-    page.record_lines += klarna::protocol::record_line_prefix("transactions") + R"({"n":)"
-                         + std::to_string(n) + "}" + klarna::protocol::record_line_suffix(1);
-  page.record_count = static_cast<std::uint64_t>(count);
+    page.records.append(R"({"n":)" + std::to_string(n) + "}");
   page.pagination.count = count;
   page.pagination.total = total;
   return page;
@@ -97,7 +93,7 @@ TEST_CASE("payouts are listed first, then each payout's transactions, earliest p
   // KP1 complete: KP2's held page follows it, as page 3 of the output.
   REQUIRE(kp1_rest.pages.size() == 3);
   CHECK(kp1_rest.pages[0].seq == 1);
-  CHECK(kp1_rest.pages[0].record_count == 9);
+  CHECK(kp1_rest.pages[0].records.size() == 9);
   CHECK(kp1_rest.pages[1].seq == 2);
   CHECK(kp1_rest.pages[1].step.payout->complete);
   CHECK(kp1_rest.pages[1].step.next_offset == 25);

@@ -10,8 +10,12 @@ using namespace klarna::logic;
 
 namespace {
 
+// Page `seq` with `records` records {"page":seq,"n":i}.
 ledger_page page(std::uint64_t seq, std::uint64_t records = 1) {
-  return {seq, "lines of page " + std::to_string(seq) + "\n", records, {}};
+  ledger_page page{seq, {}, {}};
+  for (std::uint64_t i = 0; i < records; ++i)
+    page.records.append(R"({"page":)" + std::to_string(seq) + R"(,"n":)" + std::to_string(i) + "}");
+  return page;
 }
 
 } // namespace
@@ -35,15 +39,16 @@ TEST_CASE("pages leave in page order whatever order they arrive in", "[ledger]")
   }
 }
 
-TEST_CASE("a page ahead of a missing one is held, with its lines intact", "[ledger]") {
+TEST_CASE("a page ahead of a missing one is held, with its records intact", "[ledger]") {
   stream_ledger ledger("payouts");
   CHECK(ledger.accept(page(1, 3), 3).empty());
   CHECK(ledger.accept(page(2, 4), 3).empty());
   CHECK(ledger.pages_held() == 2);
   auto released = ledger.accept(page(0, 2), 3);
   REQUIRE(released.size() == 3);
-  CHECK(released[1].lines == "lines of page 1\n");
-  CHECK(released[2].record_count == 4);
+  CHECK(released[1].records.size() == 3);
+  CHECK(released[1].records.back() == R"({"page":1,"n":2})");
+  CHECK(released[2].records.size() == 4);
   CHECK(ledger.records() == 9);
 }
 

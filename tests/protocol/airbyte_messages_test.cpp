@@ -17,10 +17,17 @@ boost::json::object parse_line(const std::string& line) {
 }
 } // namespace
 
-TEST_CASE("a RECORD line wraps the data verbatim", "[messages]") {
-  std::string data = R"({"a":9007199254740993,"s":"é\u0000"})";
-  auto out = record_line_prefix("payouts") + data + record_line_suffix(1700000000123);
-  CHECK(out == R"({"type":"RECORD","record":{"stream":"payouts","data":{"a":9007199254740993,"s":"é\u0000"},"emitted_at":1700000000123}})" "\n");
+TEST_CASE("RECORD lines wrap each record of a batch verbatim", "[messages]") {
+  record_batch records(1700000000123);
+  records.append(R"({"a":9007199254740993,"s":"é\u0000"})");
+  records.append(R"({"b":[]})");
+  std::string out = "what the buffer held before";
+  render_record_lines("payouts", records, out);
+  CHECK(out == R"({"type":"RECORD","record":{"stream":"payouts","data":{"a":9007199254740993,"s":"é\u0000"},"emitted_at":1700000000123}})" "\n"
+               R"({"type":"RECORD","record":{"stream":"payouts","data":{"b":[]},"emitted_at":1700000000123}})" "\n");
+  records.drop_front(2);
+  render_record_lines("payouts", records, out);
+  CHECK(out.empty());
 }
 
 TEST_CASE("a STATE line is per stream, with a decimal record count", "[messages]") {

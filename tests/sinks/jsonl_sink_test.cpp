@@ -1,7 +1,7 @@
 // The JSON-lines sink through the typed sink interface, as the emitter drives it.
 #include "sinks/jsonl_sink.hpp"
 
-#include "protocol/airbyte_messages.hpp"
+#include "support/record_batches.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -56,12 +56,7 @@ struct sink_under_test {
   }
 };
 
-std::string record_lines(std::initializer_list<const char*> records) {
-  std::string lines;
-  for (const char* data : records)
-    lines += protocol::record_line_prefix("payouts") + data + protocol::record_line_suffix(1);
-  return lines;
-}
+using testing::batch_of;
 
 } // namespace
 
@@ -70,9 +65,9 @@ TEST_CASE("a complete stream becomes <stream>.jsonl with each record's data as s
   sink_under_test test;
   CHECK(test.ask(sink_open_stream{"payouts", {}, {"payment_reference"}}).ok());
   CHECK(fs::exists(test.directory / "payouts.jsonl.part"));
-  CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"a":1})", R"({"b":"é"})"})})
+  CHECK(test.ask(sink_write_records{"payouts", batch_of({R"({"a":1})", R"({"b":"é"})"})})
           .ok());
-  CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"c":9007199254740993})"})})
+  CHECK(test.ask(sink_write_records{"payouts", batch_of({R"({"c":9007199254740993})"})})
           .ok());
   // A checkpoint between pages, then the final one: state.json has the final state
   // with the records of both counted.
@@ -98,7 +93,7 @@ TEST_CASE("records past the length state.json recorded are cut before an append"
   std::ofstream(test.directory / "state.json")
     << "[" + protocol::stream_state_json("payouts", state, 1) + "]\n";
   CHECK(test.ask(sink_open_stream{"payouts", {}, {}, true}).ok());
-  CHECK(test.ask(sink_write_records{"payouts", record_lines({R"({"uncommitted":2})"})}).ok());
+  CHECK(test.ask(sink_write_records{"payouts", batch_of({R"({"uncommitted":2})"})}).ok());
   CHECK(test.ask(sink_checkpoint{"payouts", state, 1, true}).ok());
   CHECK(test.ask(sink_close_stream{"payouts", true}).ok());
   CHECK(test.ask(sink_finish{}).ok());
@@ -108,7 +103,7 @@ TEST_CASE("records past the length state.json recorded are cut before an append"
 TEST_CASE("an incomplete stream leaves no file behind", "[sinks]") {
   sink_under_test test;
   test.ask(sink_open_stream{"payouts", {}, {}});
-  test.ask(sink_write_records{"payouts", record_lines({R"({"a":1})"})});
+  test.ask(sink_write_records{"payouts", batch_of({R"({"a":1})"})});
   CHECK(test.ask(sink_close_stream{"payouts", false}).ok());
   CHECK(test.ask(sink_finish{}).ok());
   CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl"));
@@ -121,7 +116,7 @@ TEST_CASE("a write that fails is answered with the failure, and so is everything
   // The part file is /dev/full: every flush fails with ENOSPC.
   fs::create_symlink("/dev/full", test.directory / "payouts.jsonl.part");
   CHECK(test.ask(sink_open_stream{"payouts", {}, {}}).ok());
-  auto written = test.ask(sink_write_records{"payouts", record_lines({R"({"a":1})"})});
+  auto written = test.ask(sink_write_records{"payouts", batch_of({R"({"a":1})"})});
   CHECK_FALSE(written.ok());
   CHECK_THAT(written.failure, Catch::Contains("cannot write")
                                 && Catch::Contains("No space left on device"));

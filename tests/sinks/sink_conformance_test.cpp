@@ -3,7 +3,7 @@
 // published for an incomplete stream, a restart voids what came before it, and a
 // failed write latches. postgres: is covered by tests/integration/test_sinks.py
 // (it needs a server); airbyte: writes to stdout, which the integration tests read.
-#include "protocol/airbyte_messages.hpp"
+#include "support/record_batches.hpp"
 #include "sinks/sink_registry.hpp"
 
 #include <boost/json/parse.hpp>
@@ -138,12 +138,11 @@ boost::json::value schema() {
     R"({"type":"object","properties":{"id":{"type":"integer"},"note":{"type":["null","string"]}}})");
 }
 
-std::string records(std::initializer_list<int> ids) {
-  std::string lines;
+protocol::record_batch records(std::initializer_list<int> ids) {
+  std::vector<std::string> records;
   for (int id : ids)
-    lines += protocol::record_line_prefix("payouts") + R"({"id":)" + std::to_string(id)
-             + R"(,"note":"a, \"quoted\" note"})" + protocol::record_line_suffix(1);
-  return lines;
+    records.push_back(R"({"id":)" + std::to_string(id) + R"(,"note":"a, \"quoted\" note"})");
+  return testing::batch_of(records);
 }
 
 // Equal for kinds that keep the records; for count:, equal in number.

@@ -1,6 +1,6 @@
 // The sink kit: a record_writer becomes a sink actor that answers every request,
 // and whose first failure answers every later request while no hook runs again.
-#include "protocol/airbyte_messages.hpp"
+#include "support/record_batches.hpp"
 #include "sinks/sink_kit.hpp"
 
 #include <caf/actor_system.hpp>
@@ -28,7 +28,7 @@ class failing_second_write : public sinks::record_writer {
 public:
   explicit failing_second_write(calls& seen) : seen_(seen) {}
   void open(const sink_open_stream&) override { note(); }
-  void write(const sinks::record_batch& batch) override {
+  void write(const std::string&, const protocol::record_batch& batch) override {
     note();
     batch.for_each([&](std::string_view data) {
       CHECK(data == R"({"n":1})");
@@ -49,8 +49,9 @@ private:
   calls& seen_;
 };
 
-std::string one_record() {
-  return protocol::record_line_prefix("payouts") + R"({"n":1})" + protocol::record_line_suffix(1);
+// `count` records {"n":1}.
+protocol::record_batch records(std::size_t count) {
+  return testing::batch_of(std::vector<std::string>(count, R"({"n":1})"));
 }
 
 } // namespace
@@ -71,10 +72,10 @@ TEST_CASE("the kit answers diagnostics itself and latches the first failure", "[
   CHECK(ask(sink_open_stream{"payouts", {}, {}}).ok());
   CHECK(ask(sink_stream_status{"payouts", protocol::stream_status::running, std::nullopt}).ok());
   CHECK(ask(log_entry{protocol::log_level::warn, "noted"}).ok());
-  CHECK(ask(sink_write_records{"payouts", one_record() + one_record()}).ok());
+  CHECK(ask(sink_write_records{"payouts", records(2)}).ok());
   CHECK(seen.records == 2);
-  CHECK(ask(sink_write_records{"payouts", one_record()}).failure == "the disk is full");
-  CHECK(ask(sink_write_records{"payouts", one_record()}).failure == "the disk is full");
+  CHECK(ask(sink_write_records{"payouts", records(1)}).failure == "the disk is full");
+  CHECK(ask(sink_write_records{"payouts", records(1)}).failure == "the disk is full");
   CHECK(ask(sink_checkpoint{"payouts", {}, 1, true}).failure == "the disk is full");
   CHECK(ask(sink_close_stream{"payouts", true}).failure == "the disk is full");
   CHECK(ask(stream_error{"payouts", {}}).failure == "the disk is full");

@@ -1,4 +1,5 @@
 #include "stores/sqlite_store.hpp"
+#include "support/record_batches.hpp"
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
@@ -39,13 +40,7 @@ std::vector<std::string> column_of(const std::string& path, const std::string& s
   return values;
 }
 
-std::string record_lines(const std::vector<std::string>& records) {
-  std::string lines;
-  for (const auto& data : records)
-    lines += "{\"type\":\"RECORD\",\"record\":{\"stream\":\"t\",\"data\":" + data
-             + ",\"emitted_at\":1}}\n";
-  return lines;
-}
+using klarna::testing::batch_of;
 
 // One integer column "n", no primary key.
 table_layout keyless_layout() { return {"t", {{"n", {"n"}, table_column::type::integer}}, {}}; }
@@ -62,7 +57,7 @@ TEST_CASE("staged batches reach the table only when the stream completes", "[sin
   temporary_database file;
   sqlite_store store(file.path);
   store.open_stream(keyed_layout(), false);
-  store.write_batch("t", record_lines({R"({"id":"a","n":1})", R"({"id":"b"})"}));
+  store.write_batch("t", batch_of({R"({"id":"a","n":1})", R"({"id":"b"})"}));
   CHECK(column_of(file.path, "SELECT count(*) FROM t") == std::vector<std::string>{"0"});
   store.complete_stream("t", "{\"s\":1}", false);
   CHECK(column_of(file.path, "SELECT n FROM t ORDER BY id") == std::vector<std::string>{"1", "NULL"});
@@ -73,15 +68,15 @@ TEST_CASE("a keyed stream is upserted; an abandoned sync leaves the table as it 
   temporary_database file;
   sqlite_store store(file.path);
   store.open_stream(keyed_layout(), false);
-  store.write_batch("t", record_lines({R"({"id":"a","n":1})", R"({"id":"b","n":2})"}));
+  store.write_batch("t", batch_of({R"({"id":"a","n":1})", R"({"id":"b","n":2})"}));
   store.complete_stream("t", "{}", false);
   store.open_stream(keyed_layout(), false);
-  store.write_batch("t", record_lines({R"({"id":"b","n":20})", R"({"id":"c","n":3})"}));
+  store.write_batch("t", batch_of({R"({"id":"b","n":20})", R"({"id":"c","n":3})"}));
   store.complete_stream("t", "{}", false);
   CHECK(column_of(file.path, "SELECT id || '=' || n FROM t ORDER BY id")
         == std::vector<std::string>{"a=1", "b=20", "c=3"});
   store.open_stream(keyed_layout(), false);
-  store.write_batch("t", record_lines({R"({"id":"a","n":99})"}));
+  store.write_batch("t", batch_of({R"({"id":"a","n":99})"}));
   store.abandon_stream("t");
   CHECK(column_of(file.path, "SELECT n FROM t WHERE id = 'a'") == std::vector<std::string>{"1"});
 }
@@ -92,8 +87,8 @@ TEST_CASE("a stream without a key is replaced by each complete sync, in order", 
   auto layout = keyless_layout();
   for (int sync = 0; sync < 2; ++sync) {
     store.open_stream(layout, false);
-    store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
-    store.write_batch("t", record_lines({R"({"n":2})"}));
+    store.write_batch("t", batch_of({R"({"n":3})", R"({"n":1})"}));
+    store.write_batch("t", batch_of({R"({"n":2})"}));
     store.complete_stream("t", "{}", false);
   }
   CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid") == std::vector<std::string>{"3", "1", "2"});
@@ -109,10 +104,10 @@ TEST_CASE("replacing a table frees its pages without writing them again", "[sink
     std::string old_row = R"({"n":1,"note":"first-sync-)" + std::string(200, 'x') + "\"}";
     std::vector<std::string> old_rows(400, old_row);
     store.open_stream(keyless_layout(), false);
-    store.write_batch("t", record_lines(old_rows));
+    store.write_batch("t", batch_of(old_rows));
     store.complete_stream("t", "{}", false);
     store.open_stream(keyless_layout(), false);
-    store.write_batch("t", record_lines({R"({"n":2})"}));
+    store.write_batch("t", batch_of({R"({"n":2})"}));
     store.complete_stream("t", "{}", false);
   } // the last connection closed: the log is in the file
   CHECK(column_of(file.path, "SELECT n FROM t") == std::vector<std::string>{"2"});
@@ -126,10 +121,10 @@ TEST_CASE("an incremental stream without a key is appended, in order", "[sinks]"
   sqlite_store store(file.path);
   auto layout = keyless_layout();
   store.open_stream(layout, false);
-  store.write_batch("t", record_lines({R"({"n":3})", R"({"n":1})"}));
+  store.write_batch("t", batch_of({R"({"n":3})", R"({"n":1})"}));
   store.complete_stream("t", "{}", false);
   store.open_stream(layout, false);
-  store.write_batch("t", record_lines({R"({"n":2})", R"({"n":5})"}));
+  store.write_batch("t", batch_of({R"({"n":2})", R"({"n":5})"}));
   store.complete_stream("t", "{}", true);
   CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid")
         == std::vector<std::string>{"3", "1", "2", "5"});
@@ -141,9 +136,9 @@ TEST_CASE("a cut sync resumes into its staging table from its last checkpoint", 
   {
     sqlite_store store(file.path);
     store.open_stream(layout, false);
-    store.write_batch("t", record_lines({R"({"n":1})", R"({"n":2})"}));
+    store.write_batch("t", batch_of({R"({"n":1})", R"({"n":2})"}));
     store.checkpoint_stream("t", "{\"cut\":2}");
-    store.write_batch("t", record_lines({R"({"n":3})"})); // after the checkpoint: lost
+    store.write_batch("t", batch_of({R"({"n":3})"})); // after the checkpoint: lost
     store.abandon_stream("t");
     auto saved = store.saved_states();
     REQUIRE(saved.count("t") == 1);
@@ -152,7 +147,7 @@ TEST_CASE("a cut sync resumes into its staging table from its last checkpoint", 
   }
   sqlite_store store(file.path); // the next sync
   store.open_stream(layout, true);
-  store.write_batch("t", record_lines({R"({"n":3})", R"({"n":4})"}));
+  store.write_batch("t", batch_of({R"({"n":3})", R"({"n":4})"}));
   store.complete_stream("t", "{\"done\":1}", false);
   CHECK(column_of(file.path, "SELECT n FROM t ORDER BY rowid")
         == std::vector<std::string>{"1", "2", "3", "4"});
@@ -161,7 +156,7 @@ TEST_CASE("a cut sync resumes into its staging table from its last checkpoint", 
   CHECK_FALSE(saved["t"].cut);
   // Without resume, what a cut sync staged is dropped.
   store.open_stream(layout, false);
-  store.write_batch("t", record_lines({R"({"n":7})"}));
+  store.write_batch("t", batch_of({R"({"n":7})"}));
   store.checkpoint_stream("t", "{}");
   store.open_stream(layout, false);
   store.complete_stream("t", "{}", false);
@@ -178,8 +173,8 @@ TEST_CASE("batches share one transaction, committed by the next checkpoint", "[s
   sqlite_store store(file.path);
   auto layout = keyless_layout();
   store.open_stream(layout, false);
-  store.write_batch("t", record_lines({R"({"n":1})", R"({"n":2})"}));
-  store.write_batch("t", record_lines({R"({"n":3})"}));
+  store.write_batch("t", batch_of({R"({"n":1})", R"({"n":2})"}));
+  store.write_batch("t", batch_of({R"({"n":3})"}));
   const std::string staged = "SELECT count(*) FROM _klarna_staging_t";
   CHECK(column_of(file.path, staged) == std::vector<std::string>{"0"}); // not yet committed
   store.checkpoint_stream("t", "{\"at\":3}");
@@ -193,12 +188,12 @@ TEST_CASE("a failed batch rolls back what followed the last checkpoint, never wh
   {
     sqlite_store store(file.path);
     store.open_stream(layout, false);
-    store.write_batch("t", record_lines({R"({"n":1})"}));
+    store.write_batch("t", batch_of({R"({"n":1})"}));
     store.checkpoint_stream("t", "{\"at\":1}");
-    store.write_batch("t", record_lines({R"({"n":2})"}));
-    CHECK_THROWS_AS(store.write_batch("t", record_lines({R"({"n":3})", "not json"})), store_error);
+    store.write_batch("t", batch_of({R"({"n":2})"}));
+    CHECK_THROWS_AS(store.write_batch("t", batch_of({R"({"n":3})", "not json"})), store_error);
     CHECK(column_of(file.path, "SELECT n FROM _klarna_staging_t") == std::vector<std::string>{"1"});
-    store.write_batch("t", record_lines({R"({"n":2})"})); // a new transaction
+    store.write_batch("t", batch_of({R"({"n":2})"})); // a new transaction
     store.checkpoint_stream("t", "{\"at\":2}");
   }
   CHECK(column_of(file.path, "SELECT n FROM _klarna_staging_t ORDER BY rowid")
@@ -214,7 +209,7 @@ TEST_CASE("the write-ahead log reaches the database file while the writer keeps 
   // 24 MiB in 24 commits: past the checkpointer's 16 MiB, below SQLite's own 64 MiB.
   std::vector<std::string> records(1024, R"({"n":1,"pad":")" + std::string(1000, 'x') + "\"}");
   for (int commit = 0; commit < 24; ++commit) {
-    store.write_batch("t", record_lines(records));
+    store.write_batch("t", batch_of(records));
     store.checkpoint_stream("t", "{}");
   }
   auto size_of = [](const std::string& path) {
@@ -241,17 +236,17 @@ TEST_CASE("a table made by an older version gains the columns a newer schema add
   {
     sqlite_store store(file.path);
     store.open_stream(older, false);
-    store.write_batch("t", record_lines({R"({"id":"a","n":1})"}));
+    store.write_batch("t", batch_of({R"({"id":"a","n":1})"}));
     store.complete_stream("t", "{\"s\":1}", true);
     // A second sync is cut after a checkpoint: its staging table stays, of the old shape.
     store.open_stream(older, false);
-    store.write_batch("t", record_lines({R"({"id":"b","n":2})"}));
+    store.write_batch("t", batch_of({R"({"id":"b","n":2})"}));
     store.checkpoint_stream("t", "{\"s\":2}");
   }
   // The newer version resumes it with a schema that has "n" too.
   sqlite_store store(file.path);
   store.open_stream(keyed_layout(), true);
-  store.write_batch("t", record_lines({R"({"id":"c","n":3})"}));
+  store.write_batch("t", batch_of({R"({"id":"c","n":3})"}));
   store.complete_stream("t", "{\"s\":3}", true);
   CHECK(column_of(file.path, "SELECT name FROM pragma_table_info('t')")
         == std::vector<std::string>{"id", "_record", "n"});

@@ -1,6 +1,5 @@
 #include "protocol/stream_catalog.hpp"
 #include "stores/record_fields.hpp"
-#include "stores/record_lines.hpp"
 #include "stores/table_layout.hpp"
 #include "stores/table_store.hpp"
 
@@ -103,12 +102,3 @@ TEST_CASE("columns are found whatever order the keys come in from record to reco
   CHECK(values[2].kind == field_value::type::null);
 }
 
-TEST_CASE("record data comes out of RECORD lines unchanged, in order", "[sinks]") {
-  std::string lines =
-    "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payouts\",\"data\":{\"a\":\",\\\"data\\\":\"},"
-    "\"emitted_at\":1}}\n"
-    "{\"type\":\"RECORD\",\"record\":{\"stream\":\"payouts\",\"data\":{\"b\":[1,2]},\"emitted_at\":2}}\n";
-  std::vector<std::string> data;
-  for_each_record_data(lines, [&](std::string_view record) { data.emplace_back(record); });
-  CHECK(data == std::vector<std::string>{"{\"a\":\",\\\"data\\\":\"}", "{\"b\":[1,2]}"});
-}
