@@ -22,13 +22,11 @@ struct emitter_state {
   std::vector<logic::checkpoint_tracker> checkpoints; // by stream, beside `streams`
   std::vector<caf::actor> planners;
   sink_actor sink;
+  reporter_actor reporter;
   caf::actor on_done;
-  caf::actor observer; // gets progress_figures every interval, when set
   caf::actor fetcher;
   caf::actor governor;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  /// Grants counted at the previous budget log, for the rate since then.
-  std::uint64_t grants_at_last_log = 0;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
   std::int64_t announced_resume_ms = 0;
   int interrupted_by = 0;
@@ -83,10 +81,12 @@ void ask_sink(emitter_actor* self, Message message) {
 }
 
 void log(emitter_actor* self, log_level level, std::string text) {
-  log_entry entry{level, std::move(text)};
-  if (self->state.observer && level != log_level::info)
-    self->send(self->state.observer, entry);
-  ask_sink(self, std::move(entry));
+  self->send(self->state.reporter, log_entry{level, std::move(text)});
+}
+
+void report_status(emitter_actor* self, const std::string& stream, stream_status status,
+                   std::optional<std::int64_t> rate_limited_until_ms = std::nullopt) {
+  self->send(self->state.reporter, stream_status_report{stream, status, rate_limited_until_ms, {}});
 }
 
 // A STATE for what stream `index` has written, when one is due.
@@ -106,12 +106,13 @@ void complete_if_done(emitter_actor* self, std::size_t index) {
   if (!stream.ready_to_complete())
     return;
   if (stream.take_running_start(true))
-    ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
+    report_status(self, stream.name(), stream_status::running);
   std::uint64_t records = 0;
   auto progress = self->state.checkpoints.at(index).final_state(records);
   ask_sink(self, sink_checkpoint{stream.name(), protocol::to_stream_state(progress), records,
                                  true});
   ask_sink(self, sink_close_stream{stream.name(), true});
+  report_status(self, stream.name(), stream_status::complete);
   stream.mark_complete();
   log(self, log_level::info,
       stream.name() + ": complete, " + std::to_string(stream.records()) + " records in "
@@ -124,10 +125,8 @@ void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_re
   auto& stream = self->state.streams.at(index);
   if (!stream.end_incomplete())
     return;
-  stream_error error{stream.name(), std::move(report)};
-  if (self->state.observer)
-    self->send(self->state.observer, error);
-  ask_sink(self, std::move(error));
+  self->send(self->state.reporter, stream_error{stream.name(), std::move(report)});
+  report_status(self, stream.name(), stream_status::incomplete);
   ask_sink(self, sink_close_stream{stream.name(), false});
 }
 
@@ -138,7 +137,7 @@ void on_page(emitter_actor* self, page_records& page) {
   auto& stream = state.streams.at(page.stream);
   auto released = stream.accept(std::move(page.page), page.pages_known);
   if (!released.empty() && stream.take_running_start())
-    ask_sink(self, sink_stream_status{stream.name(), stream_status::running, {}});
+    report_status(self, stream.name(), stream_status::running);
   auto planner = page.stream < state.planners.size() ? state.planners[page.stream] : caf::actor{};
   for (auto& ready : released) {
     std::uint64_t bytes = ready.records.bytes();
@@ -210,16 +209,23 @@ void on_rate_limited(emitter_actor* self, std::int64_t resume_at_ms) {
   state.announced_resume_ms = resume_at_ms;
   for (const auto& stream : state.streams)
     if (!stream.ended())
-      ask_sink(self, sink_stream_status{stream.name(), stream_status::running, resume_at_ms});
+      report_status(self, stream.name(), stream_status::running, resume_at_ms);
 }
 
-// Every interval: a progress LOG, then the governor's and fetcher's figures as a
-// budget LOG and, for an observer, all of it as progress_figures.
+double seconds_since_start(emitter_actor* self) {
+  auto elapsed = std::chrono::steady_clock::now() - self->state.started;
+  return std::chrono::duration<double>(elapsed).count();
+}
+
+// Every interval: the streams' figures with the governor's and the fetcher's, to the
+// reporter.
 void report_progress(emitter_actor* self) {
   auto& state = self->state;
-  log(self, log_level::info, protocol::describe_progress(logic::figures_of(state.streams)));
-  if (!state.governor || !state.fetcher)
+  if (!state.governor || !state.fetcher) {
+    self->send(state.reporter, progress_figures{logic::figures_of(state.streams), {}, {},
+                                                seconds_since_start(self)});
     return;
+  }
   auto timeout = state.settings.progress_interval;
   // A request without an error handler would end the emitter on a timeout: a late
   // answer only costs this report its budget line.
@@ -231,24 +237,16 @@ void report_progress(emitter_actor* self) {
     .then([=](const budget_figures& budget) {
       self->request(self->state.fetcher, timeout, figures_atom::value)
         .then([=](const fetch_figures& fetch) {
-          auto& state = self->state;
-          auto seconds = std::chrono::duration<double>(state.settings.progress_interval).count();
-          auto text = describe_budget(budget, fetch, state.grants_at_last_log, seconds);
-          state.grants_at_last_log = budget.grants;
-          log(self, log_level::info, std::move(text));
-          if (state.observer) {
-            auto elapsed = std::chrono::steady_clock::now() - state.started;
-            self->send(state.observer,
-                       progress_figures{logic::figures_of(state.streams), budget, fetch,
-                                        std::chrono::duration<double>(elapsed).count()});
-          }
+          self->send(self->state.reporter,
+                     progress_figures{logic::figures_of(self->state.streams), budget, fetch,
+                                      seconds_since_start(self)});
         },
         skip_report);
     },
     skip_report);
 }
 
-// Opens every stream at the sink and says how it is read.
+// Opens every stream at the sink and reports it STARTED, with how it is read.
 void open_streams(emitter_actor* self) {
   auto& state = self->state;
   for (const auto& [definition, start, resume_in_sink] : state.settings.streams) {
@@ -262,21 +260,19 @@ void open_streams(emitter_actor* self) {
     ask_sink(self, sink_open_stream{definition->name, protocol::stream_json_schema(*definition),
                                     std::move(key), start.continues_earlier_sync(),
                                     resume_in_sink});
-    log_entry plan{log_level::info, definition->name + ": " + start.describe()};
-    if (state.observer)
-      self->send(state.observer, plan);
-    ask_sink(self, std::move(plan));
+    self->send(state.reporter, stream_status_report{definition->name, stream_status::started,
+                                                    std::nullopt, start.describe()});
   }
 }
 
 caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor sink,
-                      caf::actor on_done, caf::actor observer) {
+                      reporter_actor reporter, caf::actor on_done) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = std::move(settings);
   state.sink = std::move(sink);
+  state.reporter = std::move(reporter);
   state.on_done = std::move(on_done);
-  state.observer = std::move(observer);
   open_streams(self);
   self->set_down_handler([=](caf::down_msg& down) { on_actor_down(self, down); });
   self->delayed_send(self, state.settings.progress_interval, tick_atom::value);
@@ -312,7 +308,6 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
     },
     [=](const interrupted& signal) { on_interrupted(self, signal.signal); },
     [=](const rate_limited& notice) { on_rate_limited(self, notice.resume_at_ms); },
-    [=](log_entry& entry) { log(self, entry.level, std::move(entry.message)); },
     [=](tick_atom) {
       report_progress(self);
       self->delayed_send(self, self->state.settings.progress_interval, tick_atom::value);
@@ -323,9 +318,9 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
 } // namespace
 
 caf::actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
-                         const sink_actor& sink, const caf::actor& on_done,
-                         const caf::actor& progress_observer) {
-  return system.spawn(emitter, std::move(settings), sink, on_done, progress_observer);
+                         const sink_actor& sink, const reporter_actor& reporter,
+                         const caf::actor& on_done) {
+  return system.spawn(emitter, std::move(settings), sink, reporter, on_done);
 }
 
 } // namespace klarna::actors

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "logic/stream_start.hpp"
+#include "messages/report_contract.hpp"
 #include "messages/sink_contract.hpp"
 
 #include <caf/fwd.hpp>
@@ -28,23 +29,24 @@ struct emitter_settings {
   /// once it wrote records since its last checkpoint.
   std::uint64_t checkpoint_records = 10000;
   std::chrono::milliseconds checkpoint_interval{30000};
-  /// Progress LOG lines (and figures for the observer) every so often.
+  /// progress_figures for the reporter every so often.
   std::chrono::milliseconds progress_interval{5000};
 };
 
 /// Spawns the emitter: the one place that decides what goes to the sink and in
-/// which order. Per stream (logic::stream_ledger) it opens the stream at the sink,
-/// says how it is read, releases pages strictly in page order, reports RUNNING,
-/// checkpoints between pages (logic::checkpoint_tracker) and once more when the
-/// stream completes, then closes it; or reports its error and closes it incomplete.
-/// Every progress interval it logs progress and the budget (figures asked of the
-/// governor and the fetcher) and sends progress_figures to `progress_observer` when
-/// that is a valid actor (errors and warnings too). The sink's reply to a write is
-/// a page_credit for the stream's planner; a reply with a failure ends every
-/// stream. The planners, fetcher and governor arrive in a pipeline_actors message
-/// once they exist. When every stream has ended it sends sync_outcome to `on_done`.
+/// which order. Per stream (logic::stream_ledger) it opens the stream at the sink
+/// and reports it STARTED with how it is read, releases pages strictly in page
+/// order (RUNNING before the first), checkpoints between pages
+/// (logic::checkpoint_tracker) and once more when the stream completes, then
+/// closes it (COMPLETE); or reports its error and closes it incomplete
+/// (INCOMPLETE). Statuses, errors and every progress interval's progress_figures
+/// (with figures asked of the governor and the fetcher) go to `reporter`. The
+/// sink's reply to a write is a page_credit for the stream's planner; a reply with
+/// a failure ends every stream. The planners, fetcher and governor arrive in a
+/// pipeline_actors message once they exist. When every stream has ended it sends
+/// sync_outcome to `on_done`.
 caf::actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
-                         const messages::sink_actor& sink, const caf::actor& on_done,
-                         const caf::actor& progress_observer);
+                         const messages::sink_actor& sink,
+                         const messages::reporter_actor& reporter, const caf::actor& on_done);
 
 } // namespace klarna::actors

@@ -33,7 +33,7 @@ struct fetcher_state {
   caf::actor governor;
   std::vector<caf::actor> parsers;
   std::size_t next_parser = 0;
-  caf::actor emitter;
+  reporter_actor reporter;
   std::deque<fetch_job> queued;
   std::unordered_map<std::uint64_t, fetch_job> jobs; // awaiting permit, in flight or backing off
   std::uint64_t next_ticket = 1;
@@ -67,7 +67,7 @@ std::string page_label(const fetch_page& page) {
 }
 
 void warn(fetcher_actor* self, std::string text) {
-  self->send(self->state.emitter, log_entry{log_level::warn, std::move(text)});
+  self->send(self->state.reporter, log_entry{log_level::warn, std::move(text)});
 }
 
 // A WARN for a wait over 5 s that nobody was told of yet.
@@ -194,7 +194,7 @@ std::unique_ptr<http::http_transport> make_http_client(http::http_settings setti
 }
 
 caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor governor,
-                      std::vector<caf::actor> parsers, caf::actor emitter,
+                      std::vector<caf::actor> parsers, reporter_actor reporter,
                       transport_factory make_transport) {
   messages::exit_on_exception(self);
   auto& state = self->state;
@@ -202,7 +202,7 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
   state.sizer.emplace(settings.requests_per_second, settings.max_in_flight);
   state.governor = std::move(governor);
   state.parsers = std::move(parsers);
-  state.emitter = std::move(emitter);
+  state.reporter = std::move(reporter);
   // Completions arrive on the curl thread; a weak handle avoids a cycle between the
   // actor and the client it owns.
   caf::weak_actor_ptr weak_self = caf::actor_cast<caf::weak_actor_ptr>(self);
@@ -249,8 +249,9 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
 
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
-                         const caf::actor& emitter, transport_factory make_transport) {
-  return system.spawn(fetcher, std::move(settings), governor, parsers, emitter,
+                         const messages::reporter_actor& reporter,
+                         transport_factory make_transport) {
+  return system.spawn(fetcher, std::move(settings), governor, parsers, reporter,
                       std::move(make_transport));
 }
 

@@ -2,6 +2,7 @@
 
 #include "http/http_client.hpp"
 #include "logic/retry_policy.hpp"
+#include "messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -37,11 +38,12 @@ using transport_factory = std::function<std::unique_ptr<http::http_transport>(
 /// (page_retrying) and goes before new pages, on a fresh connection. Quotas
 /// announced in rate-limit headers go to the governor (announced_limit,
 /// quota_remaining, quota_exhausted). Pages that cannot be had go back to their
-/// planner as page_failed; retries and waits over 5 s are sent to `emitter` as
-/// log_entry. Time is the actor clock's. It answers figures_atom with its
+/// planner as page_failed; retries and waits over 5 s are reported to `reporter`
+/// as WARN logs. Time is the actor clock's. It answers figures_atom with its
 /// fetch_figures.
 caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                          const caf::actor& governor, const std::vector<caf::actor>& parsers,
-                         const caf::actor& emitter, transport_factory make_transport = {});
+                         const messages::reporter_actor& reporter,
+                         transport_factory make_transport = {});
 
 } // namespace klarna::actors

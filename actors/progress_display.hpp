@@ -1,15 +1,19 @@
 #pragma once
 
+#include "messages/report_contract.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <cstdio>
 
 namespace klarna::actors {
 
-/// Spawns the progress display of `sync`: it receives progress_figures messages
-/// and writes them to `out` (stderr) — redrawn in place on a terminal, as a plain
-/// line each otherwise — and the errors (messages::stream_error) and warnings
-/// (messages::log_entry) the emitter passes on, as lines of their own.
-caf::actor spawn_progress_display(caf::actor_system& system, std::FILE* out, bool terminal);
+/// Spawns the progress display of `sync`, a reporter (messages/report_contract.hpp)
+/// for people: it writes progress_figures to `out` (stderr) — redrawn in place on a
+/// terminal, as a plain line each otherwise — and errors, warnings and how each
+/// stream is read as lines of their own; the summary's final figures are its last
+/// frame. Informational logs and other statuses are Airbyte's and not shown.
+messages::reporter_actor spawn_progress_display(caf::actor_system& system, std::FILE* out,
+                                                bool terminal);
 
 } // namespace klarna::actors

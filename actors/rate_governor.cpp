@@ -25,6 +25,7 @@ struct governor_state {
   std::optional<round_robin_queues<std::pair<permit_request, rate_window::time_point>>> waiting;
   bool tick_scheduled = false;
   caf::actor emitter;
+  reporter_actor reporter;
   budget_figures figures;
 };
 
@@ -52,12 +53,13 @@ void serve(caf::stateful_actor<governor_state>* self) {
 
 caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                             logic::rate_window::settings settings, std::size_t stream_count,
-                            caf::actor emitter) {
+                            caf::actor emitter, reporter_actor reporter) {
   messages::exit_on_exception(self);
   self->state.window.emplace(settings, self->clock().now());
   self->state.waiting.emplace(stream_count);
   self->state.figures.budget_rate = settings.requests_per_second;
   self->state.emitter = std::move(emitter);
+  self->state.reporter = std::move(reporter);
   return {
     [=](permit_request& request) {
       auto stream = request.stream;
@@ -97,7 +99,7 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
                       ? "tighter than the configured requests_per_second, so it holds"
                       : "the configured requests_per_second is tighter and holds",
                     state.window->allowed_rate());
-      self->send(state.emitter, log_entry{log_level::info, text});
+      self->send(state.reporter, log_entry{log_level::info, text});
       serve(self);
     },
     [=](const quota_remaining& reading) {
@@ -128,8 +130,9 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
 } // namespace
 
 caf::actor spawn_rate_governor(caf::actor_system& system, logic::rate_window::settings settings,
-                               std::size_t stream_count, const caf::actor& emitter) {
-  return system.spawn(rate_governor, settings, stream_count, emitter);
+                               std::size_t stream_count, const caf::actor& emitter,
+                               const messages::reporter_actor& reporter) {
+  return system.spawn(rate_governor, settings, stream_count, emitter, reporter);
 }
 
 } // namespace klarna::actors

@@ -24,6 +24,7 @@ struct planner_state {
   std::unique_ptr<page_source> source;
   caf::actor fetcher;
   caf::actor emitter;
+  reporter_actor reporter;
   /// Pages requested on a credit whose write has not given it back yet.
   std::uint64_t spent = 0;
   /// Pages requested on a borrowed credit: their writes repay it first.
@@ -141,7 +142,7 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
                              + std::to_string(state.pages_received) + " pages");
   auto outcome = state.source->on_page(ready.listing, ready.seq, std::move(ready.page));
   for (auto& warning : outcome.warnings)
-    self->send(state.emitter, log_entry{protocol::log_level::warn, std::move(warning)});
+    self->send(state.reporter, log_entry{protocol::log_level::warn, std::move(warning)});
   if (outcome.error) {
     fail(self, {outcome.error->type, std::move(outcome.error->message), {}});
     return;
@@ -158,12 +159,13 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
 }
 
 caf::behavior stream_planner(planner_actor* self, planner_settings settings,
-                             caf::actor fetcher, caf::actor emitter) {
+                             caf::actor fetcher, caf::actor emitter, reporter_actor reporter) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = settings;
   state.fetcher = std::move(fetcher);
   state.emitter = std::move(emitter);
+  state.reporter = std::move(reporter);
   state.source = source_for(state.settings);
   return {
     [=](start_atom) { settle(self); },
@@ -186,8 +188,9 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
 } // namespace
 
 caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
-                                const caf::actor& fetcher, const caf::actor& emitter) {
-  return system.spawn(stream_planner, std::move(settings), fetcher, emitter);
+                                const caf::actor& fetcher, const caf::actor& emitter,
+                                const reporter_actor& reporter) {
+  return system.spawn(stream_planner, std::move(settings), fetcher, emitter, reporter);
 }
 
 } // namespace klarna::actors

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "logic/stream_start.hpp"
+#include "messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -48,8 +49,9 @@ struct planner_settings {
 /// source may borrow one); page_credit from `emitter` returns both. While the
 /// fetcher retries one of its pages (page_retrying) the larger retry bounds hold.
 /// Parsed pages go to `emitter` as page_records, followed by stream_finished or
-/// stream_failed; the source's warnings go to `emitter` as WARN logs.
+/// stream_failed; the source's warnings go to `reporter` as WARN logs.
 caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
-                                const caf::actor& fetcher, const caf::actor& emitter);
+                                const caf::actor& fetcher, const caf::actor& emitter,
+                                const messages::reporter_actor& reporter);
 
 } // namespace klarna::actors

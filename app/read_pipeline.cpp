@@ -13,6 +13,7 @@
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
 #include "messages/pipeline_messages.hpp"
+#include "sinks/airbyte_output.hpp"
 #include "sinks/sink_registry.hpp"
 #include "stores/report_archive.hpp"
 
@@ -62,7 +63,7 @@ private:
 /// Every actor of one read.
 struct pipeline_graph {
   sink_actor sink;
-  caf::actor observer;
+  reporter_actor reporter;
   caf::actor emitter;
   caf::actor governor;
   std::vector<caf::actor> parsers;
@@ -75,11 +76,22 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
                            const std::vector<actors::emitted_stream>& streams,
                            const read_options& options, interrupt_relay& interrupts) {
   pipeline_graph graph;
-  graph.sink = sinks::spawn_sink(system, options.sink_uri);
   using display = read_options::progress_display;
-  if (options.progress != display::none)
-    graph.observer =
-      actors::spawn_progress_display(system, stderr, options.progress == display::terminal);
+  bool airbyte_reports = options.progress == display::none;
+  if (airbyte_reports && sinks::writes_stdout(options.sink_uri)) {
+    // Records and reports both go to Airbyte's stdout: one actor writes both, so
+    // their order holds.
+    auto out = sinks::spawn_airbyte_output(system, stdout);
+    graph.sink = out;
+    graph.reporter = out;
+  } else {
+    graph.sink = sinks::spawn_sink(system, options.sink_uri); // may throw: before the rest
+    if (airbyte_reports)
+      graph.reporter = sinks::spawn_airbyte_output(system, stdout);
+    else
+      graph.reporter =
+        actors::spawn_progress_display(system, stderr, options.progress == display::terminal);
+  }
   actors::emitter_settings emitter;
   emitter.streams = streams;
   emitter.checkpoint_records = static_cast<std::uint64_t>(config.state_checkpoint_records);
@@ -87,17 +99,18 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   emitter.progress_interval =
     std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
   graph.emitter =
-    actors::spawn_emitter(system, std::move(emitter), graph.sink, self, graph.observer);
+    actors::spawn_emitter(system, std::move(emitter), graph.sink, graph.reporter, self);
   interrupts.deliver_to(graph.emitter);
   graph.governor = actors::spawn_rate_governor(system, budget_settings_for(config),
-                                               streams.size(), graph.emitter);
+                                               streams.size(), graph.emitter, graph.reporter);
   graph.parsers =
     actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
   graph.fetcher = actors::spawn_fetcher(system, fetch_settings_for(config), graph.governor,
-                                        graph.parsers, graph.emitter);
+                                        graph.parsers, graph.reporter);
   for (std::size_t i = 0; i < streams.size(); ++i)
     graph.planners.push_back(actors::spawn_stream_planner(
-      system, planner_settings_for(config, i, streams[i]), graph.fetcher, graph.emitter));
+      system, planner_settings_for(config, i, streams[i]), graph.fetcher, graph.emitter,
+      graph.reporter));
   self->send(graph.emitter,
              pipeline_actors{graph.planners, graph.fetcher, graph.governor, graph.parsers});
   // The emitter supervises the others; this thread supervises the emitter.
@@ -105,29 +118,18 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   return graph;
 }
 
-// A LOG through the sink. A sink that cannot take it has failed, which finish_sink
-// reports with the sink's own reason; a sink that is gone is said here, on stderr.
-void log_to_sink(caf::scoped_actor& self, const sink_actor& sink, log_level level,
-                 std::string text) {
-  self->request(sink, caf::infinite, log_entry{level, std::move(text)})
-    .receive([](const sink_reply&) {},
-             [&](const caf::error& error) {
-               tell_user("the output sink stopped: " + self->system().render(error));
-             });
-}
-
-// Asks `actor` for its figures; a failure is logged, and the summary shows zeros.
+// Asks `actor` for its figures; a failure is reported, and the summary shows zeros.
 template <class Figures>
-Figures figures_of(caf::scoped_actor& self, const caf::actor& actor, const sink_actor& sink,
-                   const char* whose) {
+Figures figures_of(caf::scoped_actor& self, const caf::actor& actor,
+                   const reporter_actor& reporter, const char* whose) {
   Figures figures;
   std::string problem;
   self->request(actor, caf::infinite, figures_atom::value)
     .receive([&](const Figures& answer) { figures = answer; },
              [&](const caf::error& error) { problem = self->system().render(error); });
   if (!problem.empty())
-    log_to_sink(self, sink, log_level::warn,
-                std::string("the summary lacks the ") + whose + "'s figures: " + problem);
+    self->send(reporter, log_entry{log_level::warn,
+                                   std::string("the summary lacks the ") + whose + "'s figures: " + problem});
   return figures;
 }
 
@@ -153,12 +155,11 @@ std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
       figures.all_complete = false;
       figures.records.assign(streams.size(), 0);
       auto reason = self->system().render(down.reason);
-      self->request(graph.sink, caf::infinite,
-                    stream_error{{}, {config::failure_type::system_error,
-                                      "the emitter actor stopped (" + reason
-                                        + "); the read ends here (a defect: please report it)",
-                                      reason}})
-        .receive([](const sink_reply&) {}, [](const caf::error&) {});
+      self->send(graph.reporter,
+                 stream_error{{}, {config::failure_type::system_error,
+                                   "the emitter actor stopped (" + reason
+                                     + "); the read ends here (a defect: please report it)",
+                                   reason}});
     });
   return final_streams;
 }
@@ -193,30 +194,29 @@ protocol::archive_figures archive_reports(caf::scoped_actor& self, const pipelin
   return archive;
 }
 
-// Gathers the figures of the fetcher and the governor, and shows the display's last
-// frame.
-void gather_figures(caf::scoped_actor& self, const pipeline_graph& graph,
-                    std::vector<protocol::stream_figures> final_streams,
-                    read_figures& figures, clock::time_point started) {
-  figures.fetch = figures_of<protocol::fetch_figures>(self, graph.fetcher, graph.sink, "fetcher");
+// Gathers the figures of the fetcher and the governor; returns where every stream
+// ended, with them.
+protocol::progress_figures gather_figures(caf::scoped_actor& self, const pipeline_graph& graph,
+                                          std::vector<protocol::stream_figures> final_streams,
+                                          read_figures& figures, clock::time_point started) {
+  figures.fetch =
+    figures_of<protocol::fetch_figures>(self, graph.fetcher, graph.reporter, "fetcher");
   figures.budget =
-    figures_of<protocol::budget_figures>(self, graph.governor, graph.sink, "rate governor");
+    figures_of<protocol::budget_figures>(self, graph.governor, graph.reporter, "rate governor");
   figures.elapsed_seconds = seconds_since(started);
-  if (graph.observer) // the display's last frame shows where every stream ended
-    self->request(graph.observer, caf::infinite,
-                  protocol::progress_figures{std::move(final_streams), figures.budget,
-                                             figures.fetch, figures.elapsed_seconds})
-      .receive([] {},
-               [&](const caf::error& error) {
-                 log_to_sink(self, graph.sink, log_level::warn,
-                             "the progress display stopped: " + self->system().render(error));
-               });
+  return {std::move(final_streams), figures.budget, figures.fetch, figures.elapsed_seconds};
 }
 
-// Logs the summary, has the sink flush, and records whether its output held.
-void finish_sink(caf::scoped_actor& self, const sink_actor& sink, read_figures& figures) {
-  log_to_sink(self, sink, log_level::info, protocol::describe(figures));
-  self->request(sink, caf::infinite, sink_finish{})
+// Reports the summary (once everything reported before it is out), then has the
+// sink flush, and records whether its output held.
+void finish(caf::scoped_actor& self, const pipeline_graph& graph, read_figures& figures,
+            protocol::progress_figures final_progress) {
+  self->request(graph.reporter, caf::infinite, run_summary{figures, std::move(final_progress)})
+    .receive([](bool) {},
+             [&](const caf::error& error) {
+               tell_user("the reporter stopped: " + self->system().render(error));
+             });
+  self->request(graph.sink, caf::infinite, sink_finish{})
     .receive(
       [&](const sink_reply& reply) {
         figures.output_ok = reply.ok();
@@ -233,10 +233,10 @@ void stop_graph(const pipeline_graph& graph) {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   for (const auto& actor : graph.parsers)
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  for (const auto& actor : {graph.fetcher, graph.governor, graph.emitter, graph.observer})
-    if (actor)
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (const auto& actor : {graph.fetcher, graph.governor, graph.emitter})
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(graph.sink, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(graph.reporter, caf::exit_reason::user_shutdown);
 }
 
 } // namespace
@@ -263,8 +263,8 @@ read_figures run_pipeline(const config::connector_config& config,
   auto final_streams = await_streams(self, graph, streams, figures);
   if (options.reports && figures.interrupted_by == 0)
     figures.reports = archive_reports(self, graph, config, options, interrupts, figures);
-  gather_figures(self, graph, std::move(final_streams), figures, started);
-  finish_sink(self, graph.sink, figures);
+  auto final_progress = gather_figures(self, graph, std::move(final_streams), figures, started);
+  finish(self, graph, figures, std::move(final_progress));
   // The sink may still have been committing (a database): the summary for people
   // counts until everything is written.
   figures.elapsed_seconds = seconds_since(started);

@@ -2,12 +2,14 @@
 
 // The messages that the actors of the read pipeline exchange: plain structs. The
 // pipeline lives in one process, so they travel as unsafe (never serialized) types.
-// What the emitter asks of a sink is in messages/sink_contract.hpp.
+// What the emitter asks of a sink is in messages/sink_contract.hpp; what the actors
+// report (logs, statuses, errors, progress) in messages/report_contract.hpp.
 
 #include "http/http_client.hpp"
 #include "logic/checkpoint_tracker.hpp"
 #include "logic/page_parser.hpp"
 #include "logic/stream_ledger.hpp"
+#include "messages/report_contract.hpp"
 #include "messages/sink_contract.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "protocol/run_figures.hpp"
@@ -225,7 +227,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_exhausted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_remaining)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_figures)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::progress_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::archive_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::pipeline_actors)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::http::http_response)

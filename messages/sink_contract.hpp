@@ -1,14 +1,15 @@
 #pragma once
 
 // The sink contract: a sink is a typed actor (sink_actor) that the emitter asks to
-// write. A sink writes; it decides nothing about order or completeness (the emitter
-// does). Per stream a sink is asked, in this order:
-//   sink_open_stream; sink_stream_status RUNNING before the first records;
+// write data; it gets no diagnostics (those go to a reporter,
+// messages/report_contract.hpp). A sink writes; it decides nothing about order or
+// completeness (the emitter does). Per stream a sink is asked, in this order:
+//   sink_open_stream;
 //   sink_write_records, page by page, with a sink_checkpoint between pages every so
 //   many records or seconds and a final one once the stream is complete;
 //   sink_close_stream (complete or not).
-// sink_restart_stream may come once between them. Logs and errors may come at any
-// time, sink_finish last. Every request is answered
+// sink_restart_stream may come once between them; sink_finish comes last. Every
+// request is answered
 // with a sink_reply once it is done (for records: durable, or handed to the
 // output). The reply to a write is the credit that lets one more page be fetched,
 // so a slow sink slows the whole read and memory stays bounded. A sink whose output
@@ -16,7 +17,6 @@
 // nothing more; a batch that was not written is never answered as written.
 // docs/SINKS.md explains how to write one.
 
-#include "protocol/airbyte_messages.hpp"
 #include "protocol/record_batch.hpp"
 
 #include <boost/json/object.hpp>
@@ -27,7 +27,6 @@
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,15 +60,6 @@ struct sink_write_records {
   protocol::record_batch records;
 };
 
-/// A stream's status while it runs (RUNNING), possibly with the time requests
-/// resume after a rate limit. STARTED, COMPLETE and INCOMPLETE follow from
-/// sink_open_stream and sink_close_stream.
-struct sink_stream_status {
-  std::string stream;
-  protocol::stream_status status = protocol::stream_status::running;
-  std::optional<std::int64_t> rate_limited_until_ms;
-};
-
 /// Everything written for `stream` so far is a consistent state, described by
 /// `stream_state` (protocol/stream_state.hpp): a read given it resumes right after
 /// these records. `record_count` records were written since the previous checkpoint
@@ -90,18 +80,6 @@ struct sink_close_stream {
   bool complete = false;
 };
 
-/// A progress or diagnostic message (also what actors send the emitter to log).
-struct log_entry {
-  protocol::log_level level = protocol::log_level::info;
-  std::string message;
-};
-
-/// A failure of one stream, or of the sync when `stream` is empty.
-struct stream_error {
-  std::string stream;
-  protocol::failure_report report;
-};
-
 /// Flush everything; the last request of a sync.
 struct sink_finish {};
 
@@ -115,23 +93,17 @@ struct sink_reply {
 /// The typed interface every sink actor implements.
 using sink_actor = caf::typed_actor<caf::replies_to<sink_open_stream>::with<sink_reply>,
                                     caf::replies_to<sink_write_records>::with<sink_reply>,
-                                    caf::replies_to<sink_stream_status>::with<sink_reply>,
                                     caf::replies_to<sink_checkpoint>::with<sink_reply>,
                                     caf::replies_to<sink_restart_stream>::with<sink_reply>,
                                     caf::replies_to<sink_close_stream>::with<sink_reply>,
-                                    caf::replies_to<log_entry>::with<sink_reply>,
-                                    caf::replies_to<stream_error>::with<sink_reply>,
                                     caf::replies_to<sink_finish>::with<sink_reply>>;
 
 } // namespace klarna::messages
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_open_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_write_records)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_stream_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_checkpoint)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_restart_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_close_stream)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::log_entry)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_error)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_finish)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::sink_reply)

@@ -289,9 +289,6 @@ sink_actor::behavior_type jsonl_sink_behavior(jsonl_sink self, fs::path director
       remove_open_parts(self->state);
       return sink_reply{self->state.failure};
     },
-    [=](const sink_stream_status&) { return sink_reply{self->state.failure}; },
-    [=](const log_entry&) { return sink_reply{self->state.failure}; },
-    [=](const stream_error&) { return sink_reply{self->state.failure}; },
   };
 }
 

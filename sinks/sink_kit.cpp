@@ -58,15 +58,6 @@ sink_actor::behavior_type kit_behavior(kit_sink self, std::shared_ptr<record_wri
       return latched(self, [&](record_writer& w) { w.close(close); });
     },
     [=](sink_finish) { return latched(self, [](record_writer& w) { w.finish(); }); },
-    [=](const sink_stream_status& status) {
-      return latched(self, [&](record_writer& w) { w.status(status); });
-    },
-    [=](const log_entry& entry) {
-      return latched(self, [&](record_writer& w) { w.log(entry); });
-    },
-    [=](const stream_error& error) {
-      return latched(self, [&](record_writer& w) { w.error(error); });
-    },
   };
 }
 

@@ -2,8 +2,8 @@
 
 // The sink kit: what a new sink implements is its data, nothing else. The kit makes
 // it a sink actor (messages/sink_contract.hpp): detached, every request answered with
-// a sink_reply, diagnostics answered for it, and the failure latch: the first hook
-// that throws fails that request and every later one, and no hook runs after it.
+// a sink_reply, and the failure latch: the first hook that throws fails that request
+// and every later one, and no hook runs after it.
 // docs/SINKS.md walks through the example, sinks/csv_sink.cpp.
 
 #include "messages/sink_contract.hpp"
@@ -45,11 +45,6 @@ public:
 
   /// The sync's last request: flush and close.
   virtual void finish() {}
-
-  /// Diagnostics, for sinks that show them to people (most ignore them).
-  virtual void status(const messages::sink_stream_status&) {}
-  virtual void log(const messages::log_entry&) {}
-  virtual void error(const messages::stream_error&) {}
 };
 
 /// Creates `directory` (and its parents) for a sink, before the sync starts; throws

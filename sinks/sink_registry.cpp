@@ -61,6 +61,8 @@ messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& ur
 
 bool keeps_state(const std::string& uri) { return resolve(uri).first.saved_states != nullptr; }
 
+bool writes_stdout(const std::string& uri) { return resolve(uri).first.writes_stdout; }
+
 std::unique_ptr<stores::destination_lock> lock_destination(const std::string& uri) {
   auto [kind, target] = resolve(uri);
   if (kind.lock == nullptr)

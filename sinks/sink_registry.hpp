@@ -36,6 +36,8 @@ struct sink_kind {
   saved_states_reader saved_states = nullptr;
   /// Null for sinks whose output no other sync can share (stdout).
   destination_locker lock = nullptr;
+  /// Airbyte's stdout: `read` then writes records and reports through one actor.
+  bool writes_stdout = false;
 };
 
 /// Registers a kind of sink, from the sink's own file (docs/SINKS.md):
@@ -52,6 +54,10 @@ std::vector<sink_kind> sink_kinds();
 /// Spawns the sink that `uri` names ("sqlite:klarna.db", "airbyte:"). Throws
 /// config::input_error for an unknown scheme, a missing target or an unusable one.
 messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& uri);
+
+/// True when the sink `uri` names is Airbyte's stdout (sinks/airbyte_output.hpp).
+/// Throws config::input_error like spawn_sink.
+bool writes_stdout(const std::string& uri);
 
 /// True when the sink `uri` names keeps each stream's state with its data (so a
 /// sync can continue from it). Throws config::input_error like spawn_sink.

@@ -1,7 +1,7 @@
 #include "actors/emitter.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "actors/fake_sink.hpp"
+#include "actors/fake_output.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 
@@ -16,7 +16,7 @@ using namespace klarna;
 using namespace klarna::messages;
 using klarna::testing::deterministic_system;
 using klarna::testing::recording;
-using klarna::testing::sink_requests;
+using klarna::testing::output_requests;
 
 namespace {
 
@@ -24,7 +24,9 @@ namespace {
 // place of the planners and of whoever waits for the outcome.
 struct emitter_under_test {
   deterministic_system runtime;
-  std::shared_ptr<sink_requests> sink = std::make_shared<sink_requests>();
+  /// What the sink was asked and what was reported, in order (one actor, as Airbyte's
+  /// output is).
+  std::shared_ptr<output_requests> sink = std::make_shared<output_requests>();
   std::shared_ptr<recording> planner_log = std::make_shared<recording>();
   std::shared_ptr<recording> outcome_log = std::make_shared<recording>();
   caf::actor emitter;
@@ -38,9 +40,9 @@ struct emitter_under_test {
     // An hour between progress reports: no tick fires during a test.
     settings.progress_interval = std::chrono::hours(1);
     auto planner = testing::spawn_recorder(system, planner_log);
+    auto output = testing::spawn_fake_output(system, sink);
     emitter = runtime.stop_at_end(actors::spawn_emitter(
-      system, std::move(settings), testing::spawn_fake_sink(system, sink),
-      testing::spawn_recorder(system, outcome_log), caf::actor{}));
+      system, std::move(settings), output, output, testing::spawn_recorder(system, outcome_log)));
     caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}, {}});
     runtime.run();
   }
@@ -66,13 +68,13 @@ struct emitter_under_test {
 
 } // namespace
 
-TEST_CASE("the emitter opens every stream at the sink first and says how it is read", "[emitter]") {
+TEST_CASE("the emitter opens every stream at the sink first and reports how it is read", "[emitter]") {
   emitter_under_test test;
   REQUIRE(test.sink->lines.size() >= 4);
   CHECK(test.sink->lines[0] == "open payouts");
-  CHECK(test.sink->lines[1] == "log INFO payouts: full refresh");
+  CHECK(test.sink->lines[1] == "status payouts STARTED full refresh");
   CHECK(test.sink->lines[2] == "open transactions");
-  CHECK(test.sink->lines[3] == "log INFO transactions: full refresh");
+  CHECK(test.sink->lines[3] == "status transactions STARTED full refresh");
 }
 
 TEST_CASE("pages arriving shuffled are written in page order, each write returns a credit",

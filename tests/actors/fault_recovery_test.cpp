@@ -9,7 +9,7 @@
 #include "actors/stream_planner.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "actors/fake_sink.hpp"
+#include "actors/fake_output.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 
@@ -115,7 +115,7 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   deterministic_system runtime;
   server.runtime = &runtime;
   auto& system = runtime.system();
-  auto sink_log = std::make_shared<testing::sink_requests>();
+  auto output_log = std::make_shared<testing::output_requests>();
   auto outcome_log = std::make_shared<recording>();
   const auto* stream = protocol::find_stream("transactions");
 
@@ -123,14 +123,14 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   emitter_settings.streams = {{stream, {}}};
   emitter_settings.progress_interval = std::chrono::hours(1);
   emitter_settings.checkpoint_interval = std::chrono::hours(1);
+  auto output = testing::spawn_fake_output(system, output_log);
   auto emitter = runtime.stop_at_end(actors::spawn_emitter(
-    system, emitter_settings, testing::spawn_fake_sink(system, sink_log),
-    testing::spawn_recorder(system, outcome_log), caf::actor{}));
+    system, emitter_settings, output, output, testing::spawn_recorder(system, outcome_log)));
 
   logic::rate_window::settings budget_settings;
   budget_settings.requests_per_second = budget;
   budget_settings.window = std::chrono::seconds(60);
-  auto governor = runtime.stop_at_end(actors::spawn_rate_governor(system, budget_settings, 1, emitter));
+  auto governor = runtime.stop_at_end(actors::spawn_rate_governor(system, budget_settings, 1, emitter, output));
   auto parsers = actors::spawn_parsers(system, 1);
 
   actors::fetch_settings fetch;
@@ -139,7 +139,7 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   fetch.retry.page_deadline = std::chrono::seconds(900);
   fetch.retry.max_retry_wait = std::chrono::seconds(600);
   auto fetcher = runtime.stop_at_end(actors::spawn_fetcher(
-    system, fetch, governor, parsers, emitter,
+    system, fetch, governor, parsers, output,
     [&](http::http_client::completion_handler done) {
       return std::make_unique<stand_in_transport>(
         server, runtime.stop_at_end(system.spawn(network, std::move(done))));
@@ -153,7 +153,7 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   planner.held_bytes_limit = 16 << 20;
   planner.retry_credits = retry_credits;
   planner.retry_held_bytes_limit = 64 << 20;
-  auto planner_actor = runtime.stop_at_end(actors::spawn_stream_planner(system, planner, fetcher, emitter));
+  auto planner_actor = runtime.stop_at_end(actors::spawn_stream_planner(system, planner, fetcher, emitter, output));
 
   caf::anon_send(emitter, pipeline_actors{{planner_actor}, fetcher, governor, parsers});
   auto started = runtime.now();

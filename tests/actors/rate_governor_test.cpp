@@ -16,6 +16,7 @@ struct governor_under_test {
   deterministic_system runtime;
   std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
   std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
+  std::shared_ptr<recording> reporter_log = std::make_shared<recording>();
   caf::actor governor;
   caf::actor fetcher;
 
@@ -25,7 +26,8 @@ struct governor_under_test {
     budget.window = std::chrono::seconds(60);
     auto& system = runtime.system();
     governor = runtime.stop_at_end(actors::spawn_rate_governor(
-      system, budget, 2, testing::spawn_recorder(system, emitter_log)));
+      system, budget, 2, testing::spawn_recorder(system, emitter_log),
+      caf::actor_cast<messages::reporter_actor>(testing::spawn_recorder(system, reporter_log))));
     fetcher = testing::spawn_recorder(system, fetcher_log);
   }
 
@@ -71,7 +73,7 @@ TEST_CASE("an announced quota is logged once, and only when it changes", "[gover
   caf::anon_send(test.governor, announced_limit{{40, 1}});
   caf::anon_send(test.governor, announced_limit{{40, 1}});
   test.runtime.run();
-  auto logs = test.emitter_log->all<log_entry>();
+  auto logs = test.reporter_log->all<log_entry>();
   REQUIRE(logs.size() == 1);
   CHECK_THAT(logs[0].message, Catch::Contains("quota of 40 requests per 1 s")
                                 && Catch::Contains("tighter than the configured"));

@@ -19,6 +19,7 @@ struct planner_under_test {
   deterministic_system runtime;
   std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
   std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
+  std::shared_ptr<recording> reporter_log = std::make_shared<recording>();
   caf::actor planner;
 
   explicit planner_under_test(logic::stream_start start = {},
@@ -35,7 +36,8 @@ struct planner_under_test {
     // Stopped at the end: the fetch_page messages the recorder keeps hold the planner.
     planner = runtime.stop_at_end(actors::spawn_stream_planner(
       system, settings, testing::spawn_recorder(system, fetcher_log),
-      testing::spawn_recorder(system, emitter_log)));
+      testing::spawn_recorder(system, emitter_log),
+      caf::actor_cast<messages::reporter_actor>(testing::spawn_recorder(system, reporter_log))));
     caf::anon_send(planner, start_atom::value);
     runtime.run();
   }
@@ -133,7 +135,7 @@ TEST_CASE("a resumed listing whose total changed is read again from 0, with a wa
   test.page_parsed(0, 120, 50);
   CHECK(test.emitter_log->all<page_records>().empty()); // the page at offset 50 is dropped
   CHECK(test.emitter_log->count<stream_restarted>() == 1);
-  auto warnings = test.emitter_log->all<log_entry>();
+  auto warnings = test.reporter_log->all<log_entry>();
   REQUIRE(warnings.size() == 1);
   CHECK_THAT(warnings[0].message, Catch::Contains("held 100 records") && Catch::Contains("now holds 120"));
   auto fetches = test.fetcher_log->all<fetch_page>();

@@ -17,7 +17,7 @@ import time
 import unittest
 
 from harness import (PASSWORD, SOURCE, ConnectorTestCase, Postgres, SharedSandboxMixin, Sandbox,
-                     peak_rss_mib, requests_once_stalled)
+                     errors_of, peak_rss_mib, requests_once_stalled, statuses_of)
 
 
 def canonical(records):
@@ -158,6 +158,30 @@ class SinkRoundTripTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(len([m for m in self.messages(result.stdout) if m["type"] == "RECORD"]),
                          len(self.sandbox.truth("payouts")))
+
+    def test_read_into_another_sink_still_reports_to_airbyte_on_stdout(self):
+        """The records go to the sink; statuses, logs and errors stay Airbyte messages
+        on stdout, a failed stream's reason included."""
+        directory = os.path.join(self.tmp.name, "out")
+        result = self.read(self.config(self.sandbox.url), self.catalog("payouts"),
+                           "--sink", "jsonl:" + directory)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        messages = self.messages(result.stdout)
+        self.assertFalse([m for m in messages if m["type"] in ("RECORD", "STATE")])
+        self.assertEqual(statuses_of(messages, "payouts"), ["STARTED", "RUNNING", "COMPLETE"])
+        self.assertTrue([m for m in messages if m["type"] == "LOG"
+                         and m["log"]["message"].startswith("read ")], "the summary")
+        with open(os.path.join(directory, "payouts.jsonl"), encoding="utf-8") as f:
+            self.assertEqual(len(f.readlines()), len(self.sandbox.truth("payouts")))
+
+        failed = self.read(self.config(self.sandbox.url, password="not-the-password"),
+                           self.catalog("payouts"), "--sink", "jsonl:" + directory)
+        self.assertEqual(failed.returncode, 1, failed.stderr)
+        messages = self.messages(failed.stdout)
+        self.assertEqual(statuses_of(messages, "payouts"), ["STARTED", "INCOMPLETE"])
+        errors = errors_of(messages)
+        self.assertEqual(len(errors), 1, failed.stdout)
+        self.assertIn("401", errors[0]["message"])
 
     def test_bad_sink_uris_are_clear_errors(self):
         before = self.sandbox.request_count()

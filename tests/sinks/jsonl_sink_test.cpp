@@ -1,6 +1,7 @@
 // The JSON-lines sink through the typed sink interface, as the emitter drives it.
 #include "sinks/jsonl_sink.hpp"
 
+#include "protocol/airbyte_messages.hpp"
 #include "support/record_batches.hpp"
 
 #include <caf/actor_system.hpp>

@@ -70,15 +70,12 @@ TEST_CASE("the kit answers diagnostics itself and latches the first failure", "[
     return reply;
   };
   CHECK(ask(sink_open_stream{"payouts", {}, {}}).ok());
-  CHECK(ask(sink_stream_status{"payouts", protocol::stream_status::running, std::nullopt}).ok());
-  CHECK(ask(log_entry{protocol::log_level::warn, "noted"}).ok());
   CHECK(ask(sink_write_records{"payouts", records(2)}).ok());
   CHECK(seen.records == 2);
   CHECK(ask(sink_write_records{"payouts", records(1)}).failure == "the disk is full");
   CHECK(ask(sink_write_records{"payouts", records(1)}).failure == "the disk is full");
   CHECK(ask(sink_checkpoint{"payouts", {}, 1, true}).failure == "the disk is full");
   CHECK(ask(sink_close_stream{"payouts", true}).failure == "the disk is full");
-  CHECK(ask(stream_error{"payouts", {}}).failure == "the disk is full");
   CHECK(ask(sink_finish{}).failure == "the disk is full");
   CHECK(seen.writes == 2);
   CHECK(seen.hooks_after_failure == 0);

@@ -1,4 +1,4 @@
-#include "actors/fake_sink.hpp"
+#include "actors/fake_output.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -9,7 +9,7 @@ namespace klarna::testing {
 
 using namespace klarna::messages;
 
-std::vector<std::string> sink_requests::starting_with(const std::string& prefix) const {
+std::vector<std::string> output_requests::starting_with(const std::string& prefix) const {
   std::vector<std::string> found;
   for (const auto& line : lines)
     if (line.rfind(prefix, 0) == 0)
@@ -19,7 +19,8 @@ std::vector<std::string> sink_requests::starting_with(const std::string& prefix)
 
 namespace {
 
-sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_requests> log) {
+fake_output_actor::behavior_type fake_output(fake_output_actor::pointer,
+                                             std::shared_ptr<output_requests> log) {
   auto note = [log](std::string line) {
     log->lines.push_back(std::move(line));
     return sink_reply{};
@@ -37,10 +38,6 @@ sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_re
       });
       return note("write " + batch.stream + " " + records);
     },
-    [=](const sink_stream_status& status) {
-      return note("status " + status.stream + " " + protocol::status_name(status.status)
-                  + (status.rate_limited_until_ms ? " rate-limited" : ""));
-    },
     [=](const sink_restart_stream& restart) { return note("restart " + restart.stream); },
     [=](const sink_checkpoint& checkpoint) {
       return note("checkpoint " + checkpoint.stream + " " + std::to_string(checkpoint.record_count)
@@ -50,18 +47,26 @@ sink_actor::behavior_type fake_sink(sink_actor::pointer, std::shared_ptr<sink_re
     [=](const sink_close_stream& close) {
       return note("close " + close.stream + (close.complete ? " complete" : " incomplete"));
     },
-    [=](const log_entry& entry) {
-      return note(std::string("log ") + protocol::level_name(entry.level) + " " + entry.message);
-    },
-    [=](const stream_error& error) { return note("error " + error.stream + " " + error.report.message); },
     [=](sink_finish) { return note("finish"); },
+    [=](const stream_status_report& report) {
+      note("status " + report.stream + " " + protocol::status_name(report.status)
+           + (report.rate_limited_until_ms ? " rate-limited" : "")
+           + (report.detail.empty() ? "" : " " + report.detail));
+    },
+    [=](const log_entry& entry) {
+      note(std::string("log ") + protocol::level_name(entry.level) + " " + entry.message);
+    },
+    [=](const stream_error& error) { note("error " + error.stream + " " + error.report.message); },
+    [=](const protocol::progress_figures&) { note("progress"); },
+    [=](const run_summary&) { return note("summary").ok(); },
   };
 }
 
 } // namespace
 
-sink_actor spawn_fake_sink(caf::actor_system& system, std::shared_ptr<sink_requests> requests) {
-  return system.spawn(fake_sink, std::move(requests));
+fake_output_actor spawn_fake_output(caf::actor_system& system,
+                                    std::shared_ptr<output_requests> requests) {
+  return system.spawn(fake_output, std::move(requests));
 }
 
 } // namespace klarna::testing
