@@ -52,18 +52,21 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
 
 namespace {
 
-// Every stream that can run with this config, in the mode `sync` reads it.
+// Every stream that can run with this config, in the mode `sync` reads it: into a
+// sink that appends (`upserts` false), keyed streams in full, since their incremental
+// reads read some records again.
 std::vector<config::selected_stream> default_selection(const config::connector_config& config,
-                                                       bool incremental) {
+                                                       bool incremental, bool upserts) {
   std::vector<config::selected_stream> selected;
   for (const auto& stream : protocol::all_streams()) {
     if (stream.incremental == protocol::incremental_by::month && !config.start_date) {
       tell_user("not syncing " + stream.name + ": it needs start_date in the config");
       continue;
     }
-    selected.push_back({stream.name, incremental && stream.supports_incremental()
-                                       ? config::sync_mode::incremental
-                                       : config::sync_mode::full_refresh});
+    bool continues = incremental && stream.supports_incremental()
+                     && (upserts || stream.primary_key.empty());
+    selected.push_back(
+      {stream.name, continues ? config::sync_mode::incremental : config::sync_mode::full_refresh});
   }
   return selected;
 }
@@ -76,7 +79,8 @@ std::vector<actors::emitted_stream> plan_sync(const config::connector_config& co
   auto saved = sinks::saved_states_of(sink_uri);
   bool keeps_state = sinks::keeps_state(sink_uri);
   auto selected = catalog_path.empty()
-                    ? default_selection(config, keeps_state && !full_refresh)
+                    ? default_selection(config, keeps_state && !full_refresh,
+                                        sinks::upserts_keyed_records(sink_uri))
                     : config::read_configured_catalog(catalog_path, known_streams());
   if (full_refresh)
     for (auto& stream : selected)

@@ -28,7 +28,8 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
 
 /// What `sync` reads: the selected streams (all that can run when `catalog_path` is
 /// empty: incremental where the sink keeps state to continue from, unless
-/// `full_refresh`), each from the state the sink keeps. Streams the sink has the
+/// `full_refresh`; keyed streams only into a sink that upserts them), each from the
+/// state the sink keeps. Streams the sink has the
 /// cut checkpoint of resume into what it kept. Throws config::input_error.
 std::vector<actors::emitted_stream> plan_sync(const config::connector_config& config,
                                               const std::string& catalog_path,

@@ -112,7 +112,7 @@ sink_actor make_airbyte_sink(caf::actor_system& system, const std::string& targe
 
 const sink_registration registration{{"airbyte", "airbyte:",
                                       "Airbyte protocol messages on stdout (read's default)",
-                                      make_airbyte_sink, nullptr, nullptr, true}};
+                                      make_airbyte_sink, nullptr, nullptr, /*writes_stdout=*/true}};
 
 } // namespace
 

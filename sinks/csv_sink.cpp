@@ -1,113 +1,84 @@
 // The example sink of docs/SINKS.md, whole: `--sink csv:DIR` writes each stream to
 // DIR/<stream>.csv, a column per top-level field of the stream's schema (objects and
-// arrays as their JSON text), a line per record in API order. A stream's file is
-// written as <stream>.csv.part and takes its name only when the stream completes, so
-// a .csv file is always a whole stream; an incremental read adds its records to it.
-// This file is all a new sink needs: the sink kit supplies the actor, and the
-// registration at the end puts `csv:DIR` on the command line.
+// arrays as their JSON text), a line per record in API order. The sink kit's
+// published_files keeps the files whole and their state: a stream's file is written
+// as <stream>.csv.part and takes its name only when the stream completes, and
+// DIR/state.json lets the next `sync` continue incrementally, adding its records to
+// the file. This file is all a new sink needs: the sink kit supplies the actor, and
+// the registration at the end puts `csv:DIR` on the command line.
 
 #include "logic/csv_field.hpp"
+#include "sinks/published_files.hpp"
 #include "sinks/sink_kit.hpp"
 #include "sinks/sink_registry.hpp"
 
 #include <boost/json/parse.hpp>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <stdexcept>
 #include <vector>
 
 namespace klarna::sinks {
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace klarna::messages;
-
 using logic::csv_field;
-
-struct csv_stream {
-  std::vector<std::string> columns;
-  std::ofstream part;
-  bool append = false;
-};
 
 class csv_writer : public record_writer {
 public:
-  explicit csv_writer(fs::path directory) : directory_(std::move(directory)) {}
+  explicit csv_writer(const std::string& directory) : files_(directory, ".csv") {}
 
   void open(const sink_open_stream& open) override {
-    auto& stream = streams_[open.stream];
-    stream.columns.clear();
+    auto& columns = columns_[open.stream];
+    columns.clear();
     const auto* schema = open.json_schema.if_object();
     const auto* properties = schema ? schema->if_contains("properties") : nullptr;
     if (properties != nullptr && properties->is_object())
       for (const auto& property : properties->get_object())
-        stream.columns.emplace_back(property.key());
-    stream.append = open.append;
-    start_part(open.stream, stream);
+        columns.emplace_back(property.key());
+    files_.open(open.stream, open.append);
+    write_header(open.stream);
   }
 
-  void write(const std::string& name, const protocol::record_batch& records) override {
-    auto& stream = streams_.at(name);
+  void write(const std::string& stream, const protocol::record_batch& records) override {
+    const auto& columns = columns_.at(stream);
+    rows_.clear();
     records.for_each([&](std::string_view data) {
       auto record = boost::json::parse(data).as_object();
-      std::string line;
-      for (std::size_t i = 0; i < stream.columns.size(); ++i)
-        line += (i == 0 ? "" : ",") + csv_field(record.if_contains(stream.columns[i]));
-      stream.part << line << "\r\n";
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        rows_ += (i == 0 ? "" : ",") + csv_field(record.if_contains(columns[i]));
+      rows_ += "\r\n";
     });
     // Handed to the operating system before the reply: the reply is the credit.
-    if (!stream.part.flush())
-      throw std::runtime_error("cannot write " + part_path(name).string() + ": "
-                               + std::strerror(errno));
+    files_.append(stream, rows_);
   }
 
-  void restart(const std::string& name) override { start_part(name, streams_.at(name)); }
+  // Each stream's final state goes into DIR/state.json once its file is published.
+  void checkpoint(const sink_checkpoint& checkpoint) override { files_.on_checkpoint(checkpoint); }
 
-  void close(const sink_close_stream& close) override {
-    auto& stream = streams_.at(close.stream);
-    stream.part.close();
-    auto part = part_path(close.stream);
-    if (!close.complete) { // never presented as a finished result
-      fs::remove(part);
-      return;
-    }
-    auto whole = directory_ / (close.stream + ".csv");
-    if (stream.append && fs::exists(whole)) {
-      std::ifstream rows(part, std::ios::binary);
-      std::string header;
-      std::getline(rows, header); // the file has its header already
-      std::ofstream out(whole, std::ios::binary | std::ios::app);
-      out << rows.rdbuf();
-      if (!out.flush())
-        throw std::runtime_error("cannot add to " + whole.string());
-      fs::remove(part);
-    } else {
-      fs::rename(part, whole);
-    }
+  void restart(const std::string& stream) override {
+    files_.restart(stream);
+    write_header(stream);
   }
+
+  void close(const sink_close_stream& close) override { files_.close(close.stream, close.complete); }
+
+  void finish() override { files_.finish(); }
 
 private:
-  fs::path part_path(const std::string& name) const { return directory_ / (name + ".csv.part"); }
-
-  // A fresh part file with the header line.
-  void start_part(const std::string& name, csv_stream& stream) {
-    stream.part = std::ofstream(part_path(name), std::ios::binary | std::ios::trunc);
+  // The header line, unless the part will be added to a file that has one.
+  void write_header(const std::string& stream) {
+    if (files_.adds_to_file(stream))
+      return;
     std::string header;
-    for (const auto& column : stream.columns)
+    for (const auto& column : columns_.at(stream))
       header += (header.empty() ? "" : ",") + csv_field(column);
-    stream.part << header << "\r\n";
-    if (!stream.part.flush())
-      throw std::runtime_error("cannot write " + part_path(name).string() + ": "
-                               + std::strerror(errno));
+    files_.append(stream, header + "\r\n");
   }
 
-  fs::path directory_;
-  std::map<std::string, csv_stream> streams_;
+  published_files files_;
+  std::map<std::string, std::vector<std::string>> columns_;
+  std::string rows_; // a batch's rows, kept for its capacity
 };
 
 sink_actor spawn_csv_sink(caf::actor_system& system, const std::string& directory) {
@@ -120,9 +91,10 @@ std::unique_ptr<stores::destination_lock> lock_csv_directory(const std::string& 
   return lock_directory(directory, "--sink csv:" + directory);
 }
 
+// saved_states_in reads DIR/state.json: `sync` continues each stream from it.
 const sink_registration registration{{"csv", "csv:DIR",
                                       "the example sink of docs/SINKS.md: a CSV file per stream in DIR",
-                                      spawn_csv_sink, nullptr, lock_csv_directory}};
+                                      spawn_csv_sink, saved_states_in, lock_csv_directory}};
 
 } // namespace
 

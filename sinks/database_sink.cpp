@@ -128,11 +128,13 @@ std::unique_ptr<stores::destination_lock> lock_postgres(const std::string& conni
 const sink_registration sqlite_registration{{"sqlite", "sqlite:FILE",
                                              "a table per stream in an SQLite database",
                                              spawn_sqlite_sink, sqlite_saved_states,
-                                             lock_sqlite_file}};
+                                             lock_sqlite_file, /*writes_stdout=*/false,
+                                             /*upserts_keyed_records=*/true}};
 const sink_registration postgres_registration{{"postgres", "postgres:CONNINFO",
                                                "a table per stream in a PostgreSQL database",
                                                spawn_postgres_sink, postgres_saved_states,
-                                               lock_postgres}};
+                                               lock_postgres, /*writes_stdout=*/false,
+                                               /*upserts_keyed_records=*/true}};
 
 } // namespace
 

@@ -63,6 +63,10 @@ bool keeps_state(const std::string& uri) { return resolve(uri).first.saved_state
 
 bool writes_stdout(const std::string& uri) { return resolve(uri).first.writes_stdout; }
 
+bool upserts_keyed_records(const std::string& uri) {
+  return resolve(uri).first.upserts_keyed_records;
+}
+
 std::unique_ptr<stores::destination_lock> lock_destination(const std::string& uri) {
   auto [kind, target] = resolve(uri);
   if (kind.lock == nullptr)

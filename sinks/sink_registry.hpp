@@ -38,6 +38,11 @@ struct sink_kind {
   destination_locker lock = nullptr;
   /// Airbyte's stdout: `read` then writes records and reports through one actor.
   bool writes_stdout = false;
+  /// Records with a primary key replace the stored ones with the same key (the
+  /// databases). Into a sink that only appends, `sync` reads the keyed streams in
+  /// full, since their incremental reads read some records again (payouts within
+  /// the lookback window, the last two months of summaries).
+  bool upserts_keyed_records = false;
 };
 
 /// Registers a kind of sink, from the sink's own file (docs/SINKS.md):
@@ -58,6 +63,10 @@ messages::sink_actor spawn_sink(caf::actor_system& system, const std::string& ur
 /// True when the sink `uri` names is Airbyte's stdout (sinks/airbyte_output.hpp).
 /// Throws config::input_error like spawn_sink.
 bool writes_stdout(const std::string& uri);
+
+/// True when the sink `uri` names replaces keyed records (sink_kind::upserts_keyed_records).
+/// Throws config::input_error like spawn_sink.
+bool upserts_keyed_records(const std::string& uri);
 
 /// True when the sink `uri` names keeps each stream's state with its data (so a
 /// sync can continue from it). Throws config::input_error like spawn_sink.

@@ -40,6 +40,21 @@ class SqliteTarget:
         pass
 
 
+class JsonlTarget:
+    """A JSON-lines directory: it keeps its states in DIR/state.json."""
+
+    def __init__(self, directory):
+        self.directory = os.path.join(directory, "out")
+        self.uri = "jsonl:" + self.directory
+
+    def records(self, stream):
+        with open(os.path.join(self.directory, stream + ".jsonl"), encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
+    def stop(self):
+        pass
+
+
 class PostgresTarget:
     def __init__(self, _directory):
         self.postgres = Postgres()
@@ -67,6 +82,12 @@ class SyncStateTest(ConnectorTestCase):
     def test_a_second_sync_into_sqlite_continues_incrementally(self):
         self.continues_incrementally(SqliteTarget(self.tmp.name))
 
+    def test_a_second_sync_into_jsonl_continues_incrementally(self):
+        """Transactions continue from state.json; payouts, which an incremental read
+        reads again within the lookback window, are read in full into a file."""
+        result = self.continues_incrementally(JsonlTarget(self.tmp.name))
+        self.assertIn("payouts: full refresh", result.stderr)
+
     def test_a_second_sync_into_postgres_continues_incrementally(self):
         target = PostgresTarget(self.tmp.name)
         self.addCleanup(target.stop)
@@ -92,6 +113,7 @@ class SyncStateTest(ConnectorTestCase):
             # --full-refresh replaces the table with the whole listing, unpaid included.
             self.sync(sandbox, target, "--full-refresh", page_size=20)
             self.assertEqual(target.records("transactions"), sandbox.truth("transactions"))
+            return result
 
     def test_a_cut_full_refresh_into_sqlite_resumes_from_its_checkpoint(self):
         self.cut_and_resumed(SqliteTarget(self.tmp.name))

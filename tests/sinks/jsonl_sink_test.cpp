@@ -1,5 +1,6 @@
 // The JSON-lines sink through the typed sink interface, as the emitter drives it.
 #include "sinks/jsonl_sink.hpp"
+#include "sinks/published_files.hpp"
 
 #include "protocol/airbyte_messages.hpp"
 #include "support/record_batches.hpp"
@@ -10,7 +11,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/json/parse.hpp>
+
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -28,10 +32,14 @@ struct sink_under_test {
   fs::path directory;
   sink_actor sink;
 
-  sink_under_test()
+  /// `prepare` puts what earlier syncs left into the directory before the sink starts.
+  explicit sink_under_test(const std::function<void(const fs::path&)>& prepare = {})
     : directory(fs::temp_directory_path()
                 / ("jsonl_sink_test_" + std::to_string(::getpid()) + "_"
                    + std::to_string(std::rand()))) {
+    fs::create_directories(directory);
+    if (prepare)
+      prepare(directory);
     sink = sinks::spawn_jsonl_sink(system, directory.string());
   }
 
@@ -81,24 +89,56 @@ TEST_CASE("a complete stream becomes <stream>.jsonl with each record's data as s
   CHECK_FALSE(fs::exists(test.directory / "payouts.jsonl.part"));
   // The state also records the file's length, which later appends cut it back to.
   auto committed = final_state;
-  committed["jsonl_committed_bytes"] = test.file("payouts.jsonl").size();
+  committed["committed_bytes"] = test.file("payouts.jsonl").size();
   CHECK(test.file("state.json")
         == "[" + protocol::stream_state_json("payouts", committed, 3) + "]\n");
 }
 
 TEST_CASE("records past the length state.json recorded are cut before an append", "[sinks]") {
-  sink_under_test test;
-  // A sync renamed its file and stopped before it wrote state.json.
-  std::ofstream(test.directory / "payouts.jsonl") << "{\"a\":1}\n{\"uncommitted\":2}\n";
+  // A sync renamed its file and stopped before it wrote state.json (one of an
+  // earlier version, whose key was jsonl_committed_bytes).
   boost::json::object state{{"payout_date", "2024-01-02T00:00:00Z"}, {"jsonl_committed_bytes", 8}};
-  std::ofstream(test.directory / "state.json")
-    << "[" + protocol::stream_state_json("payouts", state, 1) + "]\n";
+  sink_under_test test([&](const fs::path& directory) {
+    std::ofstream(directory / "payouts.jsonl") << "{\"a\":1}\n{\"uncommitted\":2}\n";
+    std::ofstream(directory / "state.json")
+      << "[" + protocol::stream_state_json("payouts", state, 1) + "]\n";
+  });
   CHECK(test.ask(sink_open_stream{"payouts", {}, {}, true}).ok());
   CHECK(test.ask(sink_write_records{"payouts", batch_of({R"({"uncommitted":2})"})}).ok());
   CHECK(test.ask(sink_checkpoint{"payouts", state, 1, true}).ok());
   CHECK(test.ask(sink_close_stream{"payouts", true}).ok());
   CHECK(test.ask(sink_finish{}).ok());
   CHECK(test.file("payouts.jsonl") == "{\"a\":1}\n{\"uncommitted\":2}\n");
+}
+
+TEST_CASE("the states of streams a sync leaves alone stay in state.json", "[sinks]") {
+  auto earlier = protocol::stream_state_json("transactions", {{"payouts_done", 4}}, 9);
+  sink_under_test test([&](const fs::path& directory) {
+    std::ofstream(directory / "state.json") << "[" + earlier + "]\n";
+  });
+  CHECK(test.ask(sink_open_stream{"payouts", {}, {}}).ok());
+  CHECK(test.ask(sink_write_records{"payouts", batch_of({R"({"a":1})"})}).ok());
+  CHECK(test.ask(sink_checkpoint{"payouts", {{"offset", 1}}, 1, true}).ok());
+  CHECK(test.ask(sink_close_stream{"payouts", true}).ok());
+  auto saved = sinks::saved_states_in(test.directory.string());
+  REQUIRE(saved.size() == 2);
+  CHECK(boost::json::parse(saved.at("transactions").message) == boost::json::parse(earlier));
+  CHECK(boost::json::parse(saved.at("payouts").message)
+          .at("stream").at("stream_state").at("committed_bytes") == 8);
+}
+
+TEST_CASE("a state.json that is not a list of states stops the sync before it starts", "[sinks]") {
+  auto directory = fs::temp_directory_path() / ("jsonl_sink_test_bad_" + std::to_string(::getpid()));
+  fs::create_directories(directory);
+  std::ofstream(directory / "state.json") << "{\"not\": \"a list\"}";
+  caf::actor_system_config config;
+  caf::actor_system system{config};
+  CHECK_THROWS_WITH(sinks::spawn_jsonl_sink(system, directory.string()),
+                    Catch::Contains((directory / "state.json").string())
+                      && Catch::Contains("not a list of Airbyte state messages"));
+  CHECK_THROWS_WITH(sinks::saved_states_in(directory.string()),
+                    Catch::Contains("remove it to sync every stream from the start"));
+  fs::remove_all(directory);
 }
 
 TEST_CASE("an incomplete stream leaves no file behind", "[sinks]") {
