@@ -1,6 +1,6 @@
 #include "actors/emitter.hpp"
 
-#include "logic/stream_ledger.hpp"
+#include "logic/ledger/stream_ledger.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "protocol/stream_state.hpp"
 #include "messages/exception_policy.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logic/stream_start.hpp"
+#include "logic/plan/stream_start.hpp"
 #include "messages/report_contract.hpp"
 #include "messages/sink_contract.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "http/http_client.hpp"
-#include "logic/retry_policy.hpp"
+#include "logic/retry/retry_policy.hpp"
 #include "messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>

@@ -3,7 +3,7 @@
 #include "messages/pipeline_messages.hpp"
 #include "protocol/airbyte_messages.hpp"
 
-#include "logic/round_robin_queues.hpp"
+#include "logic/budget/round_robin_queues.hpp"
 #include "messages/exception_policy.hpp"
 
 #include <cstdio>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logic/rate_window.hpp"
+#include "logic/budget/rate_window.hpp"
 #include "messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>

@@ -1,6 +1,6 @@
 #include "actors/report_archiver.hpp"
 
-#include "logic/report_plan.hpp"
+#include "logic/plan/report_plan.hpp"
 #include "messages/exception_policy.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "stores/report_archive.hpp"

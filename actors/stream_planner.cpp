@@ -1,8 +1,8 @@
 #include "actors/stream_planner.hpp"
 
-#include "logic/listing_source.hpp"
-#include "logic/month_source.hpp"
-#include "logic/payout_fanout.hpp"
+#include "logic/plan/listing_source.hpp"
+#include "logic/plan/month_source.hpp"
+#include "logic/plan/payout_fanout.hpp"
 #include "messages/pipeline_messages.hpp"
 #include "messages/exception_policy.hpp"
 

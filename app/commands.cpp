@@ -10,7 +10,7 @@
 #include "config/iso8601.hpp"
 #include "http/http_client.hpp"
 #include "http/klarna_error.hpp"
-#include "logic/page_plan.hpp"
+#include "logic/plan/page_plan.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 #include "sinks/sink_registry.hpp"

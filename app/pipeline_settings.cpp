@@ -2,7 +2,7 @@
 
 #include "config/connector_config.hpp"
 #include "config/credentials.hpp"
-#include "logic/stream_start.hpp"
+#include "logic/plan/stream_start.hpp"
 #include "stores/report_archive.hpp"
 
 #include <algorithm>

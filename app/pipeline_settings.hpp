@@ -7,7 +7,7 @@
 #include "actors/fetcher.hpp"
 #include "actors/report_archiver.hpp"
 #include "actors/stream_planner.hpp"
-#include "logic/rate_window.hpp"
+#include "logic/budget/rate_window.hpp"
 
 namespace klarna::config {
 struct connector_config;

@@ -3,7 +3,8 @@
 # A layer's sources are compiled with an include root of their own that holds only
 # the folders the layer may see: its own and those of the layers below it, as
 # symbolic links. An #include "actors/…" written in logic/ therefore fails to
-# compile ("No such file or directory"). The layers below messages/ are also free
+# compile ("No such file or directory"), and so does an #include "logic/plan/…"
+# written in logic/parse/ (a component folder is a layer of its own). The layers below messages/ are also free
 # of CAF: for them <caf/…> resolves to a header that stops the build with #error.
 
 set(KLARNA_LAYER_ROOTS ${CMAKE_BINARY_DIR}/layer_roots)
@@ -29,6 +30,9 @@ function(klarna_layer_root target)
   file(REMOVE_RECURSE ${root})
   file(MAKE_DIRECTORY ${root})
   foreach(folder ${LAYER_FOLDERS})
+    # A component folder (logic/parse) is linked alone, its parent made for it.
+    get_filename_component(parent ${root}/${folder} DIRECTORY)
+    file(MAKE_DIRECTORY ${parent})
     file(CREATE_LINK ${CMAKE_SOURCE_DIR}/${folder} ${root}/${folder} SYMBOLIC)
   endforeach()
   get_target_property(type ${target} TYPE)

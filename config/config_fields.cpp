@@ -103,7 +103,7 @@ void add_account_fields(std::vector<config_field>& fields) {
 // How much is asked of Klarna, and how fast.
 void add_budget_fields(std::vector<config_field>& fields) {
   // At least 2: each page after the first repeats the previous page's last record,
-  // which shows whether the listing moved between the two (logic/listing_reader.hpp).
+  // which shows whether the listing moved between the two (logic/plan/listing_reader.hpp).
   config_field page_size{"page_size", "Page size",
                          "Records per request (Klarna allows at most 500; at least 2, as each "
                          "page repeats the previous page's last record to check the listing "

@@ -5,7 +5,7 @@
 #include "config/input_error.hpp"
 #include "config/json_input.hpp"
 #include "config/state_input.hpp"
-#include "logic/stream_start.hpp"
+#include "logic/plan/stream_start.hpp"
 #include "protocol/stream_catalog.hpp"
 #include "protocol/stream_state.hpp"
 

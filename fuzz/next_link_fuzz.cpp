@@ -1,7 +1,7 @@
 // Any bytes as a `next` link (and, after the first newline, a base URL): a link
 // that is followed must keep the first page's scheme, host, port and path, so
 // credentials never go to another host.
-#include "logic/page_plan.hpp"
+#include "logic/plan/page_plan.hpp"
 
 #include <boost/url/parse.hpp>
 

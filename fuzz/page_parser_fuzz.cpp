@@ -5,7 +5,7 @@
 // scanner first) agrees with parse_page_by_boost (Boost.JSON's parser alone) on every
 // page: both refuse it, or both give the same records, keys, pagination and latest
 // cursor.
-#include "logic/page_parser.hpp"
+#include "logic/parse/page_parser.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

@@ -6,9 +6,9 @@
 // report (logs, statuses, errors, progress) in messages/report_contract.hpp.
 
 #include "http/http_client.hpp"
-#include "logic/checkpoint_tracker.hpp"
-#include "logic/page_parser.hpp"
-#include "logic/stream_ledger.hpp"
+#include "logic/ledger/checkpoint_tracker.hpp"
+#include "logic/parse/page_parser.hpp"
+#include "logic/ledger/stream_ledger.hpp"
 #include "messages/report_contract.hpp"
 #include "messages/sink_contract.hpp"
 #include "protocol/airbyte_messages.hpp"

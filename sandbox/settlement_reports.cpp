@@ -1,6 +1,6 @@
 #include "sandbox/settlement_reports.hpp"
 
-#include "logic/csv_field.hpp"
+#include "logic/parse/csv_field.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

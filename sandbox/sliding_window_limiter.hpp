@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logic/sliding_window.hpp"
+#include "logic/budget/sliding_window.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -7,7 +7,7 @@
 // the file. This file is all a new sink needs: the sink kit supplies the actor, and
 // the registration at the end puts `csv:DIR` on the command line.
 
-#include "logic/csv_field.hpp"
+#include "logic/parse/csv_field.hpp"
 #include "sinks/published_files.hpp"
 #include "sinks/sink_kit.hpp"
 #include "sinks/sink_registry.hpp"
