@@ -1,9 +1,9 @@
 #include "actors/emitter.hpp"
 
 #include "logic/ledger/stream_ledger.hpp"
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "protocol/stream_state.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 
 #include <csignal>
 

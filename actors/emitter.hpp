@@ -1,8 +1,8 @@
 #pragma once
 
 #include "logic/plan/stream_start.hpp"
-#include "messages/report_contract.hpp"
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -1,8 +1,8 @@
 #include "actors/fetcher.hpp"
 
 #include "http/klarna_error.hpp"
-#include "messages/pipeline_messages.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 
 #include <deque>
 #include <memory>

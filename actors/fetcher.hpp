@@ -2,7 +2,7 @@
 
 #include "http/http_client.hpp"
 #include "logic/retry/retry_policy.hpp"
-#include "messages/report_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -1,8 +1,8 @@
 #include "actors/parser.hpp"
 
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "protocol/airbyte_messages.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 
 namespace klarna::actors {
 

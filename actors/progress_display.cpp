@@ -1,7 +1,7 @@
 #include "actors/progress_display.hpp"
 
 #include "config/printable_text.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 #include "protocol/progress_text.hpp"
 
 #include <caf/actor_system.hpp>

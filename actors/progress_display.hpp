@@ -1,6 +1,6 @@
 #pragma once
 
-#include "messages/report_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -8,7 +8,7 @@
 
 namespace klarna::actors {
 
-/// Spawns the progress display of `sync`, a reporter (messages/report_contract.hpp)
+/// Spawns the progress display of `sync`, a reporter (pipeline/messages/report_contract.hpp)
 /// for people: it writes progress_figures to `out` (stderr) — redrawn in place on a
 /// terminal, as a plain line each otherwise — and errors, warnings and how each
 /// stream is read as lines of their own; the summary's final figures are its last

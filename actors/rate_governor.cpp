@@ -1,10 +1,10 @@
 #include "actors/rate_governor.hpp"
 
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "protocol/airbyte_messages.hpp"
 
 #include "logic/budget/round_robin_queues.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 
 #include <cstdio>
 #include <optional>

@@ -1,8 +1,8 @@
 #include "actors/report_archiver.hpp"
 
 #include "logic/plan/report_plan.hpp"
-#include "messages/exception_policy.hpp"
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/exception_policy.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "stores/report_archive.hpp"
 
 #include <unordered_map>

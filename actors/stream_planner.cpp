@@ -3,8 +3,8 @@
 #include "logic/plan/listing_source.hpp"
 #include "logic/plan/month_source.hpp"
 #include "logic/plan/payout_fanout.hpp"
-#include "messages/pipeline_messages.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 
 #include <algorithm>
 #include <ctime>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "logic/plan/stream_start.hpp"
-#include "messages/report_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -1,8 +1,8 @@
 #include "app/commands.hpp"
 
-#include "app/read_pipeline.hpp"
-#include "app/stream_plans.hpp"
-#include "app/tell_user.hpp"
+#include "pipeline/read_pipeline.hpp"
+#include "pipeline/stream_plans.hpp"
+#include "pipeline/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "config/credentials.hpp"
 #include "config/connector_spec.hpp"
@@ -25,6 +25,13 @@
 #include <unistd.h>
 
 namespace klarna::app {
+
+using pipeline::known_streams;
+using pipeline::plan_streams;
+using pipeline::plan_sync;
+using pipeline::read_options;
+using pipeline::run_pipeline;
+using pipeline::tell_user;
 
 namespace {
 

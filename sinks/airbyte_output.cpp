@@ -1,7 +1,7 @@
 #include "sinks/airbyte_output.hpp"
 
 #include "config/input_error.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "sinks/sink_registry.hpp"
 

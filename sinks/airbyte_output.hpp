@@ -1,7 +1,7 @@
 #pragma once
 
-#include "messages/report_contract.hpp"
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 
 #include <caf/fwd.hpp>
 

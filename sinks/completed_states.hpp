@@ -4,7 +4,7 @@
 // keeps of the checkpoints: the final state of each completed stream, with the
 // records of all its checkpoints counted in sourceStats.
 
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 #include "protocol/airbyte_messages.hpp"
 
 #include <cstdint>

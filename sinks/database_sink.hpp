@@ -1,6 +1,6 @@
 #pragma once
 
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 #include "stores/table_store.hpp"
 
 #include <caf/fwd.hpp>

@@ -16,7 +16,7 @@
 // A sink whose registration names saved_states_in as its saved_states reader gets
 // incremental syncs: `sync` reads state.json and continues each stream from it.
 
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 #include "stores/table_store.hpp"
 
 #include <boost/json/object.hpp>

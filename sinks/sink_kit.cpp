@@ -1,7 +1,7 @@
 #include "sinks/sink_kit.hpp"
 
 #include "config/input_error.hpp"
-#include "messages/exception_policy.hpp"
+#include "pipeline/messages/exception_policy.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>

@@ -1,12 +1,12 @@
 #pragma once
 
 // The sink kit: what a new sink implements is its data, nothing else. The kit makes
-// it a sink actor (messages/sink_contract.hpp): detached, every request answered with
+// it a sink actor (pipeline/messages/sink_contract.hpp): detached, every request answered with
 // a sink_reply, and the failure latch: the first hook that throws fails that request
 // and every later one, and no hook runs after it.
 // docs/SINKS.md walks through the example, sinks/csv_sink.cpp.
 
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 #include "stores/destination_lock.hpp"
 
 #include <caf/fwd.hpp>

@@ -6,8 +6,8 @@
 // refresh", "write payouts <records>", "close payouts complete"). It fails every
 // write once `fail_writes` is set.
 
-#include "messages/report_contract.hpp"
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -10,7 +10,7 @@
 
 #include "actors/deterministic_system.hpp"
 #include "actors/fake_output.hpp"
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <catch2/catch.hpp>

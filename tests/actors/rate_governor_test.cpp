@@ -1,7 +1,7 @@
 #include "actors/rate_governor.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 #include "actors/stream_planner.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <catch2/catch.hpp>

@@ -3,7 +3,7 @@
 #include <functional>
 #include <memory>
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 /// Turns SIGINT and SIGTERM into a callback on a thread of its own, for as long as
 /// it lives. Construct it before any other thread starts (CAF's scheduler, curl's
@@ -24,4 +24,4 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

@@ -2,15 +2,15 @@
 
 // The messages that the actors of the read pipeline exchange: plain structs. The
 // pipeline lives in one process, so they travel as unsafe (never serialized) types.
-// What the emitter asks of a sink is in messages/sink_contract.hpp; what the actors
-// report (logs, statuses, errors, progress) in messages/report_contract.hpp.
+// What the emitter asks of a sink is in pipeline/messages/sink_contract.hpp; what the actors
+// report (logs, statuses, errors, progress) in pipeline/messages/report_contract.hpp.
 
 #include "http/http_client.hpp"
 #include "logic/ledger/checkpoint_tracker.hpp"
 #include "logic/parse/page_parser.hpp"
 #include "logic/ledger/stream_ledger.hpp"
-#include "messages/report_contract.hpp"
-#include "messages/sink_contract.hpp"
+#include "pipeline/messages/report_contract.hpp"
+#include "pipeline/messages/sink_contract.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "protocol/run_figures.hpp"
 #include "protocol/stream_catalog.hpp"

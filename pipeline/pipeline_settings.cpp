@@ -1,4 +1,4 @@
-#include "app/pipeline_settings.hpp"
+#include "pipeline/pipeline_settings.hpp"
 
 #include "config/connector_config.hpp"
 #include "config/credentials.hpp"
@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 namespace {
 
@@ -88,4 +88,4 @@ actors::report_archiver_settings report_settings_for(const config::connector_con
   return settings;
 }
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

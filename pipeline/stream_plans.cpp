@@ -1,6 +1,6 @@
-#include "app/stream_plans.hpp"
+#include "pipeline/stream_plans.hpp"
 
-#include "app/tell_user.hpp"
+#include "pipeline/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
@@ -13,7 +13,7 @@
 
 #include <ctime>
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 std::vector<config::known_stream> known_streams() {
   std::vector<config::known_stream> known;
@@ -98,4 +98,4 @@ std::vector<actors::emitted_stream> plan_sync(const config::connector_config& co
   return streams;
 }
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

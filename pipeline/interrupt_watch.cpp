@@ -1,4 +1,4 @@
-#include "app/interrupt_watch.hpp"
+#include "pipeline/interrupt_watch.hpp"
 
 #include <poll.h>
 #include <pthread.h>
@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 struct interrupt_watch::impl {
   sigset_t signals{};
@@ -73,4 +73,4 @@ interrupt_watch::~interrupt_watch() {
   pthread_sigmask(SIG_SETMASK, &impl_->previous_mask, nullptr);
 }
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

@@ -15,7 +15,7 @@ namespace klarna::stores {
 class report_archive;
 }
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 /// Where a read writes and how it shows progress.
 struct read_options {
@@ -32,7 +32,7 @@ struct read_options {
   std::string reports_until;
 };
 
-/// Reads `streams`, each from its start (app/stream_plans.hpp), with the actor
+/// Reads `streams`, each from its start (pipeline/stream_plans.hpp), with the actor
 /// pipeline (planners, rate governor, fetcher, parsers, emitter) into the sink
 /// `options` names and returns when every stream has ended. Throws
 /// config::input_error when the sink cannot be used (before any request is made).
@@ -40,4 +40,4 @@ protocol::read_figures run_pipeline(const config::connector_config& config,
                                     const std::vector<actors::emitted_stream>& streams,
                                     const read_options& options);
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

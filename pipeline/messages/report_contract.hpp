@@ -1,7 +1,7 @@
 #pragma once
 
 // The reporter contract: a read's diagnostics, apart from its data (which go to the
-// sink, messages/sink_contract.hpp). Streams' statuses, logs, errors, progress and
+// sink, pipeline/messages/sink_contract.hpp). Streams' statuses, logs, errors, progress and
 // the summary go to a reporter_actor: Airbyte messages on stdout for `read`
 // (sinks/airbyte_output.hpp, which is also the Airbyte sink, so that statuses and
 // records keep their order on stdout), the progress display on stderr for `sync`

@@ -17,7 +17,7 @@ namespace klarna::stores {
 class report_archive;
 }
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 /// The governor's budget: requests_per_second over rate_window_seconds.
 logic::rate_window::settings budget_settings_for(const config::connector_config& config);
@@ -39,4 +39,4 @@ actors::report_archiver_settings report_settings_for(const config::connector_con
                                                      const stores::report_archive& archive,
                                                      const std::string& until);
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

@@ -1,4 +1,4 @@
-#include "app/read_pipeline.hpp"
+#include "pipeline/read_pipeline.hpp"
 
 #include "actors/emitter.hpp"
 #include "actors/fetcher.hpp"
@@ -7,12 +7,12 @@
 #include "actors/rate_governor.hpp"
 #include "actors/report_archiver.hpp"
 #include "actors/stream_planner.hpp"
-#include "app/interrupt_watch.hpp"
-#include "app/pipeline_settings.hpp"
-#include "app/tell_user.hpp"
+#include "pipeline/interrupt_watch.hpp"
+#include "pipeline/pipeline_settings.hpp"
+#include "pipeline/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
-#include "messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
 #include "sinks/airbyte_output.hpp"
 #include "sinks/sink_registry.hpp"
 #include "stores/report_archive.hpp"
@@ -21,7 +21,7 @@
 #include <mutex>
 #include <thread>
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 using namespace klarna::messages;
 using protocol::log_level;
@@ -273,4 +273,4 @@ read_figures run_pipeline(const config::connector_config& config,
   return figures;
 }
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

@@ -14,7 +14,7 @@ namespace klarna::config {
 struct connector_config;
 }
 
-namespace klarna::app {
+namespace klarna::pipeline {
 
 /// Every stream this source has, for the catalog's validation.
 std::vector<config::known_stream> known_streams();
@@ -35,4 +35,4 @@ std::vector<actors::emitted_stream> plan_sync(const config::connector_config& co
                                               const std::string& catalog_path,
                                               const std::string& sink_uri, bool full_refresh);
 
-} // namespace klarna::app
+} // namespace klarna::pipeline

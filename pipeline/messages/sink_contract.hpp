@@ -2,7 +2,7 @@
 
 // The sink contract: a sink is a typed actor (sink_actor) that the emitter asks to
 // write data; it gets no diagnostics (those go to a reporter,
-// messages/report_contract.hpp). A sink writes; it decides nothing about order or
+// pipeline/messages/report_contract.hpp). A sink writes; it decides nothing about order or
 // completeness (the emitter does). Per stream a sink is asked, in this order:
 //   sink_open_stream;
 //   sink_write_records, page by page, with a sink_checkpoint between pages every so
