@@ -12,21 +12,19 @@ namespace klarna::actors {
 namespace {
 
 using namespace klarna::messages;
-using logic::stream_ledger;
 using protocol::log_level;
 using protocol::stream_status;
 
 struct emitter_state {
   emitter_settings settings;
-  std::vector<stream_ledger> streams;
-  std::vector<logic::checkpoint_tracker> checkpoints; // by stream, beside `streams`
-  std::vector<caf::actor> planners;
+  std::vector<logic::stream_output> streams;
+  std::vector<caf::actor> planners; // by stream, once pipeline_actors came
   sink_actor sink;
   reporter_actor reporter;
   caf::actor on_done;
   caf::actor fetcher;
   caf::actor governor;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  caf::actor_clock::time_point started;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
   std::int64_t announced_resume_ms = 0;
   int interrupted_by = 0;
@@ -54,7 +52,7 @@ void on_sink_failure(emitter_actor* self) {
     return;
   state.sink_failed = true;
   for (auto& stream : state.streams)
-    stream.end_incomplete();
+    stream.pages.end_incomplete();
   report_if_all_ended(self);
 }
 
@@ -91,24 +89,24 @@ void report_status(emitter_actor* self, const std::string& stream, stream_status
 
 // A STATE for what stream `index` has written, when one is due.
 void checkpoint_if_due(emitter_actor* self, std::size_t index) {
-  auto& tracker = self->state.checkpoints.at(index);
-  auto now = std::chrono::steady_clock::now();
+  auto& tracker = self->state.streams.at(index).checkpoints;
+  auto now = self->clock().now();
   if (!tracker.due(now))
     return;
   std::uint64_t records = 0;
   auto progress = tracker.take_checkpoint(now, records);
-  ask_sink(self, sink_checkpoint{self->state.streams.at(index).name(),
+  ask_sink(self, sink_checkpoint{self->state.streams.at(index).pages.name(),
                                  protocol::to_stream_state(progress), records, false});
 }
 
 void complete_if_done(emitter_actor* self, std::size_t index) {
-  auto& stream = self->state.streams.at(index);
+  auto& stream = self->state.streams.at(index).pages;
   if (!stream.ready_to_complete())
     return;
   if (stream.take_running_start(true))
     report_status(self, stream.name(), stream_status::running);
   std::uint64_t records = 0;
-  auto progress = self->state.checkpoints.at(index).final_state(records);
+  auto progress = self->state.streams.at(index).checkpoints.final_state(records);
   ask_sink(self, sink_checkpoint{stream.name(), protocol::to_stream_state(progress), records,
                                  true});
   ask_sink(self, sink_close_stream{stream.name(), true});
@@ -122,7 +120,7 @@ void complete_if_done(emitter_actor* self, std::size_t index) {
 
 // Ends a stream as INCOMPLETE with an error; pages it still holds are dropped.
 void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_report report) {
-  auto& stream = self->state.streams.at(index);
+  auto& stream = self->state.streams.at(index).pages;
   if (!stream.end_incomplete())
     return;
   self->send(self->state.reporter, stream_error{stream.name(), std::move(report)});
@@ -134,7 +132,8 @@ void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_re
 // credit for the stream's planner.
 void on_page(emitter_actor* self, page_records& page) {
   auto& state = self->state;
-  auto& stream = state.streams.at(page.stream);
+  auto& output = state.streams.at(page.stream);
+  auto& stream = output.pages;
   auto released = stream.accept(std::move(page.page), page.pages_known);
   if (!released.empty() && stream.take_running_start())
     report_status(self, stream.name(), stream_status::running);
@@ -146,7 +145,7 @@ void on_page(emitter_actor* self, page_records& page) {
       if (planner)
         self->send(planner, page_credit{1, bytes});
     });
-    state.checkpoints.at(page.stream).on_written(ready.step, count);
+    output.checkpoints.on_written(ready.step, count);
     checkpoint_if_due(self, page.stream);
   }
   complete_if_done(self, page.stream);
@@ -157,7 +156,7 @@ void on_interrupted(emitter_actor* self, int signal) {
   state.interrupted_by = signal;
   std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
   for (std::size_t i = 0; i < state.streams.size(); ++i) {
-    const auto& stream = state.streams[i];
+    const auto& stream = state.streams[i].pages;
     if (stream.ended())
       continue;
     end_incomplete(self, i,
@@ -186,10 +185,10 @@ void on_actor_down(emitter_actor* self, const caf::down_msg& down) {
     role = "the rate governor";
   for (std::size_t i = 0; i < state.planners.size(); ++i)
     if (down.source == state.planners[i].address())
-      role = "the planner of " + state.streams.at(i).name();
+      role = "the planner of " + state.streams.at(i).pages.name();
   auto reason = self->system().render(down.reason);
   for (std::size_t i = 0; i < state.streams.size(); ++i) {
-    const auto& stream = state.streams[i];
+    const auto& stream = state.streams[i].pages;
     if (stream.ended())
       continue;
     end_incomplete(self, i,
@@ -208,12 +207,12 @@ void on_rate_limited(emitter_actor* self, std::int64_t resume_at_ms) {
     return;
   state.announced_resume_ms = resume_at_ms;
   for (const auto& stream : state.streams)
-    if (!stream.ended())
-      report_status(self, stream.name(), stream_status::running, resume_at_ms);
+    if (!stream.pages.ended())
+      report_status(self, stream.pages.name(), stream_status::running, resume_at_ms);
 }
 
 double seconds_since_start(emitter_actor* self) {
-  auto elapsed = std::chrono::steady_clock::now() - self->state.started;
+  auto elapsed = self->clock().now() - self->state.started;
   return std::chrono::duration<double>(elapsed).count();
 }
 
@@ -250,10 +249,10 @@ void report_progress(emitter_actor* self) {
 void open_streams(emitter_actor* self) {
   auto& state = self->state;
   for (const auto& [definition, start, resume_in_sink] : state.settings.streams) {
-    state.streams.emplace_back(definition->name);
-    state.checkpoints.emplace_back(start, state.settings.checkpoint_records,
-                                   state.settings.checkpoint_interval,
-                                   std::chrono::steady_clock::now());
+    state.streams.push_back({logic::stream_ledger(definition->name),
+                             logic::checkpoint_tracker(start, state.settings.checkpoint_records,
+                                                       state.settings.checkpoint_interval,
+                                                       self->clock().now())});
     std::vector<std::string> key;
     for (const auto& path : definition->primary_key)
       key.push_back(path.front()); // the API's keys are top-level fields
@@ -273,6 +272,7 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
   state.sink = std::move(sink);
   state.reporter = std::move(reporter);
   state.on_done = std::move(on_done);
+  state.started = self->clock().now();
   open_streams(self);
   self->set_down_handler([=](caf::down_msg& down) { on_actor_down(self, down); });
   self->delayed_send(self, state.settings.progress_interval, tick_atom::value);
@@ -296,11 +296,11 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
     },
     [=](page_records& page) { on_page(self, page); },
     [=](const stream_finished& finished) {
-      self->state.streams.at(finished.stream).set_page_count(finished.page_count);
+      self->state.streams.at(finished.stream).pages.set_page_count(finished.page_count);
       complete_if_done(self, finished.stream);
     },
     [=](const stream_restarted& restarted) {
-      ask_sink(self, sink_restart_stream{self->state.streams.at(restarted.stream).name()});
+      ask_sink(self, sink_restart_stream{self->state.streams.at(restarted.stream).pages.name()});
     },
     [=](stream_failed& failed) {
       end_incomplete(self, failed.stream, std::move(failed.report));

@@ -55,20 +55,20 @@ protocol::stream_figures stream_ledger::figures() const {
   return {name_, records_, next_seq_, pages_known_, ended_, complete_};
 }
 
-bool all_ended(const std::vector<stream_ledger>& streams) {
+bool all_ended(const std::vector<stream_output>& streams) {
   return std::all_of(streams.begin(), streams.end(),
-                     [](const stream_ledger& stream) { return stream.ended(); });
+                     [](const stream_output& stream) { return stream.pages.ended(); });
 }
 
-bool all_complete(const std::vector<stream_ledger>& streams) {
+bool all_complete(const std::vector<stream_output>& streams) {
   return std::all_of(streams.begin(), streams.end(),
-                     [](const stream_ledger& stream) { return stream.complete(); });
+                     [](const stream_output& stream) { return stream.pages.complete(); });
 }
 
-std::vector<protocol::stream_figures> figures_of(const std::vector<stream_ledger>& streams) {
+std::vector<protocol::stream_figures> figures_of(const std::vector<stream_output>& streams) {
   std::vector<protocol::stream_figures> figures;
   for (const auto& stream : streams)
-    figures.push_back(stream.figures());
+    figures.push_back(stream.pages.figures());
   return figures;
 }
 

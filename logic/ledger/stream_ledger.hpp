@@ -67,9 +67,16 @@ private:
   bool complete_ = false;
 };
 
+/// Everything the emitter keeps of one stream: its pages in order and when it
+/// checkpoints.
+struct stream_output {
+  stream_ledger pages;
+  checkpoint_tracker checkpoints;
+};
+
 /// Where every stream of a sync ended: all ended, and whether all completed.
-bool all_ended(const std::vector<stream_ledger>& streams);
-bool all_complete(const std::vector<stream_ledger>& streams);
-std::vector<protocol::stream_figures> figures_of(const std::vector<stream_ledger>& streams);
+bool all_ended(const std::vector<stream_output>& streams);
+bool all_complete(const std::vector<stream_output>& streams);
+std::vector<protocol::stream_figures> figures_of(const std::vector<stream_output>& streams);
 
 } // namespace klarna::logic

@@ -43,9 +43,14 @@ struct sink_under_test {
     sink = sinks::spawn_jsonl_sink(system, directory.string());
   }
 
+  // Waits until the sink is gone (it removes unclosed parts as it goes), then
+  // removes the directory.
   ~sink_under_test() {
+    self->monitor(sink);
     caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
-    fs::remove_all(directory);
+    self->receive([](const caf::down_msg&) {});
+    std::error_code ignored;
+    fs::remove_all(directory, ignored);
   }
 
   template <class Message>

@@ -96,11 +96,15 @@ TEST_CASE("an incomplete end drops held pages and ignores later ones", "[ledger]
 }
 
 TEST_CASE("the sync's outcome: all ended, all complete", "[ledger]") {
-  std::vector<stream_ledger> streams{stream_ledger("payouts"), stream_ledger("transactions")};
-  streams[0].set_page_count(0);
-  streams[0].mark_complete();
+  auto output = [](const char* name) {
+    return stream_output{stream_ledger(name),
+                         checkpoint_tracker({}, 100, std::chrono::seconds(30), {})};
+  };
+  std::vector<stream_output> streams{output("payouts"), output("transactions")};
+  streams[0].pages.set_page_count(0);
+  streams[0].pages.mark_complete();
   CHECK_FALSE(all_ended(streams));
-  streams[1].end_incomplete();
+  streams[1].pages.end_incomplete();
   CHECK(all_ended(streams));
   CHECK_FALSE(all_complete(streams));
   CHECK(figures_of(streams).size() == 2);

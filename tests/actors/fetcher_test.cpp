@@ -1,0 +1,192 @@
+// The fetcher alone on the test coordinator: a recorder stands for the governor, the
+// parser, the planner and the reporter, and a scripted transport lets the test see
+// every request and answer it, on the virtual clock.
+
+#include "actors/fetcher.hpp"
+
+#include "actors/deterministic_system.hpp"
+#include "pipeline/messages/pipeline_messages.hpp"
+#include "protocol/stream_catalog.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace klarna;
+using namespace klarna::messages;
+using klarna::testing::deterministic_system;
+using klarna::testing::recording;
+
+namespace {
+
+// Keeps every request; the test answers through the fetcher's completion handler.
+class scripted_transport : public http::http_transport {
+public:
+  explicit scripted_transport(std::shared_ptr<std::vector<http::http_request>> sent)
+    : sent_(std::move(sent)) {}
+  void submit(http::http_request request) override { sent_->push_back(std::move(request)); }
+
+private:
+  std::shared_ptr<std::vector<http::http_request>> sent_;
+};
+
+struct fetcher_under_test {
+  deterministic_system runtime;
+  std::shared_ptr<recording> governor_log = std::make_shared<recording>();
+  std::shared_ptr<recording> parser_log = std::make_shared<recording>();
+  std::shared_ptr<recording> planner_log = std::make_shared<recording>();
+  std::shared_ptr<recording> reporter_log = std::make_shared<recording>();
+  std::shared_ptr<std::vector<http::http_request>> sent =
+    std::make_shared<std::vector<http::http_request>>();
+  http::http_client::completion_handler answer_to;
+  caf::actor fetcher;
+  caf::actor planner;
+  std::size_t permits_granted = 0;
+
+  fetcher_under_test() {
+    auto& system = runtime.system();
+    actors::fetch_settings settings;
+    settings.requests_per_second = 100;
+    settings.retry.max_attempts = 3;
+    settings.retry.page_deadline = std::chrono::minutes(15);
+    settings.retry.max_retry_wait = std::chrono::minutes(10);
+    auto transport = [this](http::http_client::completion_handler done) {
+      answer_to = std::move(done);
+      return std::make_unique<scripted_transport>(sent);
+    };
+    fetcher = runtime.stop_at_end(actors::spawn_fetcher(
+      system, settings, testing::spawn_recorder(system, governor_log),
+      {testing::spawn_recorder(system, parser_log)},
+      caf::actor_cast<reporter_actor>(testing::spawn_recorder(system, reporter_log)), transport));
+    planner = testing::spawn_recorder(system, planner_log);
+  }
+
+  void fetch(std::uint64_t seq) {
+    fetch_page page;
+    page.seq = seq;
+    page.url = "https://api.test/settlements/v1/payouts?offset=" + std::to_string(seq * 10);
+    page.definition = protocol::find_stream("payouts");
+    page.max_records = 10;
+    page.planner = planner;
+    caf::anon_send(fetcher, std::move(page));
+    runtime.run();
+  }
+
+  // Grants every permit asked for since the last call.
+  void grant_permits() {
+    auto asked = governor_log->all<permit_request>();
+    for (; permits_granted < asked.size(); ++permits_granted)
+      caf::anon_send(fetcher, permit_granted{asked[permits_granted].ticket});
+    runtime.run();
+  }
+
+  void answer(std::size_t request, long status, std::string body = {},
+              std::optional<http::retry_after> retry_after = std::nullopt) {
+    http::http_response response;
+    response.id = sent->at(request).id;
+    response.status = status;
+    response.body = std::move(body);
+    response.retry_after = std::move(retry_after);
+    response.elapsed_seconds = 0.05;
+    answer_to(std::move(response));
+    runtime.run();
+  }
+};
+
+} // namespace
+
+TEST_CASE("a page goes out only with a permit, and its 200 body goes to a parser", "[fetcher]") {
+  fetcher_under_test test;
+  test.fetch(0);
+  REQUIRE(test.governor_log->count<permit_request>() == 1);
+  CHECK_FALSE(test.governor_log->all<permit_request>()[0].retry);
+  CHECK(test.sent->empty()); // no request before its permit
+  test.grant_permits();
+  REQUIRE(test.sent->size() == 1);
+  CHECK(test.sent->at(0).url == "https://api.test/settlements/v1/payouts?offset=0");
+  CHECK_FALSE(test.sent->at(0).fresh_connection);
+  test.answer(0, 200, "the body");
+  auto fetched = test.parser_log->all<fetched_page>();
+  REQUIRE(fetched.size() == 1);
+  CHECK(fetched[0].body == "the body");
+  CHECK(fetched[0].page.seq == 0);
+  CHECK(test.planner_log->messages.empty());
+}
+
+TEST_CASE("a 503 is retried after a pause, first among permits, on a fresh connection",
+          "[fetcher]") {
+  fetcher_under_test test;
+  test.fetch(0);
+  test.grant_permits();
+  test.answer(0, 503, R"({"error_code":"UNAVAILABLE","error_messages":["down"]})");
+  // The planner hears that its page is retried, the reporter why.
+  REQUIRE(test.planner_log->count<page_retrying>() == 1);
+  CHECK(test.reporter_log->count<log_entry>() == 1);
+  CHECK(test.governor_log->count<permit_request>() == 1); // not yet: it waits first
+  REQUIRE(test.runtime.fire_next_timeout());
+  test.runtime.run();
+  auto asked = test.governor_log->all<permit_request>();
+  REQUIRE(asked.size() == 2);
+  CHECK(asked[1].retry); // the governor serves it before new pages
+  test.grant_permits();
+  REQUIRE(test.sent->size() == 2);
+  CHECK(test.sent->at(1).url == test.sent->at(0).url);
+  CHECK(test.sent->at(1).fresh_connection);
+  test.answer(1, 200, "at last");
+  REQUIRE(test.parser_log->count<fetched_page>() == 1);
+  CHECK(test.parser_log->all<fetched_page>()[0].page.failed_attempts == 1);
+}
+
+TEST_CASE("a page still failing after max_attempts fails, and a 404 at once", "[fetcher]") {
+  fetcher_under_test test;
+  test.fetch(0);
+  for (std::size_t attempt = 0; attempt < 3; ++attempt) {
+    test.grant_permits();
+    test.answer(attempt, 500, R"({"error_code":"INTERNAL"})");
+    if (attempt < 2) {
+      REQUIRE(test.runtime.fire_next_timeout());
+      test.runtime.run();
+    }
+  }
+  auto failed = test.planner_log->all<page_failed>();
+  REQUIRE(failed.size() == 1);
+  CHECK_THAT(failed[0].report.message, Catch::Contains("500"));
+
+  test.fetch(1);
+  test.grant_permits();
+  test.answer(3, 404, R"({"error_code":"NOT_FOUND"})");
+  failed = test.planner_log->all<page_failed>();
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[1].seq == 1);
+  CHECK(test.planner_log->count<page_retrying>() == 2); // the 500s only
+}
+
+TEST_CASE("a 429 pauses every request through the governor and tries the page again",
+          "[fetcher]") {
+  fetcher_under_test test;
+  test.fetch(0);
+  test.grant_permits();
+  test.answer(0, 429, R"({"error_code":"TOO_MANY_REQUESTS"})", http::retry_after{2, "2"});
+  auto throttles = test.governor_log->all<throttled>();
+  REQUIRE(throttles.size() == 1);
+  CHECK(throttles[0].pause_seconds == Approx(2).margin(1));
+  auto asked = test.governor_log->all<permit_request>();
+  REQUIRE(asked.size() == 2);
+  CHECK(asked[1].retry);
+  CHECK(test.planner_log->count<page_failed>() == 0);
+}
+
+TEST_CASE("a body the parser refuses is tried again like a server error", "[fetcher]") {
+  fetcher_under_test test;
+  test.fetch(0);
+  test.grant_permits();
+  test.answer(0, 200, "{\"payouts\":[");
+  auto fetched = test.parser_log->all<fetched_page>();
+  REQUIRE(fetched.size() == 1);
+  caf::anon_send(test.fetcher, unusable_page{fetched[0].page, "the body is truncated"});
+  test.runtime.run();
+  CHECK(test.planner_log->count<page_retrying>() == 1);
+  REQUIRE(test.runtime.fire_next_timeout());
+  test.runtime.run();
+  test.grant_permits();
+  REQUIRE(test.sent->size() == 2);
+  CHECK(test.sent->at(1).fresh_connection);
+}
