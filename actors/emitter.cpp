@@ -5,7 +5,12 @@
 #include "protocol/stream_state.hpp"
 #include "pipeline/messages/exception_policy.hpp"
 
+#include <caf/typed_response_promise.hpp>
+
 #include <csignal>
+#include <limits>
+#include <map>
+#include <memory>
 
 namespace klarna::actors {
 
@@ -18,7 +23,11 @@ using protocol::stream_status;
 struct emitter_state {
   emitter_settings settings;
   std::vector<logic::stream_output> streams;
-  std::vector<caf::actor> planners; // by stream, once pipeline_actors came
+  /// The answer owed to each page_records request, by stream and page: the credit,
+  /// given once the sink has written the page.
+  std::map<std::pair<std::size_t, std::uint64_t>, caf::typed_response_promise<page_credit>>
+    credits_owed;
+  std::vector<caf::actor> planners; // by stream, for supervision
   sink_actor sink;
   reporter_actor reporter;
   caf::actor on_done;
@@ -44,6 +53,12 @@ void report_if_all_ended(emitter_actor* self) {
                                          logic::figures_of(state.streams), state.interrupted_by});
 }
 
+// Pages of an ended stream are never written: their requests stay unanswered.
+void forget_credits(emitter_actor* self, std::size_t index) {
+  auto& owed = self->state.credits_owed;
+  owed.erase(owed.lower_bound({index, 0}), owed.upper_bound({index, std::numeric_limits<std::uint64_t>::max()}));
+}
+
 // The output is gone: nothing more can be written, so every unfinished stream ends
 // now (the read pipeline reports the sink's failure, which it gets from sink_finish).
 void on_sink_failure(emitter_actor* self) {
@@ -53,6 +68,7 @@ void on_sink_failure(emitter_actor* self) {
   state.sink_failed = true;
   for (auto& stream : state.streams)
     stream.pages.end_incomplete();
+  state.credits_owed.clear();
   report_if_all_ended(self);
 }
 
@@ -123,28 +139,33 @@ void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_re
   auto& stream = self->state.streams.at(index).pages;
   if (!stream.end_incomplete())
     return;
+  forget_credits(self, index);
   self->send(self->state.reporter, stream_error{stream.name(), std::move(report)});
   report_status(self, stream.name(), stream_status::incomplete);
   ask_sink(self, sink_close_stream{stream.name(), false});
 }
 
-// Writes every page that is next in order; each write the sink confirms is a
-// credit for the stream's planner.
+// Writes every page that is next in order; each write the sink confirms answers
+// that page's request with its credit.
 void on_page(emitter_actor* self, page_records& page) {
   auto& state = self->state;
+  state.credits_owed.emplace(std::make_pair(page.stream, page.page.seq),
+                             self->make_response_promise<page_credit>());
   auto& output = state.streams.at(page.stream);
   auto& stream = output.pages;
   auto released = stream.accept(std::move(page.page), page.pages_known);
+  if (stream.ended())
+    forget_credits(self, page.stream); // an ended stream drops what comes
   if (!released.empty() && stream.take_running_start())
     report_status(self, stream.name(), stream_status::running);
-  auto planner = page.stream < state.planners.size() ? state.planners[page.stream] : caf::actor{};
   for (auto& ready : released) {
     std::uint64_t bytes = ready.records.bytes();
     std::uint64_t count = ready.records.size();
-    ask_sink(self, sink_write_records{stream.name(), std::move(ready.records)}, [=] {
-      if (planner)
-        self->send(planner, page_credit{1, bytes});
-    });
+    auto owed = state.credits_owed.find({page.stream, ready.seq});
+    auto credit = std::make_shared<caf::typed_response_promise<page_credit>>(std::move(owed->second));
+    state.credits_owed.erase(owed);
+    ask_sink(self, sink_write_records{stream.name(), std::move(ready.records)},
+             [=] { credit->deliver(page_credit{1, bytes}); });
     output.checkpoints.on_written(ready.step, count);
     checkpoint_if_due(self, page.stream);
   }

@@ -153,7 +153,16 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
   auto known = state.source->pages_known();
   for (auto& page : outcome.pages) {
     state.held_bytes += page.records.bytes();
-    self->send(state.emitter, page_records{state.settings.stream_index, std::move(page), known});
+    // The emitter answers once the sink has written the page: the answer is its
+    // credit. A page the emitter drops (its stream ended) is never answered.
+    self->request(state.emitter, caf::infinite,
+                  page_records{state.settings.stream_index, std::move(page), known})
+      .then(
+        [=](const page_credit& credit) {
+          return_credits(self, credit.pages, credit.bytes);
+          schedule(self);
+        },
+        [](caf::error&) {});
   }
   settle(self);
 }
@@ -177,10 +186,6 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
     [=](page_failed& failed) {
       --self->state.in_flight;
       fail(self, std::move(failed.report));
-    },
-    [=](const page_credit& credit) {
-      return_credits(self, credit.pages, credit.bytes);
-      schedule(self);
     },
   };
 }

@@ -46,10 +46,11 @@ struct planner_settings {
 /// or per payout for incremental transactions): on start_atom it asks `fetcher` for
 /// the first pages, then schedules a page only while it holds a credit and the
 /// pages it received and has not seen written are within held_bytes_limit (or the
-/// source may borrow one); page_credit from `emitter` returns both. While the
-/// fetcher retries one of its pages (page_retrying) the larger retry bounds hold.
-/// Parsed pages go to `emitter` as page_records, followed by stream_finished or
-/// stream_failed; the source's warnings go to `reporter` as WARN logs.
+/// source may borrow one). Parsed pages go to `emitter` as page_records requests,
+/// whose answer, page_credit, comes once the sink has written the page and returns
+/// both; stream_finished or stream_failed follow the last. While the fetcher
+/// retries one of its pages (page_retrying) the larger retry bounds hold. The
+/// source's warnings go to `reporter` as WARN logs.
 caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
                                 const caf::actor& fetcher, const caf::actor& emitter,
                                 const messages::reporter_actor& reporter);

@@ -98,8 +98,9 @@ struct page_failed {
   protocol::failure_report report;
 };
 
-/// planner -> emitter: the records of page `page.seq`, to emit in seq order, and
-/// where the listing stands once they are written (for checkpoints).
+/// planner -> emitter, a request: the records of page `page.seq`, to emit in seq
+/// order, and where the listing stands once they are written (for checkpoints).
+/// Answered with page_credit once the sink has written them.
 struct page_records {
   stream_index stream = 0;
   logic::ledger_page page;
@@ -124,8 +125,8 @@ struct stream_failed {
   protocol::failure_report report;
 };
 
-/// emitter -> planner: pages written by the sink, so as many new pages may be
-/// fetched, and the size of their records.
+/// emitter -> planner, the answer to page_records: pages written by the sink, so as
+/// many new pages may be fetched, and the size of their records.
 struct page_credit {
   std::uint64_t pages = 0;
   std::uint64_t bytes = 0;

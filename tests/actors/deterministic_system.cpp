@@ -6,14 +6,17 @@
 namespace klarna::testing {
 
 caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<recording> log) {
+  log->recorder = caf::actor_cast<caf::actor>(self);
   self->set_default_handler(
-    [log](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
+    [self, log](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
       log->messages.push_back(view.move_content_to_message());
-      return caf::message{};
+      log->promises.push_back(self->make_response_promise());
+      log->answered.push_back(false);
+      return caf::delegated<caf::message>{};
     });
-  // A behavior that matches nothing the pipeline sends: everything goes to the
-  // default handler above.
-  return {[](caf::atom_constant<caf::atom("never")>) {}};
+  // Only the test's own work: everything the pipeline sends goes to the default
+  // handler above.
+  return {[](recorder_work& work) { work.run(); }};
 }
 
 } // namespace klarna::testing

@@ -5,14 +5,17 @@
 // run of a test sees the same interleaving.
 
 #include <caf/actor_cast.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/message.hpp>
+#include <caf/response_promise.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -71,9 +74,42 @@ private:
   std::vector<caf::actor> stopped_at_end_;
 };
 
-/// Everything an actor sent to a recorder, in arrival order.
+/// Work for a recorder to run in its own context (a response promise can be kept
+/// only by the actor that made it).
+struct recorder_work {
+  std::function<void()> run;
+};
+
+/// Everything an actor sent to a recorder, in arrival order. A request is not
+/// answered until the test answers it (answer()).
 struct recording {
+  /// The recorder that keeps this log.
+  caf::actor recorder;
   std::vector<caf::message> messages;
+  /// Beside each message: where its answer goes, and whether it was given.
+  std::vector<caf::response_promise> promises;
+  std::vector<bool> answered;
+
+  /// Keeps `message` as if it had arrived (an answer a stand-in actor received).
+  void keep(caf::message message) {
+    messages.push_back(std::move(message));
+    promises.emplace_back();
+    answered.push_back(true);
+  }
+
+  /// Has the recorder answer every request holding one T that is not answered yet,
+  /// in order, with `reply(request)` (delivered when the test runs the scheduler).
+  template <class T, class Reply>
+  void answer(Reply reply) {
+    caf::anon_send(recorder, recorder_work{[this, reply] {
+                     for (std::size_t i = 0; i < messages.size(); ++i) {
+                       if (answered[i] || !messages[i].match_elements<T>())
+                         continue;
+                       answered[i] = true;
+                       promises[i].deliver(reply(messages[i].template get_as<T>(0)));
+                     }
+                   }});
+  }
 
   /// The messages that hold exactly one T, in order.
   template <class T>
@@ -91,7 +127,8 @@ struct recording {
   }
 };
 
-/// An actor that keeps every message it gets in `log` and answers none.
+/// An actor that keeps every message it gets in `log` and answers a request only
+/// when the test does.
 caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<recording> log);
 
 inline caf::actor spawn_recorder(caf::actor_system& system, std::shared_ptr<recording> log) {
@@ -99,3 +136,5 @@ inline caf::actor spawn_recorder(caf::actor_system& system, std::shared_ptr<reco
 }
 
 } // namespace klarna::testing
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::testing::recorder_work)

@@ -20,8 +20,20 @@ using klarna::testing::output_requests;
 
 namespace {
 
-// An emitter for payouts (stream 0) and transactions (stream 1), with recorders in
-// place of the planners and of whoever waits for the outcome.
+// A planner's part: hands the emitter each page as a request and keeps the answer,
+// the page's credit, in `log`.
+caf::behavior stand_in_planner(caf::event_based_actor* self, caf::actor emitter,
+                               std::shared_ptr<recording> log) {
+  return {
+    [=](page_records& page) {
+      self->request(emitter, caf::infinite, std::move(page))
+        .then([=](const page_credit& credit) { log->keep(caf::make_message(credit)); });
+    },
+  };
+}
+
+// An emitter for payouts (stream 0) and transactions (stream 1), with stand-ins for
+// the planners and a recorder for whoever waits for the outcome.
 struct emitter_under_test {
   deterministic_system runtime;
   /// What the sink was asked and what was reported, in order (one actor, as Airbyte's
@@ -30,6 +42,7 @@ struct emitter_under_test {
   std::shared_ptr<recording> planner_log = std::make_shared<recording>();
   std::shared_ptr<recording> outcome_log = std::make_shared<recording>();
   caf::actor emitter;
+  caf::actor planner;
 
   explicit emitter_under_test(std::uint64_t checkpoint_records = 10000) {
     auto& system = runtime.system();
@@ -39,10 +52,10 @@ struct emitter_under_test {
                         {protocol::find_stream("transactions"), {}}};
     // An hour between progress reports: no tick fires during a test.
     settings.progress_interval = std::chrono::hours(1);
-    auto planner = testing::spawn_recorder(system, planner_log);
     auto output = testing::spawn_fake_output(system, sink);
     emitter = runtime.stop_at_end(actors::spawn_emitter(
       system, std::move(settings), output, output, testing::spawn_recorder(system, outcome_log)));
+    planner = system.spawn(stand_in_planner, emitter, planner_log);
     caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}, {}});
     runtime.run();
   }
@@ -55,7 +68,8 @@ struct emitter_under_test {
     logic::ledger_page page{seq, {}, step};
     for (const char* record : {"a", "b"})
       page.records.append("p" + std::to_string(seq) + record);
-    caf::anon_send(emitter, page_records{stream, std::move(page), pages_known});
+    caf::anon_send(planner, page_records{stream, std::move(page), pages_known});
+    runtime.run(); // through the stand-in planner: the page reaches the emitter now
   }
 
   std::optional<sync_outcome> outcome() const {
