@@ -56,7 +56,8 @@ void report_if_all_ended(emitter_actor* self) {
 // Pages of an ended stream are never written: their requests stay unanswered.
 void forget_credits(emitter_actor* self, std::size_t index) {
   auto& owed = self->state.credits_owed;
-  owed.erase(owed.lower_bound({index, 0}), owed.upper_bound({index, std::numeric_limits<std::uint64_t>::max()}));
+  owed.erase(owed.lower_bound({index, 0}),
+             owed.upper_bound({index, std::numeric_limits<std::uint64_t>::max()}));
 }
 
 // The output is gone: nothing more can be written, so every unfinished stream ends

@@ -5,8 +5,16 @@
 
 namespace klarna::testing {
 
+caf::actor deterministic_system::recorder(std::shared_ptr<recording> log) {
+  return stop_at_end(system_.spawn(record_messages, std::move(log)));
+}
+
 caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<recording> log) {
   log->recorder = caf::actor_cast<caf::actor>(self);
+  self->attach_functor([log] {
+    log->promises.clear();
+    log->recorder = nullptr;
+  });
   self->set_default_handler(
     [self, log](caf::scheduled_actor*, caf::message_view& view) -> caf::result<caf::message> {
       log->messages.push_back(view.move_content_to_message());

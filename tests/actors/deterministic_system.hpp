@@ -22,6 +22,8 @@
 
 namespace klarna::testing {
 
+struct recording;
+
 class deterministic_system {
 public:
   deterministic_system() : system_(configure(config_)),
@@ -47,6 +49,10 @@ public:
     stopped_at_end_.push_back(caf::actor_cast<caf::actor>(actor));
     return actor;
   }
+
+  /// A recorder (record_messages) that keeps what it gets in `log`, stopped when
+  /// the test ends.
+  caf::actor recorder(std::shared_ptr<recording> log);
 
   /// Delivers every message until no actor has one left (timeouts do not fire).
   void run() {
@@ -128,12 +134,9 @@ struct recording {
 };
 
 /// An actor that keeps every message it gets in `log` and answers a request only
-/// when the test does.
+/// when the test does. When it stops it lets go of the requests it kept, whose
+/// answers would hold it alive.
 caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<recording> log);
-
-inline caf::actor spawn_recorder(caf::actor_system& system, std::shared_ptr<recording> log) {
-  return system.spawn(record_messages, std::move(log));
-}
 
 } // namespace klarna::testing
 

@@ -54,7 +54,7 @@ struct emitter_under_test {
     settings.progress_interval = std::chrono::hours(1);
     auto output = testing::spawn_fake_output(system, sink);
     emitter = runtime.stop_at_end(actors::spawn_emitter(
-      system, std::move(settings), output, output, testing::spawn_recorder(system, outcome_log)));
+      system, std::move(settings), output, output, runtime.recorder(outcome_log)));
     planner = system.spawn(stand_in_planner, emitter, planner_log);
     caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}, {}});
     runtime.run();

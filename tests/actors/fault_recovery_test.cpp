@@ -125,7 +125,7 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   emitter_settings.checkpoint_interval = std::chrono::hours(1);
   auto output = testing::spawn_fake_output(system, output_log);
   auto emitter = runtime.stop_at_end(actors::spawn_emitter(
-    system, emitter_settings, output, output, testing::spawn_recorder(system, outcome_log)));
+    system, emitter_settings, output, output, runtime.recorder(outcome_log)));
 
   logic::rate_window::settings budget_settings;
   budget_settings.requests_per_second = budget;

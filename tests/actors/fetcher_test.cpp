@@ -53,10 +53,10 @@ struct fetcher_under_test {
       return std::make_unique<scripted_transport>(sent);
     };
     fetcher = runtime.stop_at_end(actors::spawn_fetcher(
-      system, settings, testing::spawn_recorder(system, governor_log),
-      {testing::spawn_recorder(system, parser_log)},
-      caf::actor_cast<reporter_actor>(testing::spawn_recorder(system, reporter_log)), transport));
-    planner = testing::spawn_recorder(system, planner_log);
+      system, settings, runtime.recorder(governor_log),
+      {runtime.recorder(parser_log)},
+      caf::actor_cast<reporter_actor>(runtime.recorder(reporter_log)), transport));
+    planner = runtime.recorder(planner_log);
   }
 
   void fetch(std::uint64_t seq) {

@@ -27,8 +27,8 @@ struct parser_under_test {
   parser_under_test() {
     auto& system = runtime.system();
     parser = runtime.stop_at_end(actors::spawn_parsers(system, 1).front());
-    planner = testing::spawn_recorder(system, planner_log);
-    fetcher = testing::spawn_recorder(system, fetcher_log);
+    planner = runtime.recorder(planner_log);
+    fetcher = runtime.recorder(fetcher_log);
   }
 
   void parse(const std::string& stream, std::string body, std::uint64_t max_records = 10) {

@@ -26,9 +26,9 @@ struct governor_under_test {
     budget.window = std::chrono::seconds(60);
     auto& system = runtime.system();
     governor = runtime.stop_at_end(actors::spawn_rate_governor(
-      system, budget, 2, testing::spawn_recorder(system, emitter_log),
-      caf::actor_cast<messages::reporter_actor>(testing::spawn_recorder(system, reporter_log))));
-    fetcher = testing::spawn_recorder(system, fetcher_log);
+      system, budget, 2, runtime.recorder(emitter_log),
+      caf::actor_cast<messages::reporter_actor>(runtime.recorder(reporter_log))));
+    fetcher = runtime.recorder(fetcher_log);
   }
 
   void ask(std::uint64_t ticket, std::size_t stream) {

@@ -35,9 +35,9 @@ struct planner_under_test {
     auto& system = runtime.system();
     // Stopped at the end: the fetch_page messages the recorder keeps hold the planner.
     planner = runtime.stop_at_end(actors::spawn_stream_planner(
-      system, settings, testing::spawn_recorder(system, fetcher_log),
-      testing::spawn_recorder(system, emitter_log),
-      caf::actor_cast<messages::reporter_actor>(testing::spawn_recorder(system, reporter_log))));
+      system, settings, runtime.recorder(fetcher_log),
+      runtime.recorder(emitter_log),
+      caf::actor_cast<messages::reporter_actor>(runtime.recorder(reporter_log))));
     caf::anon_send(planner, start_atom::value);
     runtime.run();
   }
