@@ -57,7 +57,7 @@ struct stream_figures {
   bool complete = false;
 };
 
-/// Where the whole read stands, sent to a progress observer every interval.
+/// Where the whole read stands, sent to the reporter every interval.
 struct progress_figures {
   std::vector<stream_figures> streams;
   budget_figures budget;

@@ -195,8 +195,7 @@ struct rate_limited {
   std::int64_t resume_at_ms = 0;
 };
 
-/// read pipeline -> emitter: the actors it reports on and returns credits to.
-/// (Actors send the emitter a log_entry to have it logged.)
+/// read pipeline -> emitter: the actors it supervises and asks for figures.
 struct pipeline_actors {
   std::vector<caf::actor> planners;
   caf::actor fetcher;
