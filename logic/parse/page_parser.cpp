@@ -29,7 +29,7 @@ std::vector<record_span> elements_of(std::string_view body, std::size_t at) {
 
 // Copies each record into the batch: as it is when it holds no whitespace outside
 // strings, else without that whitespace (a record always fits on one line), with
-// its key fields' values when `shape` kept them.
+// its key fields' values when `shape` (none for a bare array) kept some.
 void copy_records(std::string_view body, const std::vector<record_span>& records,
                   page_shape* shape, protocol::record_batch& batch) {
   batch.reserve(body.size(), records.size());
@@ -41,7 +41,7 @@ void copy_records(std::string_view body, const std::vector<record_span>& records
       else
         append_compact(body, record.begin, buffer);
     };
-    if (shape != nullptr)
+    if (shape != nullptr && shape->keeps_keys())
       batch.append_written(write, std::move(shape->keys_of(i)));
     else
       batch.append_written(write);
@@ -91,8 +91,7 @@ parsed_page parse_page(std::string_view body, const page_format& format,
     json_scanner<page_shape> scanner(body, shape);
     if (scanner.scan()) {
       auto result = checked(shape, format, emitted_at_ms);
-      copy_records(body, shape.records(), format.key_fields.empty() ? nullptr : &shape,
-                   result.records);
+      copy_records(body, shape.records(), &shape, result.records);
       return result;
     }
   } catch (const page_error&) {
@@ -119,8 +118,7 @@ parsed_page parse_page_by_boost(std::string_view body, const page_format& format
   // The page is valid: find its records by the member that holds them.
   auto root = skip_whitespace(body, 0);
   auto records = member_value(body, root, shape.records_member());
-  copy_records(body, elements_of(body, records), format.key_fields.empty() ? nullptr : &shape,
-               result.records);
+  copy_records(body, elements_of(body, records), &shape, result.records);
   return result;
 }
 

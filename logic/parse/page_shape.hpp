@@ -180,6 +180,8 @@ public:
   /// Where each record lies in the page, after json_scanner's events.
   const std::vector<record_span>& records() const { return records_; }
   const std::optional<std::string>& max_cursor() const { return max_cursor_; }
+  /// True when key fields were named, so keys_of() holds a slot per record.
+  bool keeps_keys() const { return !key_fields_.empty(); }
   /// Record `i`'s values of the key fields (nullopt: not there or not a string).
   std::vector<std::optional<std::string>>& keys_of(std::size_t i) { return keys_[i]; }
 
