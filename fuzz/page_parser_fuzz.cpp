@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -55,6 +56,16 @@ std::optional<std::string> string_member(const boost::json::object& record, cons
   return std::string(value->get_string());
 }
 
+// `text` as Boost.JSON reads it. Boost 1.81 reads a number by one of two routes,
+// chosen by how many bytes follow it (33 or more: 16 digits at a time), and the two
+// may differ in a double's last bit; with whitespace after the text, every number
+// takes the same route wherever it stands, in a page or in a record on its own.
+boost::json::value read_json(std::string_view text) {
+  boost::json::parse_options options;
+  options.max_depth = 64;
+  return boost::json::parse(std::string(text) + std::string(40, ' '), {}, options);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -65,16 +76,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort(); // the scanner and Boost disagree
   if (!page)
     return 0;
-  boost::json::parse_options options;
-  options.max_depth = 64;
-  auto expected = boost::json::parse(body, {}, options).at("payouts").as_array();
+  auto expected = read_json(body).at("payouts").as_array();
   if (page->records.size() != expected.size())
     std::abort(); // records lost or added
   for (std::size_t i = 0; i < expected.size(); ++i) {
     auto record_text = page->records[i];
     if (record_text.find('\n') != std::string_view::npos)
       std::abort(); // a record that does not fit on one line
-    auto record = boost::json::parse(record_text, {}, options);
+    auto record = read_json(record_text);
     // Compared as text: Boost reads 0e620015 as NaN, which equals nothing, not even itself.
     if (boost::json::serialize(record) != boost::json::serialize(expected[i]))
       std::abort(); // a record altered on its way through
