@@ -1,9 +1,9 @@
 #include "actors/emitter.hpp"
 
 #include "logic/ledger/stream_ledger.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
-#include "protocol/stream_state.hpp"
 #include "pipeline/messages/exception_policy.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
+#include "protocol/stream_state.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -27,13 +27,9 @@ struct emitter_state {
   /// given once the sink has written the page.
   std::map<std::pair<std::size_t, std::uint64_t>, caf::typed_response_promise<page_credit>>
     credits_owed;
-  std::vector<caf::actor> planners; // by stream, for supervision
   sink_actor sink;
   reporter_actor reporter;
   caf::actor on_done;
-  caf::actor fetcher;
-  caf::actor governor;
-  caf::actor_clock::time_point started;
   /// Resume time of the last RATE_LIMITED status sent, to send one per pause.
   std::int64_t announced_resume_ms = 0;
   int interrupted_by = 0;
@@ -42,19 +38,19 @@ struct emitter_state {
   bool reported = false; // sync_outcome goes out once
 };
 
-using emitter_actor = caf::stateful_actor<emitter_state>;
+using emitter = emitter_actor::stateful_pointer<emitter_state>;
 
-void report_if_all_ended(emitter_actor* self) {
+void report_if_all_ended(emitter self) {
   auto& state = self->state;
   if (state.reported || !logic::all_ended(state.streams))
     return;
   state.reported = true;
-  self->send(state.on_done, sync_outcome{logic::all_complete(state.streams),
+  caf::anon_send(state.on_done, sync_outcome{logic::all_complete(state.streams),
                                          logic::figures_of(state.streams), state.interrupted_by});
 }
 
 // Pages of an ended stream are never written: their requests stay unanswered.
-void forget_credits(emitter_actor* self, std::size_t index) {
+void forget_credits(emitter self, std::size_t index) {
   auto& owed = self->state.credits_owed;
   owed.erase(owed.lower_bound({index, 0}),
              owed.upper_bound({index, std::numeric_limits<std::uint64_t>::max()}));
@@ -62,7 +58,7 @@ void forget_credits(emitter_actor* self, std::size_t index) {
 
 // The output is gone: nothing more can be written, so every unfinished stream ends
 // now (the read pipeline reports the sink's failure, which it gets from sink_finish).
-void on_sink_failure(emitter_actor* self) {
+void on_sink_failure(emitter self) {
   auto& state = self->state;
   if (state.sink_failed)
     return;
@@ -76,7 +72,7 @@ void on_sink_failure(emitter_actor* self) {
 // Asks the sink to do `message`; `on_done` runs once the sink did it. A reply with
 // a failure, or a sink that is gone, ends the sync.
 template <class Message, class OnDone>
-void ask_sink(emitter_actor* self, Message message, OnDone on_done) {
+void ask_sink(emitter self, Message message, OnDone on_done) {
   if (self->state.sink_failed)
     return;
   self->request(self->state.sink, caf::infinite, std::move(message))
@@ -91,21 +87,21 @@ void ask_sink(emitter_actor* self, Message message, OnDone on_done) {
 }
 
 template <class Message>
-void ask_sink(emitter_actor* self, Message message) {
+void ask_sink(emitter self, Message message) {
   ask_sink(self, std::move(message), [] {});
 }
 
-void log(emitter_actor* self, log_level level, std::string text) {
+void log(emitter self, log_level level, std::string text) {
   self->send(self->state.reporter, log_entry{level, std::move(text)});
 }
 
-void report_status(emitter_actor* self, const std::string& stream, stream_status status,
+void report_status(emitter self, const std::string& stream, stream_status status,
                    std::optional<std::int64_t> rate_limited_until_ms = std::nullopt) {
   self->send(self->state.reporter, stream_status_report{stream, status, rate_limited_until_ms, {}});
 }
 
 // A STATE for what stream `index` has written, when one is due.
-void checkpoint_if_due(emitter_actor* self, std::size_t index) {
+void checkpoint_if_due(emitter self, std::size_t index) {
   auto& tracker = self->state.streams.at(index).checkpoints;
   auto now = self->clock().now();
   if (!tracker.due(now))
@@ -116,7 +112,7 @@ void checkpoint_if_due(emitter_actor* self, std::size_t index) {
                                  protocol::to_stream_state(progress), records, false});
 }
 
-void complete_if_done(emitter_actor* self, std::size_t index) {
+void complete_if_done(emitter self, std::size_t index) {
   auto& stream = self->state.streams.at(index).pages;
   if (!stream.ready_to_complete())
     return;
@@ -136,7 +132,7 @@ void complete_if_done(emitter_actor* self, std::size_t index) {
 }
 
 // Ends a stream as INCOMPLETE with an error; pages it still holds are dropped.
-void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_report report) {
+void end_incomplete(emitter self, std::size_t index, protocol::failure_report report) {
   auto& stream = self->state.streams.at(index).pages;
   if (!stream.end_incomplete())
     return;
@@ -148,10 +144,10 @@ void end_incomplete(emitter_actor* self, std::size_t index, protocol::failure_re
 
 // Writes every page that is next in order; each write the sink confirms answers
 // that page's request with its credit.
-void on_page(emitter_actor* self, page_records& page) {
+caf::typed_response_promise<page_credit> on_page(emitter self, page_records& page) {
   auto& state = self->state;
-  state.credits_owed.emplace(std::make_pair(page.stream, page.page.seq),
-                             self->make_response_promise<page_credit>());
+  auto answer = self->make_response_promise<page_credit>();
+  state.credits_owed.emplace(std::make_pair(page.stream, page.page.seq), answer);
   auto& output = state.streams.at(page.stream);
   auto& stream = output.pages;
   auto released = stream.accept(std::move(page.page), page.pages_known);
@@ -171,9 +167,10 @@ void on_page(emitter_actor* self, page_records& page) {
     checkpoint_if_due(self, page.stream);
   }
   complete_if_done(self, page.stream);
+  return answer;
 }
 
-void on_interrupted(emitter_actor* self, int signal) {
+void on_interrupted(emitter self, int signal) {
   auto& state = self->state;
   state.interrupted_by = signal;
   std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
@@ -193,37 +190,24 @@ void on_interrupted(emitter_actor* self, int signal) {
 
 // An actor of the pipeline stopped although nothing asked it to (it threw): what it
 // did is lost, so every stream that has not ended fails now instead of waiting.
-void on_actor_down(emitter_actor* self, const caf::down_msg& down) {
-  // Stopped on purpose, or gone with its last reference (never before the outcome:
-  // the read pipeline holds every actor until then).
-  if (!down.reason || down.reason == caf::exit_reason::user_shutdown
-      || down.reason == caf::exit_reason::unreachable)
-    return;
+void on_actor_stopped(emitter self, const actor_stopped& stopped) {
   auto& state = self->state;
-  std::string role = "a pipeline";
-  if (down.source == state.fetcher.address())
-    role = "the fetcher";
-  else if (down.source == state.governor.address())
-    role = "the rate governor";
-  for (std::size_t i = 0; i < state.planners.size(); ++i)
-    if (down.source == state.planners[i].address())
-      role = "the planner of " + state.streams.at(i).pages.name();
-  auto reason = self->system().render(down.reason);
   for (std::size_t i = 0; i < state.streams.size(); ++i) {
     const auto& stream = state.streams[i].pages;
     if (stream.ended())
       continue;
     end_incomplete(self, i,
                    {config::failure_type::system_error,
-                    role + " actor stopped (" + reason + ") before " + stream.name()
+                    stopped.role + " actor stopped (" + stopped.reason + ") before "
+                      + stream.name()
                       + " was read completely; the read ends here (a defect: please report it)",
-                    reason});
+                    stopped.reason});
   }
   report_if_all_ended(self);
 }
 
 // Many requests in flight get 429 together; one status per pause is enough.
-void on_rate_limited(emitter_actor* self, std::int64_t resume_at_ms) {
+void on_rate_limited(emitter self, std::int64_t resume_at_ms) {
   auto& state = self->state;
   if (resume_at_ms < state.announced_resume_ms + 1000)
     return;
@@ -233,42 +217,8 @@ void on_rate_limited(emitter_actor* self, std::int64_t resume_at_ms) {
       report_status(self, stream.pages.name(), stream_status::running, resume_at_ms);
 }
 
-double seconds_since_start(emitter_actor* self) {
-  auto elapsed = self->clock().now() - self->state.started;
-  return std::chrono::duration<double>(elapsed).count();
-}
-
-// Every interval: the streams' figures with the governor's and the fetcher's, to the
-// reporter.
-void report_progress(emitter_actor* self) {
-  auto& state = self->state;
-  if (!state.governor || !state.fetcher) {
-    self->send(state.reporter, progress_figures{logic::figures_of(state.streams), {}, {},
-                                                seconds_since_start(self)});
-    return;
-  }
-  auto timeout = state.settings.progress_interval;
-  // A request without an error handler would end the emitter on a timeout: a late
-  // answer only costs this report its budget line.
-  auto skip_report = [=](caf::error& error) {
-    log(self, log_level::warn,
-        "no budget figures in this progress report: " + self->system().render(error));
-  };
-  self->request(state.governor, timeout, figures_atom::value)
-    .then([=](const budget_figures& budget) {
-      self->request(self->state.fetcher, timeout, figures_atom::value)
-        .then([=](const fetch_figures& fetch) {
-          self->send(self->state.reporter,
-                     progress_figures{logic::figures_of(self->state.streams), budget, fetch,
-                                      seconds_since_start(self)});
-        },
-        skip_report);
-    },
-    skip_report);
-}
-
 // Opens every stream at the sink and reports it STARTED, with how it is read.
-void open_streams(emitter_actor* self) {
+void open_streams(emitter self) {
   auto& state = self->state;
   for (const auto& [definition, start, resume_in_sink] : state.settings.streams) {
     state.streams.push_back({logic::stream_ledger(definition->name),
@@ -286,37 +236,18 @@ void open_streams(emitter_actor* self) {
   }
 }
 
-caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor sink,
-                      reporter_actor reporter, caf::actor on_done) {
+emitter_actor::behavior_type emit_pages(emitter self, emitter_settings settings,
+                                        sink_actor sink, reporter_actor reporter,
+                                        caf::actor on_done) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = std::move(settings);
   state.sink = std::move(sink);
   state.reporter = std::move(reporter);
   state.on_done = std::move(on_done);
-  state.started = self->clock().now();
   open_streams(self);
-  self->set_down_handler([=](caf::down_msg& down) { on_actor_down(self, down); });
-  self->delayed_send(self, state.settings.progress_interval, tick_atom::value);
   return {
-    [=](const pipeline_actors& actors) {
-      auto& state = self->state;
-      state.planners = actors.planners;
-      state.fetcher = actors.fetcher;
-      state.governor = actors.governor;
-      // Supervision: an actor that dies ends the read (on_actor_down).
-      auto supervise = [=](const caf::actor& actor) {
-        if (actor)
-          self->monitor(actor);
-      };
-      for (const auto& actor : actors.planners)
-        supervise(actor);
-      for (const auto& actor : actors.parsers)
-        supervise(actor);
-      supervise(actors.fetcher);
-      supervise(actors.governor);
-    },
-    [=](page_records& page) { on_page(self, page); },
+    [=](page_records& page) { return on_page(self, page); },
     [=](const stream_finished& finished) {
       self->state.streams.at(finished.stream).pages.set_page_count(finished.page_count);
       complete_if_done(self, finished.stream);
@@ -330,19 +261,17 @@ caf::behavior emitter(emitter_actor* self, emitter_settings settings, sink_actor
     },
     [=](const interrupted& signal) { on_interrupted(self, signal.signal); },
     [=](const rate_limited& notice) { on_rate_limited(self, notice.resume_at_ms); },
-    [=](tick_atom) {
-      report_progress(self);
-      self->delayed_send(self, self->state.settings.progress_interval, tick_atom::value);
-    },
+    [=](const actor_stopped& stopped) { on_actor_stopped(self, stopped); },
+    [=](figures_atom) { return stream_progress{logic::figures_of(self->state.streams)}; },
   };
 }
 
 } // namespace
 
-caf::actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
-                         const sink_actor& sink, const reporter_actor& reporter,
-                         const caf::actor& on_done) {
-  return system.spawn(emitter, std::move(settings), sink, reporter, on_done);
+emitter_actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
+                            const sink_actor& sink, const reporter_actor& reporter,
+                            const caf::actor& on_done) {
+  return system.spawn(emit_pages, std::move(settings), sink, reporter, on_done);
 }
 
 } // namespace klarna::actors

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "logic/plan/stream_start.hpp"
-#include "pipeline/messages/report_contract.hpp"
-#include "pipeline/messages/sink_contract.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -29,8 +28,6 @@ struct emitter_settings {
   /// once it wrote records since its last checkpoint.
   std::uint64_t checkpoint_records = 10000;
   std::chrono::milliseconds checkpoint_interval{30000};
-  /// progress_figures for the reporter every so often.
-  std::chrono::milliseconds progress_interval{5000};
 };
 
 /// Spawns the emitter: the one place that decides what goes to the sink and in
@@ -39,14 +36,14 @@ struct emitter_settings {
 /// order (RUNNING before the first), checkpoints between pages
 /// (logic::checkpoint_tracker) and once more when the stream completes, then
 /// closes it (COMPLETE); or reports its error and closes it incomplete
-/// (INCOMPLETE). Statuses, errors and every progress interval's progress_figures
-/// (with figures asked of the governor and the fetcher) go to `reporter`. The
-/// sink's reply to a write is a page_credit for the stream's planner; a reply with
-/// a failure ends every stream. The planners, fetcher and governor arrive in a
-/// pipeline_actors message once they exist. When every stream has ended it sends
-/// sync_outcome to `on_done`.
-caf::actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
-                         const messages::sink_actor& sink,
-                         const messages::reporter_actor& reporter, const caf::actor& on_done);
+/// (INCOMPLETE). A page_records request is answered with the page's credit once the
+/// sink has written it; a sink reply with a failure ends every stream, and so do
+/// `interrupted` and `actor_stopped` from the read pipeline, its supervisor.
+/// Statuses and errors go to `reporter`; figures_atom is answered with where each
+/// stream stands. When every stream has ended it sends sync_outcome to `on_done`.
+messages::emitter_actor spawn_emitter(caf::actor_system& system, emitter_settings settings,
+                                      const messages::sink_actor& sink,
+                                      const messages::reporter_actor& reporter,
+                                      const caf::actor& on_done);
 
 } // namespace klarna::actors

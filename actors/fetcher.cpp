@@ -1,8 +1,10 @@
 #include "actors/fetcher.hpp"
 
 #include "http/klarna_error.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
 #include "pipeline/messages/exception_policy.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
+
+#include <caf/typed_response_promise.hpp>
 
 #include <deque>
 #include <memory>
@@ -19,6 +21,9 @@ using protocol::log_level;
 
 struct fetch_job {
   fetch_page page;
+  /// The answer owed to whoever asked for the page, and who that is (told of retries).
+  caf::typed_response_promise<fetch_result> answer;
+  caf::actor requester;
   int throttled_attempts = 0;
   /// A page tried before: it goes ahead of new pages (every later page of its
   /// stream waits for it), after a failure on a connection of its own.
@@ -30,12 +35,13 @@ struct fetcher_state {
   std::optional<retry_policy> policy;
   std::optional<logic::in_flight_sizer> sizer;
   std::unique_ptr<http::http_transport> http;
-  caf::actor governor;
-  std::vector<caf::actor> parsers;
+  governor_actor governor;
+  std::vector<parser_actor> parsers;
   std::size_t next_parser = 0;
   reporter_actor reporter;
   std::deque<fetch_job> queued;
-  std::unordered_map<std::uint64_t, fetch_job> jobs; // awaiting permit, in flight or backing off
+  /// By ticket: awaiting a permit, in flight, being parsed or backing off.
+  std::unordered_map<std::uint64_t, fetch_job> jobs;
   std::uint64_t next_ticket = 1;
   std::size_t awaiting_permit = 0;
   std::size_t in_flight = 0;
@@ -44,10 +50,35 @@ struct fetcher_state {
   std::optional<http::announced_quota> announced;
 };
 
-using fetcher_actor = caf::stateful_actor<fetcher_state>;
+using fetcher = fetcher_actor::stateful_pointer<fetcher_state>;
+
+void send_request(fetcher self, std::uint64_t ticket);
+void retry_or_fail(fetcher self, fetch_job job, logic::failed_try attempt);
+
+// The page's answer: it is had, or cannot be.
+void answer(fetch_job& job, fetch_result result) {
+  result.page = std::move(job.page);
+  job.answer.deliver(std::move(result));
+}
+
+void fail_page(fetch_job& job, protocol::failure_report failure) {
+  fetch_result result;
+  result.failure = std::move(failure);
+  answer(job, std::move(result));
+}
+
+// The job of `ticket`, taken out of the table; none when it is gone.
+std::optional<fetch_job> take_job(fetcher self, std::uint64_t ticket) {
+  auto found = self->state.jobs.find(ticket);
+  if (found == self->state.jobs.end())
+    return std::nullopt;
+  auto job = std::move(found->second);
+  self->state.jobs.erase(found);
+  return job;
+}
 
 // Asks for permits while there is room in flight.
-void pump(fetcher_actor* self) {
+void pump(fetcher self) {
   auto& state = self->state;
   while (!state.queued.empty() && state.awaiting_permit + state.in_flight < state.sizer->limit()) {
     auto ticket = state.next_ticket++;
@@ -56,7 +87,17 @@ void pump(fetcher_actor* self) {
     state.jobs.emplace(ticket, std::move(state.queued.front()));
     state.queued.pop_front();
     ++state.awaiting_permit;
-    self->send(state.governor, permit_request{ticket, stream, caf::actor{self}, retry});
+    self->request(state.governor, caf::infinite, permit_request{stream, retry})
+      .then([=](permit_granted) { send_request(self, ticket); },
+            [=](caf::error& error) {
+              // No governor, no budget: nothing more may be sent.
+              --self->state.awaiting_permit;
+              if (auto job = take_job(self, ticket))
+                fail_page(*job, {config::failure_type::system_error,
+                                 "the rate governor did not grant a request ("
+                                   + self->system().render(error) + ")",
+                                 {}});
+            });
   }
 }
 
@@ -66,12 +107,12 @@ std::string page_label(const fetch_page& page) {
   return page.definition->name + " page " + std::to_string(page.seq);
 }
 
-void warn(fetcher_actor* self, std::string text) {
+void warn(fetcher self, std::string text) {
   self->send(self->state.reporter, log_entry{log_level::warn, std::move(text)});
 }
 
 // A WARN for a wait over 5 s that nobody was told of yet.
-void announce_long_wait(fetcher_actor* self, double seconds, const std::string& what,
+void announce_long_wait(fetcher self, double seconds, const std::string& what,
                         const std::string& why) {
   if (auto text = self->state.policy->long_wait_warning(seconds, what, why, self->clock().now()))
     warn(self, std::move(*text));
@@ -79,7 +120,7 @@ void announce_long_wait(fetcher_actor* self, double seconds, const std::string& 
 
 // What the response says of the server's quota goes to the governor: a newly
 // announced quota, what remains of it, and a pause when nothing remains.
-void pass_on_quota(fetcher_actor* self, const http::http_response& response) {
+void pass_on_quota(fetcher self, const http::http_response& response) {
   auto& state = self->state;
   if (response.quota && response.quota != state.announced) {
     state.announced = response.quota;
@@ -100,7 +141,7 @@ void pass_on_quota(fetcher_actor* self, const http::http_response& response) {
 }
 
 // A try of `job` failed: retry it later, or fail the page, as the policy says.
-void retry_or_fail(fetcher_actor* self, fetch_job job, logic::failed_try attempt) {
+void retry_or_fail(fetcher self, fetch_job job, logic::failed_try attempt) {
   auto& state = self->state;
   auto& page = job.page;
   attempt.page = page_label(page);
@@ -108,12 +149,12 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, logic::failed_try attempt
   attempt.first_try = page.first_try;
   auto verdict = state.policy->after_failure(attempt, self->clock().now());
   if (!verdict.retry_in) {
-    self->send(page.planner, page_failed{page.seq, std::move(verdict.failure)});
+    fail_page(job, std::move(verdict.failure));
     return;
   }
   ++state.figures.retries;
   warn(self, std::move(verdict.warning));
-  self->send(page.planner, page_retrying{page.listing, page.seq});
+  caf::anon_send(job.requester, page_retrying{page.listing, page.seq});
   job.retry = true;
   job.fresh_connection = true;
   auto ticket = state.next_ticket++;
@@ -121,14 +162,14 @@ void retry_or_fail(fetcher_actor* self, fetch_job job, logic::failed_try attempt
   self->delayed_send(self, *verdict.retry_in, retry_atom::value, ticket);
 }
 
-void on_throttled(fetcher_actor* self, fetch_job job, const http::http_response& response) {
+void on_throttled(fetcher self, fetch_job job, const http::http_response& response) {
   auto& state = self->state;
   ++state.figures.throttled;
   auto verdict = state.policy->after_throttle(
     page_label(job.page), ++job.throttled_attempts, job.page.first_try, response.retry_after,
     http::describe_error_response(response.status, response.body), self->clock().now());
   if (!verdict.pause_seconds) {
-    self->send(job.page.planner, page_failed{job.page.seq, std::move(verdict.failure)});
+    fail_page(job, std::move(verdict.failure));
     return;
   }
   announce_long_wait(self, *verdict.pause_seconds,
@@ -138,23 +179,58 @@ void on_throttled(fetcher_actor* self, fetch_job job, const http::http_response&
   state.queued.push_front(std::move(job));
 }
 
-void on_response(fetcher_actor* self, http::http_response& response) {
+// A 200 page body goes to the next parser; the page is answered with its records,
+// or tried again when they are not a valid collection.
+void parse(fetcher self, fetch_job job, std::string body) {
+  auto& state = self->state;
+  auto ticket = state.next_ticket++;
+  fetched_page fetched{job.page, std::move(body)};
+  state.jobs.emplace(ticket, std::move(job));
+  self->request(state.parsers[state.next_parser++ % state.parsers.size()], caf::infinite,
+                std::move(fetched))
+    .then(
+      [=](parse_outcome& outcome) {
+        auto job = take_job(self, ticket);
+        if (!job)
+          return;
+        if (outcome.parsed) {
+          fetch_result result;
+          result.parsed = std::move(outcome.parsed);
+          answer(*job, std::move(result));
+          return;
+        }
+        logic::failed_try attempt;
+        attempt.reason = std::move(outcome.refusal);
+        attempt.status = 200;
+        retry_or_fail(self, std::move(*job), std::move(attempt));
+        pump(self);
+      },
+      [=](caf::error& error) {
+        if (auto job = take_job(self, ticket))
+          fail_page(*job, {config::failure_type::system_error,
+                           "a parser did not answer (" + self->system().render(error) + ")", {}});
+      });
+}
+
+void on_response(fetcher self, http::http_response& response) {
   auto& state = self->state;
   --state.in_flight;
-  auto found = state.jobs.find(response.id);
-  if (found == state.jobs.end())
+  auto taken = take_job(self, response.id);
+  if (!taken)
     return;
-  auto job = std::move(found->second);
-  state.jobs.erase(found);
+  auto job = std::move(*taken);
   if (response.status != 0) {
     state.sizer->observe_latency(response.elapsed_seconds);
     pass_on_quota(self, response);
   }
   if (response.status == 200) {
-    // A file goes back to whoever asked for it; a page to the next parser.
-    auto to = job.page.raw_body ? job.page.planner
-                                : state.parsers[state.next_parser++ % state.parsers.size()];
-    self->send(to, fetched_page{std::move(job.page), std::move(response.body), self});
+    if (job.page.raw_body) {
+      fetch_result result; // a file: whoever asked for it checks it
+      result.body = std::move(response.body);
+      answer(job, std::move(result));
+    } else {
+      parse(self, std::move(job), std::move(response.body));
+    }
   } else if (response.status == 429) {
     on_throttled(self, std::move(job), response);
   } else if (response.status == 0) {
@@ -174,7 +250,7 @@ void on_response(fetcher_actor* self, http::http_response& response) {
   pump(self);
 }
 
-void send_request(fetcher_actor* self, std::uint64_t ticket) {
+void send_request(fetcher self, std::uint64_t ticket) {
   auto& state = self->state;
   --state.awaiting_permit;
   auto found = state.jobs.find(ticket);
@@ -193,9 +269,21 @@ std::unique_ptr<http::http_transport> make_http_client(http::http_settings setti
   return std::make_unique<http::http_client>(std::move(settings), std::move(done));
 }
 
-caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor governor,
-                      std::vector<caf::actor> parsers, reporter_actor reporter,
-                      transport_factory make_transport) {
+// The job of a page the current request asks for: its answer is owed to the requester.
+fetch_job asked_for(fetcher self, fetch_page page) {
+  fetch_job job;
+  job.page = std::move(page);
+  // Before the promise, which takes the sender out of the current message.
+  job.requester = caf::actor_cast<caf::actor>(self->current_sender());
+  job.answer = self->make_response_promise<fetch_result>();
+  return job;
+}
+
+fetcher_actor::behavior_type fetch_pages(fetcher self, fetch_settings settings,
+                                         governor_actor governor,
+                                         std::vector<parser_actor> parsers,
+                                         reporter_actor reporter,
+                                         transport_factory make_transport) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.policy.emplace(settings.retry, std::random_device{}());
@@ -208,32 +296,35 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
   caf::weak_actor_ptr weak_self = caf::actor_cast<caf::weak_actor_ptr>(self);
   auto deliver = [weak_self](http::http_response r) {
     if (auto strong = weak_self.lock())
-      caf::anon_send(caf::actor_cast<caf::actor>(strong), std::move(r));
+      caf::anon_send(caf::actor_cast<fetcher_actor>(strong), std::move(r));
   };
   state.http = make_transport ? make_transport(std::move(deliver))
                               : make_http_client(settings.http, std::move(deliver));
   return {
     [=](fetch_page& page) {
-      self->state.queued.push_back({std::move(page)});
+      auto job = asked_for(self, std::move(page));
+      auto answer = job.answer;
+      self->state.queued.push_back(std::move(job));
       pump(self);
+      return answer;
     },
-    [=](const permit_granted& permit) { send_request(self, permit.ticket); },
-    [=](http::http_response& response) { on_response(self, response); },
     [=](unusable_page& unusable) {
+      // A file its requester refused: a failed try of a page asked for anew.
+      auto job = asked_for(self, std::move(unusable.page));
+      auto answer = job.answer;
       logic::failed_try attempt;
       attempt.reason = std::move(unusable.reason);
       attempt.status = 200;
-      retry_or_fail(self, fetch_job{std::move(unusable.page)}, std::move(attempt));
+      retry_or_fail(self, std::move(job), std::move(attempt));
       pump(self);
+      return answer;
     },
+    [=](http::http_response& response) { on_response(self, response); },
     [=](retry_atom, std::uint64_t ticket) {
-      auto& state = self->state;
-      auto found = state.jobs.find(ticket);
-      if (found == state.jobs.end())
-        return;
-      state.queued.push_front(std::move(found->second));
-      state.jobs.erase(found);
-      pump(self);
+      if (auto job = take_job(self, ticket)) {
+        self->state.queued.push_front(std::move(*job));
+        pump(self);
+      }
     },
     [=](figures_atom) {
       auto figures = self->state.figures;
@@ -247,11 +338,12 @@ caf::behavior fetcher(fetcher_actor* self, fetch_settings settings, caf::actor g
 
 } // namespace
 
-caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
-                         const caf::actor& governor, const std::vector<caf::actor>& parsers,
-                         const messages::reporter_actor& reporter,
-                         transport_factory make_transport) {
-  return system.spawn(fetcher, std::move(settings), governor, parsers, reporter,
+messages::fetcher_actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
+                                      const messages::governor_actor& governor,
+                                      const std::vector<messages::parser_actor>& parsers,
+                                      const messages::reporter_actor& reporter,
+                                      transport_factory make_transport) {
+  return system.spawn(fetch_pages, std::move(settings), governor, parsers, reporter,
                       std::move(make_transport));
 }
 

@@ -2,7 +2,7 @@
 
 #include "http/http_client.hpp"
 #include "logic/retry/retry_policy.hpp"
-#include "pipeline/messages/report_contract.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -29,21 +29,22 @@ struct fetch_settings {
 using transport_factory = std::function<std::unique_ptr<http::http_transport>(
   http::http_client::completion_handler on_complete)>;
 
-/// Spawns the fetcher: it takes fetch_page from planners, asks `governor` for a
-/// permit per request, performs the GETs on an http_client (libcurl multi on its own
-/// thread) with as many in flight as the budget and latency call for, and hands 200
-/// bodies to `parsers` round robin (a raw_body page's back to its planner); a body the parser refuses comes back as
-/// unusable_page. What to retry, when, and when to give up is logic::retry_policy's
-/// decision; a page to be tried again after a failure is announced to its planner
-/// (page_retrying) and goes before new pages, on a fresh connection. Quotas
-/// announced in rate-limit headers go to the governor (announced_limit,
-/// quota_remaining, quota_exhausted). Pages that cannot be had go back to their
-/// planner as page_failed; retries and waits over 5 s are reported to `reporter`
-/// as WARN logs. Time is the actor clock's. It answers figures_atom with its
-/// fetch_figures.
-caf::actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
-                         const caf::actor& governor, const std::vector<caf::actor>& parsers,
-                         const messages::reporter_actor& reporter,
-                         transport_factory make_transport = {});
+/// Spawns the fetcher. It answers each fetch_page request once the page is had or
+/// cannot be (fetch_result): it asks `governor` for a permit per request, performs
+/// the GETs on an http_client (libcurl multi on its own thread) with as many in
+/// flight as the budget and latency call for, and has `parsers` (round robin) parse
+/// each 200 page body; a raw_body file's body is the answer as it came, and a file
+/// its requester refuses comes back as an unusable_page request. What to retry,
+/// when, and when to give up is logic::retry_policy's decision; a page to be tried
+/// again after a failure is announced to its requester (page_retrying) and goes
+/// before new pages, on a fresh connection. Quotas announced in rate-limit headers
+/// go to the governor (announced_limit, quota_remaining, quota_exhausted); retries
+/// and waits over 5 s are reported to `reporter` as WARN logs. Time is the actor
+/// clock's. It answers figures_atom with its fetch_figures.
+messages::fetcher_actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
+                                      const messages::governor_actor& governor,
+                                      const std::vector<messages::parser_actor>& parsers,
+                                      const messages::reporter_actor& reporter,
+                                      transport_factory make_transport = {});
 
 } // namespace klarna::actors

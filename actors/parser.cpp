@@ -1,6 +1,6 @@
 #include "actors/parser.hpp"
 
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/airbyte_messages.hpp"
 #include "pipeline/messages/exception_policy.hpp"
 
@@ -11,10 +11,10 @@ namespace {
 using namespace klarna::messages;
 using namespace klarna::logic;
 
-caf::behavior parse_pages(caf::event_based_actor* self) {
+parser_actor::behavior_type parse_pages(parser_actor::pointer self) {
   messages::exit_on_exception(self);
   return {
-    [=](fetched_page& fetched) {
+    [=](const fetched_page& fetched) -> parse_outcome {
       const auto& page = fetched.page;
       try {
         // Payouts carry payout_date, whose latest value an incremental read continues from.
@@ -22,12 +22,10 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
         page_format format{page.definition->records_key,
                            dated ? page.definition->cursor_field : std::string(),
                            page.definition->key_fields, page.max_records};
-        auto parsed = parse_page(fetched.body, format, protocol::now_epoch_ms());
-        self->send(page.planner, page_ready{page.listing, page.seq, std::move(parsed)});
+        return {parse_page(fetched.body, format, protocol::now_epoch_ms()), {}};
       } catch (const page_error& e) {
-        // Back to the fetcher, which retries the page.
-        self->send(fetched.fetcher, unusable_page{std::move(fetched.page),
-                                 std::string("the body is not a valid collection: ") + e.what()});
+        // The fetcher retries the page.
+        return {std::nullopt, std::string("the body is not a valid collection: ") + e.what()};
       }
     },
   };
@@ -35,17 +33,17 @@ caf::behavior parse_pages(caf::event_based_actor* self) {
 
 // A class, not a function: CAF 0.17 spawns argument-less function actors through a
 // null shared_ptr dereference that UndefinedBehaviorSanitizer rightly reports.
-class parser : public caf::event_based_actor {
+class parser : public parser_actor::base {
 public:
-  using caf::event_based_actor::event_based_actor;
+  using parser_actor::base::base;
 
-  caf::behavior make_behavior() override { return parse_pages(this); }
+  behavior_type make_behavior() override { return parse_pages(this); }
 };
 
 } // namespace
 
-std::vector<caf::actor> spawn_parsers(caf::actor_system& system, std::size_t count) {
-  std::vector<caf::actor> parsers;
+std::vector<messages::parser_actor> spawn_parsers(caf::actor_system& system, std::size_t count) {
+  std::vector<messages::parser_actor> parsers;
   for (std::size_t i = 0; i < count; ++i)
     parsers.push_back(system.spawn<parser>());
   return parsers;

@@ -1,10 +1,12 @@
 #include "actors/rate_governor.hpp"
 
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/airbyte_messages.hpp"
 
 #include "logic/budget/round_robin_queues.hpp"
 #include "pipeline/messages/exception_policy.hpp"
+
+#include <caf/typed_response_promise.hpp>
 
 #include <cstdio>
 #include <optional>
@@ -19,17 +21,24 @@ using namespace klarna::protocol;
 using namespace klarna::logic;
 using protocol::log_level;
 
+/// A permit asked for and not granted yet: its answer, and when it was asked.
+struct waiting_permit {
+  caf::typed_response_promise<permit_granted> answer;
+  rate_window::time_point arrived;
+};
+
 struct governor_state {
   std::optional<rate_window> window;
-  /// Waiting requests with the time each arrived.
-  std::optional<round_robin_queues<std::pair<permit_request, rate_window::time_point>>> waiting;
+  std::optional<round_robin_queues<waiting_permit>> waiting;
   bool tick_scheduled = false;
-  caf::actor emitter;
+  emitter_actor emitter;
   reporter_actor reporter;
   budget_figures figures;
 };
 
-void serve(caf::stateful_actor<governor_state>* self) {
+using governor = governor_actor::stateful_pointer<governor_state>;
+
+void serve(governor self) {
   auto& state = self->state;
   while (!state.waiting->empty()) {
     auto now = self->clock().now();
@@ -41,19 +50,19 @@ void serve(caf::stateful_actor<governor_state>* self) {
       }
       return;
     }
-    auto [request, arrived] = std::move(*state.waiting->pop());
+    auto [answer, arrived] = std::move(*state.waiting->pop());
     ++state.figures.grants;
     if (now - arrived > std::chrono::milliseconds(1)) {
       ++state.figures.waited;
       state.figures.wait_seconds += std::chrono::duration<double>(now - arrived).count();
     }
-    self->send(request.requester, permit_granted{request.ticket});
+    answer.deliver(permit_granted{});
   }
 }
 
-caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
-                            logic::rate_window::settings settings, std::size_t stream_count,
-                            caf::actor emitter, reporter_actor reporter) {
+governor_actor::behavior_type rate_governor(governor self, logic::rate_window::settings settings,
+                                           std::size_t stream_count, emitter_actor emitter,
+                                           reporter_actor reporter) {
   messages::exit_on_exception(self);
   self->state.window.emplace(settings, self->clock().now());
   self->state.waiting.emplace(stream_count);
@@ -61,14 +70,15 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
   self->state.emitter = std::move(emitter);
   self->state.reporter = std::move(reporter);
   return {
-    [=](permit_request& request) {
-      auto stream = request.stream;
+    [=](const permit_request& request) {
+      auto answer = self->make_response_promise<permit_granted>();
       auto& waiting = *self->state.waiting;
       if (request.retry)
-        waiting.push_first({std::move(request), self->clock().now()});
+        waiting.push_first({answer, self->clock().now()});
       else
-        waiting.push(stream, {std::move(request), self->clock().now()});
+        waiting.push(request.stream, {answer, self->clock().now()});
       serve(self);
+      return answer;
     },
     [=](tick_atom) {
       self->state.tick_scheduled = false;
@@ -129,9 +139,11 @@ caf::behavior rate_governor(caf::stateful_actor<governor_state>* self,
 
 } // namespace
 
-caf::actor spawn_rate_governor(caf::actor_system& system, logic::rate_window::settings settings,
-                               std::size_t stream_count, const caf::actor& emitter,
-                               const messages::reporter_actor& reporter) {
+messages::governor_actor spawn_rate_governor(caf::actor_system& system,
+                                             logic::rate_window::settings settings,
+                                             std::size_t stream_count,
+                                             const messages::emitter_actor& emitter,
+                                             const messages::reporter_actor& reporter) {
   return system.spawn(rate_governor, settings, stream_count, emitter, reporter);
 }
 

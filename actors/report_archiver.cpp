@@ -2,7 +2,7 @@
 
 #include "logic/plan/report_plan.hpp"
 #include "pipeline/messages/exception_policy.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "stores/report_archive.hpp"
 
 #include <unordered_map>
@@ -17,7 +17,7 @@ struct archiver_state {
   std::optional<logic::report_plan> plan;
   std::shared_ptr<stores::report_archive> archive;
   std::size_t max_outstanding = 0;
-  caf::actor fetcher;
+  fetcher_actor fetcher;
   caf::actor reply_to;
   /// Requests sent and not answered, by their seq.
   std::unordered_map<std::uint64_t, logic::report_request> outstanding;
@@ -28,6 +28,10 @@ struct archiver_state {
 };
 
 using archiver_actor = caf::stateful_actor<archiver_state>;
+
+void on_fetched(archiver_actor* self, fetch_result& result);
+template <class Request>
+void ask_fetcher(archiver_actor* self, Request request);
 
 void finish_when_idle(archiver_actor* self) {
   auto& state = self->state;
@@ -71,9 +75,8 @@ void pump(archiver_actor* self) {
     page.url = request->url;
     page.label = request->label;
     page.raw_body = true;
-    page.planner = self;
     state.outstanding.emplace(page.seq, std::move(*request));
-    self->send(state.fetcher, std::move(page));
+    ask_fetcher(self, std::move(page));
   }
   finish_when_idle(self);
 }
@@ -85,6 +88,20 @@ void stop_with(archiver_actor* self, std::string failure) {
   self->state.stopping = true;
 }
 
+// Asks the fetcher for a file or listing page (`request` is fetch_page, or an
+// unusable_page to try again).
+template <class Request>
+void ask_fetcher(archiver_actor* self, Request request) {
+  self->request(self->state.fetcher, caf::infinite, std::move(request))
+    .then([=](fetch_result& result) { on_fetched(self, result); },
+          [=](caf::error& error) {
+            // Without the fetcher nothing more can be had.
+            stop_with(self, "the fetcher did not answer: " + self->system().render(error));
+            self->state.outstanding.clear();
+            finish_when_idle(self);
+          });
+}
+
 void on_body(archiver_actor* self, fetch_page& page, const std::string& body) {
   auto& state = self->state;
   auto found = state.outstanding.find(page.seq);
@@ -94,7 +111,7 @@ void on_body(archiver_actor* self, fetch_page& page, const std::string& body) {
                                        : logic::report_body_problem(found->second, body);
   if (problem) {
     // Retried by the fetcher like a server error; it stays outstanding.
-    self->send(state.fetcher, unusable_page{std::move(page), std::move(*problem)});
+    ask_fetcher(self, unusable_page{std::move(page), std::move(*problem)});
     return;
   }
   auto request = std::move(found->second);
@@ -111,26 +128,34 @@ void on_body(archiver_actor* self, fetch_page& page, const std::string& body) {
   pump(self);
 }
 
-void on_failed(archiver_actor* self, page_failed& failed) {
+void on_failed(archiver_actor* self, const fetch_page& page,
+               const protocol::failure_report& failure) {
   auto& state = self->state;
-  auto found = state.outstanding.find(failed.seq);
+  auto found = state.outstanding.find(page.seq);
   if (found == state.outstanding.end())
     return;
   bool listing = found->second.listing;
   state.outstanding.erase(found);
   if (listing) {
-    stop_with(self, failed.report.message);
+    stop_with(self, failure.message);
   } else {
     ++state.figures.files_failed;
     if (state.figures.first_failure.empty())
-      state.figures.first_failure = failed.report.message;
+      state.figures.first_failure = failure.message;
   }
   pump(self);
 }
 
+void on_fetched(archiver_actor* self, fetch_result& result) {
+  if (result.failure)
+    on_failed(self, result.page, *result.failure);
+  else
+    on_body(self, result.page, result.body);
+}
+
 caf::behavior report_archiver(archiver_actor* self, report_archiver_settings settings,
-                              std::shared_ptr<stores::report_archive> archive, caf::actor fetcher,
-                              caf::actor reply_to) {
+                              std::shared_ptr<stores::report_archive> archive,
+                              fetcher_actor fetcher, caf::actor reply_to) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.figures.directory = archive->directory().string();
@@ -144,8 +169,6 @@ caf::behavior report_archiver(archiver_actor* self, report_archiver_settings set
   state.reply_to = std::move(reply_to);
   return {
     [=](start_atom) { pump(self); },
-    [=](fetched_page& fetched) { on_body(self, fetched.page, fetched.body); },
-    [=](page_failed& failed) { on_failed(self, failed); },
     [=](const page_retrying&) {}, // the fetcher retries it; nothing waits behind it here
     [=](const interrupted&) {
       self->state.stopping = true;
@@ -158,7 +181,8 @@ caf::behavior report_archiver(archiver_actor* self, report_archiver_settings set
 
 caf::actor spawn_report_archiver(caf::actor_system& system, report_archiver_settings settings,
                                  std::shared_ptr<stores::report_archive> archive,
-                                 const caf::actor& fetcher, const caf::actor& reply_to) {
+                                 const messages::fetcher_actor& fetcher,
+                                 const caf::actor& reply_to) {
   return system.spawn<caf::detached>(report_archiver, std::move(settings), std::move(archive),
                                      fetcher, reply_to);
 }

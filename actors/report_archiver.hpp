@@ -1,5 +1,7 @@
 #pragma once
 
+#include "pipeline/messages/pipeline_interfaces.hpp"
+
 #include <caf/fwd.hpp>
 
 #include <cstddef>
@@ -33,6 +35,7 @@ struct report_archiver_settings {
 /// (what is archived stays: the next sync goes on from there).
 caf::actor spawn_report_archiver(caf::actor_system& system, report_archiver_settings settings,
                                  std::shared_ptr<stores::report_archive> archive,
-                                 const caf::actor& fetcher, const caf::actor& reply_to);
+                                 const messages::fetcher_actor& fetcher,
+                                 const caf::actor& reply_to);
 
 } // namespace klarna::actors

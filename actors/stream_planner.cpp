@@ -3,8 +3,8 @@
 #include "logic/plan/listing_source.hpp"
 #include "logic/plan/month_source.hpp"
 #include "logic/plan/payout_fanout.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
 #include "pipeline/messages/exception_policy.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -22,8 +22,8 @@ using namespace klarna::logic;
 struct planner_state {
   planner_settings settings;
   std::unique_ptr<page_source> source;
-  caf::actor fetcher;
-  caf::actor emitter;
+  fetcher_actor fetcher;
+  emitter_actor emitter;
   reporter_actor reporter;
   /// Pages requested on a credit whose write has not given it back yet.
   std::uint64_t spent = 0;
@@ -40,7 +40,10 @@ struct planner_state {
   bool ended = false;
 };
 
-using planner_actor = caf::stateful_actor<planner_state>;
+using planner = planner_actor::stateful_pointer<planner_state>;
+
+void on_fetched(planner self, fetch_result& result);
+void fail(planner self, protocol::failure_report report);
 
 // Whether a new page may spend a credit, given the bytes received and not yet
 // written: while a page is retried, the pages after it cannot be written until it
@@ -68,7 +71,7 @@ std::unique_ptr<page_source> source_for(const planner_settings& settings) {
                                                     settings.credits, settings.retry_credits}));
 }
 
-void schedule(planner_actor* self) {
+void schedule(planner self) {
   auto& state = self->state;
   // Requesting pages changes no byte count (a payout fan-out's is a sum over its
   // listings): taken once.
@@ -88,13 +91,20 @@ void schedule(planner_actor* self) {
     fetch.url = std::move(page->url);
     fetch.definition = page->definition;
     fetch.max_records = state.settings.page_size;
-    fetch.planner = caf::actor{self};
     ++state.in_flight;
-    self->send(state.fetcher, std::move(fetch));
+    self->request(state.fetcher, caf::infinite, std::move(fetch))
+      .then([=](fetch_result& result) { on_fetched(self, result); },
+            [=](caf::error& error) {
+              --self->state.in_flight;
+              fail(self, {config::failure_type::system_error,
+                          "the fetcher did not answer (" + self->system().render(error)
+                            + "); the read ends here (a defect: please report it)",
+                          {}});
+            });
   }
 }
 
-void fail(planner_actor* self, protocol::failure_report report) {
+void fail(planner self, protocol::failure_report report) {
   auto& state = self->state;
   if (state.ended)
     return;
@@ -102,7 +112,7 @@ void fail(planner_actor* self, protocol::failure_report report) {
   self->send(state.emitter, stream_failed{state.settings.stream_index, std::move(report)});
 }
 
-void return_credits(planner_actor* self, std::uint64_t credits, std::uint64_t bytes = 0) {
+void return_credits(planner self, std::uint64_t credits, std::uint64_t bytes = 0) {
   auto& state = self->state;
   state.held_bytes -= std::min(bytes, state.held_bytes);
   auto repaid = std::min(credits, state.debt);
@@ -112,7 +122,7 @@ void return_credits(planner_actor* self, std::uint64_t credits, std::uint64_t by
 
 // The stream is complete, or pages are requested; a stream with nothing in flight
 // and nothing left to request that is not complete would wait forever, so it fails.
-void settle(planner_actor* self) {
+void settle(planner self) {
   auto& state = self->state;
   if (state.ended)
     return;
@@ -131,16 +141,22 @@ void settle(planner_actor* self) {
                 {}});
 }
 
-void on_page_ready(planner_actor* self, page_ready& ready) {
+// The fetcher's answer for a page: its records, or why it cannot be had.
+void on_fetched(planner self, fetch_result& result) {
   auto& state = self->state;
   --state.in_flight;
-  state.retrying.erase({ready.listing, ready.seq});
+  state.retrying.erase({result.page.listing, result.page.seq});
+  if (result.failure) {
+    fail(self, std::move(*result.failure));
+    return;
+  }
   if (state.ended)
     return;
   if (++state.pages_received == state.settings.throw_after_pages)
     throw std::runtime_error("test hook: the planner throws after "
                              + std::to_string(state.pages_received) + " pages");
-  auto outcome = state.source->on_page(ready.listing, ready.seq, std::move(ready.page));
+  auto outcome =
+    state.source->on_page(result.page.listing, result.page.seq, std::move(*result.parsed));
   for (auto& warning : outcome.warnings)
     self->send(state.reporter, log_entry{protocol::log_level::warn, std::move(warning)});
   if (outcome.error) {
@@ -167,8 +183,9 @@ void on_page_ready(planner_actor* self, page_ready& ready) {
   settle(self);
 }
 
-caf::behavior stream_planner(planner_actor* self, planner_settings settings,
-                             caf::actor fetcher, caf::actor emitter, reporter_actor reporter) {
+planner_actor::behavior_type stream_planner(planner self, planner_settings settings,
+                                            fetcher_actor fetcher, emitter_actor emitter,
+                                            reporter_actor reporter) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.settings = settings;
@@ -178,23 +195,18 @@ caf::behavior stream_planner(planner_actor* self, planner_settings settings,
   state.source = source_for(state.settings);
   return {
     [=](start_atom) { settle(self); },
-    [=](page_ready& ready) { on_page_ready(self, ready); },
     [=](const page_retrying& retrying) {
       self->state.retrying.emplace(retrying.listing, retrying.seq);
       schedule(self);
-    },
-    [=](page_failed& failed) {
-      --self->state.in_flight;
-      fail(self, std::move(failed.report));
     },
   };
 }
 
 } // namespace
 
-caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
-                                const caf::actor& fetcher, const caf::actor& emitter,
-                                const reporter_actor& reporter) {
+planner_actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
+                                   const fetcher_actor& fetcher, const emitter_actor& emitter,
+                                   const reporter_actor& reporter) {
   return system.spawn(stream_planner, std::move(settings), fetcher, emitter, reporter);
 }
 

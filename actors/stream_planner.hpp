@@ -1,7 +1,7 @@
 #pragma once
 
 #include "logic/plan/stream_start.hpp"
-#include "pipeline/messages/report_contract.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -44,15 +44,18 @@ struct planner_settings {
 
 /// Spawns the planner of one stream. It drives a logic::page_source (one listing,
 /// or per payout for incremental transactions): on start_atom it asks `fetcher` for
-/// the first pages, then schedules a page only while it holds a credit and the
+/// the first pages (fetch_page requests, answered with each page's records or why it
+/// cannot be had), then schedules a page only while it holds a credit and the
 /// pages it received and has not seen written are within held_bytes_limit (or the
 /// source may borrow one). Parsed pages go to `emitter` as page_records requests,
 /// whose answer, page_credit, comes once the sink has written the page and returns
 /// both; stream_finished or stream_failed follow the last. While the fetcher
 /// retries one of its pages (page_retrying) the larger retry bounds hold. The
 /// source's warnings go to `reporter` as WARN logs.
-caf::actor spawn_stream_planner(caf::actor_system& system, planner_settings settings,
-                                const caf::actor& fetcher, const caf::actor& emitter,
-                                const messages::reporter_actor& reporter);
+messages::planner_actor spawn_stream_planner(caf::actor_system& system,
+                                             planner_settings settings,
+                                             const messages::fetcher_actor& fetcher,
+                                             const messages::emitter_actor& emitter,
+                                             const messages::reporter_actor& reporter);
 
 } // namespace klarna::actors

@@ -4,6 +4,7 @@
 #include "actors/fetcher.hpp"
 #include "actors/parser.hpp"
 #include "actors/progress_display.hpp"
+#include "actors/progress_ticker.hpp"
 #include "actors/rate_governor.hpp"
 #include "actors/report_archiver.hpp"
 #include "actors/stream_planner.hpp"
@@ -12,7 +13,7 @@
 #include "pipeline/tell_user.hpp"
 #include "config/connector_config.hpp"
 #include "config/input_error.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "sinks/airbyte_output.hpp"
 #include "sinks/sink_registry.hpp"
 #include "stores/report_archive.hpp"
@@ -64,11 +65,15 @@ private:
 struct pipeline_graph {
   sink_actor sink;
   reporter_actor reporter;
-  caf::actor emitter;
-  caf::actor governor;
-  std::vector<caf::actor> parsers;
-  caf::actor fetcher;
-  std::vector<caf::actor> planners;
+  emitter_actor emitter;
+  governor_actor governor;
+  std::vector<parser_actor> parsers;
+  fetcher_actor fetcher;
+  std::vector<planner_actor> planners;
+  progress_ticker_actor ticker;
+  /// What each actor the read pipeline supervises (all but the emitter's) is called
+  /// when it stops unasked, by its address.
+  std::vector<std::pair<caf::actor_addr, std::string>> roles;
 };
 
 pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
@@ -95,12 +100,9 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   actors::emitter_settings emitter;
   emitter.streams = streams;
   emitter.checkpoint_records = static_cast<std::uint64_t>(config.state_checkpoint_records);
-  // A terminal is redrawn every second; logs get a line (and LOG messages) every 5 s.
-  emitter.progress_interval =
-    std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000);
   graph.emitter =
     actors::spawn_emitter(system, std::move(emitter), graph.sink, graph.reporter, self);
-  interrupts.deliver_to(graph.emitter);
+  interrupts.deliver_to(caf::actor_cast<caf::actor>(graph.emitter));
   graph.governor = actors::spawn_rate_governor(system, budget_settings_for(config),
                                                streams.size(), graph.emitter, graph.reporter);
   graph.parsers =
@@ -111,16 +113,29 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
     graph.planners.push_back(actors::spawn_stream_planner(
       system, planner_settings_for(config, i, streams[i]), graph.fetcher, graph.emitter,
       graph.reporter));
-  self->send(graph.emitter,
-             pipeline_actors{graph.planners, graph.fetcher, graph.governor, graph.parsers});
-  // The emitter supervises the others; this thread supervises the emitter.
+  // A terminal is redrawn every second; logs get a line (and LOG messages) every 5 s.
+  graph.ticker = actors::spawn_progress_ticker(
+    system, std::chrono::milliseconds(options.progress == display::terminal ? 1000 : 5000),
+    graph.emitter, graph.governor, graph.fetcher, graph.reporter);
+  // Supervision: this thread hears of every actor that stops (await_streams).
+  auto supervise = [&](const auto& actor, std::string role) {
+    self->monitor(actor);
+    graph.roles.emplace_back(actor.address(), std::move(role));
+  };
+  for (std::size_t i = 0; i < streams.size(); ++i)
+    supervise(graph.planners[i], "the planner of " + streams[i].definition->name);
+  for (const auto& parser : graph.parsers)
+    supervise(parser, "a parser");
+  supervise(graph.fetcher, "the fetcher");
+  supervise(graph.governor, "the rate governor");
+  supervise(graph.ticker, "the progress ticker");
   self->monitor(graph.emitter);
   return graph;
 }
 
 // Asks `actor` for its figures; a failure is reported, and the summary shows zeros.
-template <class Figures>
-Figures figures_of(caf::scoped_actor& self, const caf::actor& actor,
+template <class Figures, class Handle>
+Figures figures_of(caf::scoped_actor& self, const Handle& actor,
                    const reporter_actor& reporter, const char* whose) {
   Figures figures;
   std::string problem;
@@ -141,8 +156,10 @@ std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
   for (const auto& stream : streams)
     figures.streams.push_back(stream.definition->name);
   std::vector<protocol::stream_figures> final_streams;
-  self->receive(
+  bool ended = false;
+  self->receive_while([&] { return !ended; })(
     [&](sync_outcome& outcome) {
+      ended = true;
       figures.all_complete = outcome.all_complete;
       figures.interrupted_by = outcome.interrupted_by;
       for (const auto& stream : outcome.streams)
@@ -150,8 +167,20 @@ std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
       final_streams = std::move(outcome.streams);
     },
     [&](caf::down_msg& down) {
+      if (down.source != graph.emitter.address()) {
+        // Stopped on purpose, or gone with its last reference (never before the
+        // outcome: this thread holds every actor until then).
+        if (!down.reason || down.reason == caf::exit_reason::user_shutdown
+            || down.reason == caf::exit_reason::unreachable)
+          return;
+        for (const auto& [address, role] : graph.roles)
+          if (address == down.source)
+            self->send(graph.emitter, actor_stopped{role, self->system().render(down.reason)});
+        return;
+      }
       // The emitter died: which streams it had ended is unknown, so the read fails
       // as a whole.
+      ended = true;
       figures.all_complete = false;
       figures.records.assign(streams.size(), 0);
       auto reason = self->system().render(down.reason);
@@ -186,12 +215,24 @@ protocol::archive_figures archive_reports(caf::scoped_actor& self, const pipelin
       self->send(archiver, signal);
     },
     [&](caf::down_msg& down) {
+      if (down.source != archiver)
+        return; // a pipeline actor: the streams have ended
       done = true;
       if (down.source == archiver && archive.first_failure.empty() && !archive.complete)
         archive.first_failure = "the report archiver stopped: " + self->system().render(down.reason);
     });
   interrupts.deliver_to(nullptr);
   return archive;
+}
+
+// Stops the progress ticker and waits until it is gone, so that no progress report
+// follows the summary.
+void stop_ticker(caf::scoped_actor& self, const pipeline_graph& graph) {
+  self->send_exit(graph.ticker, caf::exit_reason::user_shutdown);
+  bool gone = false;
+  self->receive_while([&] { return !gone; })([&](caf::down_msg& down) {
+    gone = down.source == graph.ticker.address();
+  });
 }
 
 // Gathers the figures of the fetcher and the governor; returns where every stream
@@ -233,8 +274,9 @@ void stop_graph(const pipeline_graph& graph) {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   for (const auto& actor : graph.parsers)
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  for (const auto& actor : {graph.fetcher, graph.governor, graph.emitter})
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(graph.fetcher, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(graph.governor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(graph.emitter, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(graph.sink, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(graph.reporter, caf::exit_reason::user_shutdown);
 }
@@ -263,6 +305,7 @@ read_figures run_pipeline(const config::connector_config& config,
   auto final_streams = await_streams(self, graph, streams, figures);
   if (options.reports && figures.interrupted_by == 0)
     figures.reports = archive_reports(self, graph, config, options, interrupts, figures);
+  stop_ticker(self, graph);
   auto final_progress = gather_figures(self, graph, std::move(final_streams), figures, started);
   finish(self, graph, figures, std::move(final_progress));
   // The sink may still have been committing (a database): the summary for people

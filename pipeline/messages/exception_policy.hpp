@@ -1,9 +1,8 @@
 #pragma once
 
 // What an exception that escapes an actor's handler does: it ends the actor with
-// sec::runtime_error and the exception's text as its exit reason, which the actor's
-// supervisor (the emitter, or the read pipeline for the emitter) reports as a
-// system_error. CAF's default handler would also print it to stdout, where only
+// sec::runtime_error and the exception's text as its exit reason, which the read
+// pipeline, the supervisor, reports as a system_error. CAF's default handler would also print it to stdout, where only
 // Airbyte messages may go. Every actor of the pipeline and every sink sets it first.
 
 #include <caf/error.hpp>

@@ -41,7 +41,8 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using figures_atom = caf::atom_constant<caf::atom("figures")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
-/// planner -> fetcher: fetch one page and hand the result back to `planner`.
+/// planner -> fetcher, a request: fetch one page (parsed) or file (raw_body).
+/// Answered with fetch_result once it is had or cannot be.
 struct fetch_page {
   stream_index stream = 0;
   /// The page's listing within the stream (logic::page_request) and place in it.
@@ -51,51 +52,54 @@ struct fetch_page {
   const stream_definition* definition = nullptr;
   /// The page size asked for: a page with more records is refused.
   std::uint64_t max_records = 0;
-  caf::actor planner;
   /// Failed tries so far (the fetcher counts; a retry travels with its page) and
   /// when the first began, for the page's deadline.
   int failed_attempts = 0;
   std::optional<std::chrono::steady_clock::time_point> first_try;
-  /// A file rather than a page (a settlement report): its 200 body goes back to
-  /// `planner` as fetched_page, unparsed, and `label` names it in messages.
+  /// A file rather than a page (a settlement report): its 200 body is the answer,
+  /// unparsed, and `label` names it in messages.
   bool raw_body = false;
   std::string label;
 };
 
-/// fetcher -> parser: a 200 body to parse (fetcher -> planner for a raw_body page).
+/// fetcher -> parser, a request: a 200 body to parse. Answered with parse_outcome.
 struct fetched_page {
   fetch_page page;
   std::string body;
-  /// Where a body that does not parse goes back (as unusable_page) to be retried.
-  caf::actor fetcher;
 };
 
-/// parser -> fetcher: a 200 body that is not a valid collection (truncated,
-/// malformed, wrong shape); the fetcher retries the page like a server error.
+/// parser -> fetcher, the answer to fetched_page: the page's records, or why the
+/// body is not a valid collection (truncated, malformed, wrong shape), which the
+/// fetcher retries like a server error.
+struct parse_outcome {
+  std::optional<logic::parsed_page> parsed;
+  std::string refusal;
+};
+
+/// fetcher -> requester, the answer to fetch_page (and unusable_page): the page as
+/// the fetcher last tried it, with its records (`parsed`), a file's 200 body
+/// (`body`, for raw_body), or why it cannot be had (`failure`).
+struct fetch_result {
+  fetch_page page;
+  std::optional<logic::parsed_page> parsed;
+  std::string body;
+  std::optional<protocol::failure_report> failure;
+};
+
+/// report archiver -> fetcher, a request: the file this fetch_result brought is
+/// not what was asked for (`reason`); try it again like a server error. Answered
+/// like the fetch_page it was.
 struct unusable_page {
   fetch_page page;
   std::string reason;
 };
 
-/// parser -> planner: a page that parsed completely.
-struct page_ready {
-  std::uint64_t listing = 0;
-  std::uint64_t seq = 0;
-  logic::parsed_page page;
-};
-
-/// fetcher -> planner: a try of the page failed and it will be tried again; until
-/// it arrives, the pages after it wait in the pipeline (planner_settings'
-/// retry allowance).
+/// fetcher -> whoever asked for the page: a try of it failed and it will be tried
+/// again; until it arrives, the pages after it wait in the pipeline
+/// (planner_settings' retry allowance).
 struct page_retrying {
   std::uint64_t listing = 0;
   std::uint64_t seq = 0;
-};
-
-/// fetcher -> planner: a page that cannot be had.
-struct page_failed {
-  std::uint64_t seq = 0;
-  protocol::failure_report report;
 };
 
 /// planner -> emitter, a request: the records of page `page.seq`, to emit in seq
@@ -151,20 +155,17 @@ struct interrupted {
   int signal = 0;
 };
 
-/// fetcher -> governor: ask for leave to send one request.
+/// fetcher -> governor, a request: leave to send one request, answered with
+/// permit_granted when it may go.
 struct permit_request {
-  std::uint64_t ticket = 0;
   stream_index stream = 0;
-  caf::actor requester;
   /// A retry of a page that failed: later pages of its stream wait for it, so it
   /// goes before every new request (it still spends the budget like any other).
   bool retry = false;
 };
 
-/// governor -> fetcher: the request with this ticket may go now.
-struct permit_granted {
-  std::uint64_t ticket = 0;
-};
+/// governor -> fetcher, the answer to permit_request: the request may go now.
+struct permit_granted {};
 
 /// fetcher -> governor: a request was answered 429; pause every request this long.
 struct throttled {
@@ -195,12 +196,17 @@ struct rate_limited {
   std::int64_t resume_at_ms = 0;
 };
 
-/// read pipeline -> emitter: the actors it supervises and asks for figures.
-struct pipeline_actors {
-  std::vector<caf::actor> planners;
-  caf::actor fetcher;
-  caf::actor governor;
-  std::vector<caf::actor> parsers;
+/// read pipeline -> emitter: an actor of the pipeline (`role`: "the fetcher", "the
+/// planner of payouts", ...) stopped although nothing asked it to, for `reason`:
+/// every stream that has not ended fails.
+struct actor_stopped {
+  std::string role;
+  std::string reason;
+};
+
+/// emitter -> progress ticker, the answer to figures_atom: where each stream stands.
+struct stream_progress {
+  std::vector<stream_figures> streams;
 };
 
 } // namespace klarna::messages
@@ -208,8 +214,8 @@ struct pipeline_actors {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetch_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetched_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::unusable_page)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_ready)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_failed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::parse_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_records)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_finished)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_failed)
@@ -228,5 +234,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::quota_remaining)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::fetch_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::budget_figures)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::protocol::archive_figures)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::pipeline_actors)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::actor_stopped)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_progress)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::http::http_response)

@@ -6,11 +6,12 @@
 namespace klarna::testing {
 
 caf::actor deterministic_system::recorder(std::shared_ptr<recording> log) {
-  return stop_at_end(system_.spawn(record_messages, std::move(log)));
+  // Known at once: the behavior below runs only when the scheduler first runs it.
+  log->recorder = stop_at_end(system_.spawn(record_messages, log));
+  return log->recorder;
 }
 
 caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<recording> log) {
-  log->recorder = caf::actor_cast<caf::actor>(self);
   self->attach_functor([log] {
     log->promises.clear();
     log->recorder = nullptr;
@@ -24,7 +25,7 @@ caf::behavior record_messages(caf::event_based_actor* self, std::shared_ptr<reco
     });
   // Only the test's own work: everything the pipeline sends goes to the default
   // handler above.
-  return {[](recorder_work& work) { work.run(); }};
+  return {[self](recorder_work& work) { work.run(self); }};
 }
 
 } // namespace klarna::testing

@@ -81,9 +81,9 @@ private:
 };
 
 /// Work for a recorder to run in its own context (a response promise can be kept
-/// only by the actor that made it).
+/// only by the actor that made it, and a request's answer goes to who asked).
 struct recorder_work {
-  std::function<void()> run;
+  std::function<void(caf::event_based_actor*)> run;
 };
 
 /// Everything an actor sent to a recorder, in arrival order. A request is not
@@ -103,18 +103,47 @@ struct recording {
     answered.push_back(true);
   }
 
-  /// Has the recorder answer every request holding one T that is not answered yet,
-  /// in order, with `reply(request)` (delivered when the test runs the scheduler).
-  template <class T, class Reply>
-  void answer(Reply reply) {
-    caf::anon_send(recorder, recorder_work{[this, reply] {
+  /// Has the recorder answer every request holding one T for which `which(request)`
+  /// holds and that is not answered yet, in order, with `reply(request)` (delivered
+  /// when the test runs the scheduler).
+  template <class T, class Which, class Reply>
+  void answer_if(Which which, Reply reply) {
+    caf::anon_send(recorder, recorder_work{[this, which, reply](caf::event_based_actor*) {
                      for (std::size_t i = 0; i < messages.size(); ++i) {
-                       if (answered[i] || !messages[i].match_elements<T>())
+                       if (answered[i] || !messages[i].match_elements<T>()
+                           || !which(messages[i].template get_as<T>(0)))
                          continue;
                        answered[i] = true;
                        promises[i].deliver(reply(messages[i].template get_as<T>(0)));
                      }
                    }});
+  }
+
+  /// The same for every request holding one T.
+  template <class T, class Reply>
+  void answer(Reply reply) {
+    answer_if<T>([](const T&) { return true; }, std::move(reply));
+  }
+
+  /// Has the recorder send `request` to `to` as a request (delivered when the test
+  /// runs the scheduler): `on_answer` gets its Answer when it comes; an error, and
+  /// anything the asked actor sends the recorder meanwhile, is kept in the log.
+  template <class Answer, class Handle, class Request, class OnAnswer>
+  void ask(const Handle& to, Request request, OnAnswer on_answer) {
+    auto log = this;
+    caf::anon_send(recorder, recorder_work{[=](caf::event_based_actor* self) {
+                     self->request(to, caf::infinite, request)
+                       .then([=](Answer& answer) { on_answer(answer); },
+                             [=](caf::error& error) { log->keep(caf::make_message(error)); });
+                   }});
+  }
+
+  /// As above, with the answer kept in the log.
+  template <class Answer, class Handle, class Request>
+  void ask(const Handle& to, Request request) {
+    auto log = this;
+    ask<Answer>(to, std::move(request),
+                [log](Answer& answer) { log->keep(caf::make_message(std::move(answer))); });
   }
 
   /// The messages that hold exactly one T, in order.

@@ -2,7 +2,7 @@
 
 #include "actors/deterministic_system.hpp"
 #include "actors/fake_output.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,20 +20,8 @@ using klarna::testing::output_requests;
 
 namespace {
 
-// A planner's part: hands the emitter each page as a request and keeps the answer,
-// the page's credit, in `log`.
-caf::behavior stand_in_planner(caf::event_based_actor* self, caf::actor emitter,
-                               std::shared_ptr<recording> log) {
-  return {
-    [=](page_records& page) {
-      self->request(emitter, caf::infinite, std::move(page))
-        .then([=](const page_credit& credit) { log->keep(caf::make_message(credit)); });
-    },
-  };
-}
-
-// An emitter for payouts (stream 0) and transactions (stream 1), with stand-ins for
-// the planners and a recorder for whoever waits for the outcome.
+// An emitter for payouts (stream 0) and transactions (stream 1), with a recorder
+// standing for the planners and one for whoever waits for the outcome.
 struct emitter_under_test {
   deterministic_system runtime;
   /// What the sink was asked and what was reported, in order (one actor, as Airbyte's
@@ -41,8 +29,7 @@ struct emitter_under_test {
   std::shared_ptr<output_requests> sink = std::make_shared<output_requests>();
   std::shared_ptr<recording> planner_log = std::make_shared<recording>();
   std::shared_ptr<recording> outcome_log = std::make_shared<recording>();
-  caf::actor emitter;
-  caf::actor planner;
+  emitter_actor emitter;
 
   explicit emitter_under_test(std::uint64_t checkpoint_records = 10000) {
     auto& system = runtime.system();
@@ -50,13 +37,10 @@ struct emitter_under_test {
     settings.checkpoint_records = checkpoint_records;
     settings.streams = {{protocol::find_stream("payouts"), {}},
                         {protocol::find_stream("transactions"), {}}};
-    // An hour between progress reports: no tick fires during a test.
-    settings.progress_interval = std::chrono::hours(1);
     auto output = testing::spawn_fake_output(system, sink);
     emitter = runtime.stop_at_end(actors::spawn_emitter(
       system, std::move(settings), output, output, runtime.recorder(outcome_log)));
-    planner = system.spawn(stand_in_planner, emitter, planner_log);
-    caf::anon_send(emitter, pipeline_actors{{planner, planner}, caf::actor{}, caf::actor{}, {}});
+    runtime.recorder(planner_log);
     runtime.run();
   }
 
@@ -68,8 +52,9 @@ struct emitter_under_test {
     logic::ledger_page page{seq, {}, step};
     for (const char* record : {"a", "b"})
       page.records.append("p" + std::to_string(seq) + record);
-    caf::anon_send(planner, page_records{stream, std::move(page), pages_known});
-    runtime.run(); // through the stand-in planner: the page reaches the emitter now
+    // A planner's request: its answer, the page's credit, lands in the planner's log.
+    planner_log->ask<page_credit>(emitter, page_records{stream, std::move(page), pages_known});
+    runtime.run();
   }
 
   std::optional<sync_outcome> outcome() const {
@@ -246,21 +231,13 @@ TEST_CASE("one RATE_LIMITED status per pause reaches each running stream", "[emi
   CHECK(test.sink->starting_with("status transactions RUNNING rate-limited").size() == 1);
 }
 
-TEST_CASE("an actor of the pipeline that dies ends every unfinished stream", "[emitter]") {
+TEST_CASE("an actor of the pipeline that stopped ends every unfinished stream", "[emitter]") {
   emitter_under_test test;
-  // A stand-in fetcher that dies as an exception would end it. (It takes an argument:
-  // CAF 0.17 spawns argument-less function actors through a null shared_ptr.)
-  auto fetcher = test.runtime.system().spawn(
-    [](caf::event_based_actor* self, const std::string& reason) -> caf::behavior {
-      return {[=](start_atom) { self->quit(caf::make_error(caf::sec::runtime_error, reason)); }};
-    },
-    std::string("boom"));
-  caf::anon_send(test.emitter, pipeline_actors{{}, fetcher, caf::actor{}, {}});
-  test.runtime.run();
   test.send_page(0, 0, 1);
   caf::anon_send(test.emitter, stream_finished{0, 1});
   test.runtime.run(); // payouts complete first
-  caf::anon_send(fetcher, start_atom::value);
+  // The read pipeline, the supervisor, saw the fetcher stop.
+  caf::anon_send(test.emitter, actor_stopped{"the fetcher", "boom"});
   test.runtime.run();
   auto outcome = test.outcome();
   REQUIRE(outcome);
@@ -270,4 +247,17 @@ TEST_CASE("an actor of the pipeline that dies ends every unfinished stream", "[e
   CHECK_THAT(errors[0], Catch::Contains("the fetcher actor stopped") && Catch::Contains("boom"));
   CHECK(test.sink->starting_with("error payouts").empty()); // it had completed
   CHECK(test.sink->starting_with("close transactions incomplete").size() == 1);
+}
+
+TEST_CASE("the emitter answers figures_atom with where each stream stands", "[emitter]") {
+  emitter_under_test test;
+  test.send_page(1, 0, 2);
+  test.outcome_log->ask<stream_progress>(test.emitter, figures_atom::value);
+  test.runtime.run();
+  auto answers = test.outcome_log->all<stream_progress>();
+  REQUIRE(answers.size() == 1);
+  REQUIRE(answers[0].streams.size() == 2);
+  CHECK(answers[0].streams[0].records == 0);
+  CHECK(answers[0].streams[1].records == 2);
+  CHECK_FALSE(answers[0].streams[1].complete);
 }

@@ -10,7 +10,7 @@
 
 #include "actors/deterministic_system.hpp"
 #include "actors/fake_output.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <catch2/catch.hpp>
@@ -121,7 +121,6 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
 
   actors::emitter_settings emitter_settings;
   emitter_settings.streams = {{stream, {}}};
-  emitter_settings.progress_interval = std::chrono::hours(1);
   emitter_settings.checkpoint_interval = std::chrono::hours(1);
   auto output = testing::spawn_fake_output(system, output_log);
   auto emitter = runtime.stop_at_end(actors::spawn_emitter(
@@ -155,7 +154,6 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   planner.retry_held_bytes_limit = 64 << 20;
   auto planner_actor = runtime.stop_at_end(actors::spawn_stream_planner(system, planner, fetcher, emitter, output));
 
-  caf::anon_send(emitter, pipeline_actors{{planner_actor}, fetcher, governor, parsers});
   auto started = runtime.now();
   caf::anon_send(planner_actor, start_atom::value);
   read_figures figures;

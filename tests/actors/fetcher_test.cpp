@@ -1,12 +1,14 @@
-// The fetcher alone on the test coordinator: a recorder stands for the governor, the
-// parser, the planner and the reporter, and a scripted transport lets the test see
-// every request and answer it, on the virtual clock.
+// The fetcher alone on the test coordinator: recorders stand for the governor, the
+// parser, the planner and the reporter (the test has them answer requests), and a
+// scripted transport lets the test see every request and answer it, on the virtual
+// clock.
 
 #include "actors/fetcher.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/stream_catalog.hpp"
+#include "support/record_batches.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -37,9 +39,7 @@ struct fetcher_under_test {
   std::shared_ptr<std::vector<http::http_request>> sent =
     std::make_shared<std::vector<http::http_request>>();
   http::http_client::completion_handler answer_to;
-  caf::actor fetcher;
-  caf::actor planner;
-  std::size_t permits_granted = 0;
+  fetcher_actor fetcher;
 
   fetcher_under_test() {
     auto& system = runtime.system();
@@ -53,30 +53,42 @@ struct fetcher_under_test {
       return std::make_unique<scripted_transport>(sent);
     };
     fetcher = runtime.stop_at_end(actors::spawn_fetcher(
-      system, settings, runtime.recorder(governor_log),
-      {runtime.recorder(parser_log)},
+      system, settings, caf::actor_cast<governor_actor>(runtime.recorder(governor_log)),
+      {caf::actor_cast<parser_actor>(runtime.recorder(parser_log))},
       caf::actor_cast<reporter_actor>(runtime.recorder(reporter_log)), transport));
-    planner = runtime.recorder(planner_log);
+    runtime.recorder(planner_log);
   }
 
-  void fetch(std::uint64_t seq) {
+  static fetch_page page(std::uint64_t seq) {
     fetch_page page;
     page.seq = seq;
     page.url = "https://api.test/settlements/v1/payouts?offset=" + std::to_string(seq * 10);
     page.definition = protocol::find_stream("payouts");
     page.max_records = 10;
-    page.planner = planner;
-    caf::anon_send(fetcher, std::move(page));
+    return page;
+  }
+
+  // The recorder standing for the planner asks for `page`; the answer lands in its log.
+  void fetch(fetch_page page) {
+    planner_log->ask<fetch_result>(fetcher, std::move(page));
     runtime.run();
   }
 
+  void fetch(std::uint64_t seq) { fetch(page(seq)); }
+
   // Grants every permit asked for since the last call.
   void grant_permits() {
-    auto asked = governor_log->all<permit_request>();
-    for (; permits_granted < asked.size(); ++permits_granted)
-      caf::anon_send(fetcher, permit_granted{asked[permits_granted].ticket});
+    governor_log->answer<permit_request>([](const permit_request&) { return permit_granted{}; });
     runtime.run();
   }
+
+  // The parser's answer to every body it was given since the last call.
+  void parse_as(parse_outcome outcome) {
+    parser_log->answer<fetched_page>([outcome](const fetched_page&) { return outcome; });
+    runtime.run();
+  }
+
+  std::vector<fetch_result> answers() const { return planner_log->all<fetch_result>(); }
 
   void answer(std::size_t request, long status, std::string body = {},
               std::optional<http::retry_after> retry_after = std::nullopt) {
@@ -93,7 +105,9 @@ struct fetcher_under_test {
 
 } // namespace
 
-TEST_CASE("a page goes out only with a permit, and its 200 body goes to a parser", "[fetcher]") {
+TEST_CASE("a page goes out only with a permit, its 200 body goes to a parser, and the "
+          "parsed page is the answer",
+          "[fetcher]") {
   fetcher_under_test test;
   test.fetch(0);
   REQUIRE(test.governor_log->count<permit_request>() == 1);
@@ -108,7 +122,16 @@ TEST_CASE("a page goes out only with a permit, and its 200 body goes to a parser
   REQUIRE(fetched.size() == 1);
   CHECK(fetched[0].body == "the body");
   CHECK(fetched[0].page.seq == 0);
-  CHECK(test.planner_log->messages.empty());
+  CHECK(test.planner_log->messages.empty()); // not before it is parsed
+  logic::parsed_page parsed;
+  parsed.records = testing::batch_of({R"({"a":1})"});
+  test.parse_as({parsed, {}});
+  auto answers = test.answers();
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].page.seq == 0);
+  CHECK_FALSE(answers[0].failure);
+  REQUIRE(answers[0].parsed);
+  CHECK(answers[0].parsed->records.size() == 1);
 }
 
 TEST_CASE("a 503 is retried after a pause, first among permits, on a fresh connection",
@@ -146,16 +169,18 @@ TEST_CASE("a page still failing after max_attempts fails, and a 404 at once", "[
       test.runtime.run();
     }
   }
-  auto failed = test.planner_log->all<page_failed>();
+  auto failed = test.answers();
   REQUIRE(failed.size() == 1);
-  CHECK_THAT(failed[0].report.message, Catch::Contains("500"));
+  REQUIRE(failed[0].failure);
+  CHECK_THAT(failed[0].failure->message, Catch::Contains("500"));
 
   test.fetch(1);
   test.grant_permits();
   test.answer(3, 404, R"({"error_code":"NOT_FOUND"})");
-  failed = test.planner_log->all<page_failed>();
+  failed = test.answers();
   REQUIRE(failed.size() == 2);
-  CHECK(failed[1].seq == 1);
+  CHECK(failed[1].page.seq == 1);
+  CHECK(failed[1].failure);
   CHECK(test.planner_log->count<page_retrying>() == 2); // the 500s only
 }
 
@@ -171,7 +196,7 @@ TEST_CASE("a 429 pauses every request through the governor and tries the page ag
   auto asked = test.governor_log->all<permit_request>();
   REQUIRE(asked.size() == 2);
   CHECK(asked[1].retry);
-  CHECK(test.planner_log->count<page_failed>() == 0);
+  CHECK(test.answers().empty());
 }
 
 TEST_CASE("a body the parser refuses is tried again like a server error", "[fetcher]") {
@@ -179,14 +204,47 @@ TEST_CASE("a body the parser refuses is tried again like a server error", "[fetc
   test.fetch(0);
   test.grant_permits();
   test.answer(0, 200, "{\"payouts\":[");
-  auto fetched = test.parser_log->all<fetched_page>();
-  REQUIRE(fetched.size() == 1);
-  caf::anon_send(test.fetcher, unusable_page{fetched[0].page, "the body is truncated"});
-  test.runtime.run();
+  REQUIRE(test.parser_log->count<fetched_page>() == 1);
+  test.parse_as({std::nullopt, "the body is truncated"});
   CHECK(test.planner_log->count<page_retrying>() == 1);
+  CHECK(test.answers().empty());
   REQUIRE(test.runtime.fire_next_timeout());
   test.runtime.run();
   test.grant_permits();
   REQUIRE(test.sent->size() == 2);
   CHECK(test.sent->at(1).fresh_connection);
+}
+
+TEST_CASE("a file's 200 body is the answer as it came, and a file its requester refuses "
+          "is tried again",
+          "[fetcher]") {
+  fetcher_under_test test;
+  auto file = fetcher_under_test::page(0);
+  file.raw_body = true;
+  file.label = "the CSV report of payout P1";
+  test.fetch(file);
+  test.grant_permits();
+  test.answer(0, 200, "not,the,report");
+  CHECK(test.parser_log->messages.empty()); // a file is not parsed
+  auto answers = test.answers();
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].body == "not,the,report");
+  test.planner_log->ask<fetch_result>(test.fetcher,
+                                      unusable_page{answers[0].page, "the header is wrong"});
+  test.runtime.run();
+  CHECK(test.planner_log->count<page_retrying>() == 1);
+  auto warnings = test.reporter_log->all<log_entry>();
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0].message, Catch::Contains("the CSV report of payout P1")
+                                    && Catch::Contains("the header is wrong"));
+  REQUIRE(test.runtime.fire_next_timeout());
+  test.runtime.run();
+  test.grant_permits();
+  REQUIRE(test.sent->size() == 2);
+  CHECK(test.sent->at(1).fresh_connection);
+  test.answer(1, 200, "the,report");
+  answers = test.answers();
+  REQUIRE(answers.size() == 2);
+  CHECK(answers[1].body == "the,report");
+  CHECK(answers[1].page.failed_attempts == 1);
 }

@@ -1,7 +1,7 @@
 #include "actors/rate_governor.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,8 +17,9 @@ struct governor_under_test {
   std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
   std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
   std::shared_ptr<recording> reporter_log = std::make_shared<recording>();
-  caf::actor governor;
-  caf::actor fetcher;
+  governor_actor governor;
+  /// The tickets of the permits asked for, in the order they were granted.
+  std::vector<std::uint64_t> granted;
 
   explicit governor_under_test(double requests_per_second) {
     logic::rate_window::settings budget;
@@ -26,21 +27,16 @@ struct governor_under_test {
     budget.window = std::chrono::seconds(60);
     auto& system = runtime.system();
     governor = runtime.stop_at_end(actors::spawn_rate_governor(
-      system, budget, 2, runtime.recorder(emitter_log),
+      system, budget, 2, caf::actor_cast<emitter_actor>(runtime.recorder(emitter_log)),
       caf::actor_cast<messages::reporter_actor>(runtime.recorder(reporter_log))));
-    fetcher = runtime.recorder(fetcher_log);
+    runtime.recorder(fetcher_log);
   }
 
-  void ask(std::uint64_t ticket, std::size_t stream) {
-    caf::anon_send(governor, permit_request{ticket, stream, fetcher});
+  // The recorder standing for the fetcher asks for permit `ticket`.
+  void ask(std::uint64_t ticket, std::size_t stream, bool retry = false) {
+    fetcher_log->ask<permit_granted>(governor, permit_request{stream, retry},
+                                     [this, ticket](permit_granted&) { granted.push_back(ticket); });
     runtime.run();
-  }
-
-  std::vector<std::uint64_t> granted() const {
-    std::vector<std::uint64_t> tickets;
-    for (const auto& permit : fetcher_log->all<permit_granted>())
-      tickets.push_back(permit.ticket);
-    return tickets;
   }
 };
 
@@ -50,7 +46,7 @@ TEST_CASE("the governor grants a request at once while the budget has room", "[g
   governor_under_test test(1000);
   test.ask(1, 0);
   test.ask(2, 1);
-  CHECK(test.granted() == std::vector<std::uint64_t>{1, 2});
+  CHECK(test.granted == std::vector<std::uint64_t>{1, 2});
 }
 
 TEST_CASE("a 429 pauses every request and tells the emitter until when", "[governor]") {
@@ -61,7 +57,7 @@ TEST_CASE("a 429 pauses every request and tells the emitter until when", "[gover
   test.runtime.run();
   test.ask(2, 0);
   test.ask(3, 1);
-  CHECK(test.granted() == std::vector<std::uint64_t>{1}); // paused for 30 s of the clock
+  CHECK(test.granted == std::vector<std::uint64_t>{1}); // paused for 30 s of the clock
   auto notices = test.emitter_log->all<rate_limited>();
   REQUIRE(notices.size() == 1);
   CHECK(notices[0].resume_at_ms >= before_ms + 30'000);
@@ -106,11 +102,10 @@ TEST_CASE("a retry waiting for the budget is granted before the new requests tha
   test.runtime.run();
   test.ask(1, 0);
   test.ask(2, 1);
-  caf::anon_send(test.governor, permit_request{3, 0, test.fetcher, true});
-  test.runtime.run();
-  CHECK(test.granted().empty());
+  test.ask(3, 0, true);
+  CHECK(test.granted.empty());
   // The pause is over once the clock passes it; then the retry goes first.
-  while (test.granted().size() < 3 && test.runtime.fire_next_timeout())
+  while (test.granted.size() < 3 && test.runtime.fire_next_timeout())
     test.runtime.run();
-  CHECK(test.granted() == std::vector<std::uint64_t>{3, 1, 2});
+  CHECK(test.granted == std::vector<std::uint64_t>{3, 1, 2});
 }

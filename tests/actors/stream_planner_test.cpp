@@ -1,7 +1,7 @@
 #include "actors/stream_planner.hpp"
 
 #include "actors/deterministic_system.hpp"
-#include "pipeline/messages/pipeline_messages.hpp"
+#include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/stream_catalog.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,7 +20,7 @@ struct planner_under_test {
   std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
   std::shared_ptr<recording> emitter_log = std::make_shared<recording>();
   std::shared_ptr<recording> reporter_log = std::make_shared<recording>();
-  caf::actor planner;
+  planner_actor planner;
 
   explicit planner_under_test(logic::stream_start start = {},
                               std::uint64_t held_bytes_limit = 64 << 20) {
@@ -33,17 +33,18 @@ struct planner_under_test {
     settings.credits = 3;
     settings.held_bytes_limit = held_bytes_limit;
     auto& system = runtime.system();
-    // Stopped at the end: the fetch_page messages the recorder keeps hold the planner.
+    // Stopped at the end: the fetch_page requests the recorder keeps hold the planner.
     planner = runtime.stop_at_end(actors::spawn_stream_planner(
-      system, settings, runtime.recorder(fetcher_log),
-      runtime.recorder(emitter_log),
+      system, settings, caf::actor_cast<fetcher_actor>(runtime.recorder(fetcher_log)),
+      caf::actor_cast<emitter_actor>(runtime.recorder(emitter_log)),
       caf::actor_cast<messages::reporter_actor>(runtime.recorder(reporter_log))));
     caf::anon_send(planner, start_atom::value);
     runtime.run();
   }
 
-  // Request `seq` answered: the records from listing offset `offset` (10, or what
-  // is left) of a collection of `total`; the first record padded with `padding` bytes.
+  // The fetcher's answer to the request for page `seq`: the records from listing
+  // offset `offset` (10, or what is left) of a collection of `total`; the first
+  // record padded with `padding` bytes.
   void page_parsed(std::uint64_t seq, std::int64_t total, std::int64_t offset = 0,
                    std::size_t padding = 0) {
     logic::parsed_page page;
@@ -53,7 +54,19 @@ struct planner_under_test {
                           + std::string(n == offset ? padding : 0, 'x') + "\"}");
     page.pagination.count = count;
     page.pagination.total = total;
-    caf::anon_send(planner, page_ready{0, seq, std::move(page)});
+    fetch_result result;
+    result.parsed = std::move(page);
+    answer_fetch(seq, std::move(result));
+  }
+
+  // The fetcher's answer to the request for page `seq` that is not answered yet.
+  void answer_fetch(std::uint64_t seq, fetch_result result) {
+    fetcher_log->answer_if<fetch_page>([seq](const fetch_page& page) { return page.seq == seq; },
+                                       [result](const fetch_page& page) {
+                                         auto answer = result;
+                                         answer.page = page;
+                                         return answer;
+                                       });
     runtime.run();
   }
 
@@ -116,10 +129,11 @@ TEST_CASE("the stream finishes when its last page arrived", "[planner]") {
 TEST_CASE("a page that cannot be had fails the stream once, with its report", "[planner]") {
   planner_under_test test;
   test.page_parsed(0, 100);
-  caf::anon_send(test.planner,
-                 page_failed{2, {config::failure_type::transient_error, "gave up on page 2", "503"}});
-  caf::anon_send(test.planner, page_failed{1, {config::failure_type::transient_error, "again", ""}});
-  test.runtime.run();
+  fetch_result gave_up;
+  gave_up.failure = {config::failure_type::transient_error, "gave up on page 2", "503"};
+  test.answer_fetch(2, gave_up);
+  gave_up.failure = {config::failure_type::transient_error, "again", ""};
+  test.answer_fetch(1, gave_up);
   auto failed = test.emitter_log->all<stream_failed>();
   REQUIRE(failed.size() == 1);
   CHECK(failed[0].report.message == "gave up on page 2");
