@@ -132,12 +132,13 @@ void complete_if_done(emitter self, std::size_t index) {
 }
 
 // Ends a stream as INCOMPLETE with an error; pages it still holds are dropped.
-void end_incomplete(emitter self, std::size_t index, protocol::failure_report report) {
+void end_incomplete(emitter self, std::size_t index, protocol::failure_report report,
+                    bool interrupted = false) {
   auto& stream = self->state.streams.at(index).pages;
   if (!stream.end_incomplete())
     return;
   forget_credits(self, index);
-  self->send(self->state.reporter, stream_error{stream.name(), std::move(report)});
+  self->send(self->state.reporter, stream_error{stream.name(), std::move(report), interrupted});
   report_status(self, stream.name(), stream_status::incomplete);
   ask_sink(self, sink_close_stream{stream.name(), false});
 }
@@ -183,7 +184,8 @@ void on_interrupted(emitter self, int signal) {
                     "the sync was stopped by " + name + " before " + stream.name()
                       + " was read completely (" + std::to_string(stream.records())
                       + " records were emitted)",
-                    name});
+                    name},
+                   true);
   }
   report_if_all_ended(self);
 }

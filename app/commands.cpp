@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include "app/sync_report.hpp"
 #include "pipeline/read_pipeline.hpp"
 #include "pipeline/stream_plans.hpp"
 #include "pipeline/tell_user.hpp"
@@ -16,7 +17,10 @@
 #include "sinks/sink_registry.hpp"
 #include "stores/report_archive.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -32,6 +36,13 @@ using pipeline::plan_sync;
 using pipeline::read_options;
 using pipeline::run_pipeline;
 using pipeline::tell_user;
+
+std::string stream_names() {
+  std::string names;
+  for (const auto& stream : protocol::all_streams())
+    names += (names.empty() ? "" : ", ") + stream.name;
+  return names;
+}
 
 namespace {
 
@@ -50,8 +61,7 @@ int fail_with_config_error(const std::string& message) {
 
 void warn_about_ignored_fields(const config::connector_config& cfg) {
   for (const auto& field : cfg.ignored_fields)
-    emit(protocol::log_line(protocol::log_level::warn, "config field '" + field
-                                      + "' is not known to this connector and is ignored"));
+    emit(protocol::log_line(protocol::log_level::warn, config::ignored_field_warning(field)));
 }
 
 // One authenticated request for the first payout: the answer tells whether the
@@ -113,16 +123,24 @@ int run_discover(const std::string& config_path) {
 
 namespace {
 
+// What an interrupted run wrote, and how to go on from there.
+std::string stopped_text(const protocol::read_figures& summary, const std::string& how_to_resume) {
+  std::string written;
+  for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)
+    written += (written.empty() ? "" : ", ") + summary.streams[i] + " " + grouped(summary.records[i]);
+  return std::string("stopped by ") + (summary.interrupted_by == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM")
+         + "; what was written stays (records: " + written + "). " + how_to_resume;
+}
+
 // The exit code of a finished read, with its summary for people on stderr.
-int exit_code_of(const protocol::read_figures& summary) {
+int exit_code_of(const protocol::read_figures& summary, const std::string& how_to_resume) {
   tell_user(protocol::describe(summary));
   if (!summary.output_ok) {
     tell_user(summary.output_error);
     return 1;
   }
   if (summary.interrupted_by != 0) {
-    tell_user("stopped by signal " + std::to_string(summary.interrupted_by)
-              + "; unfinished streams are marked INCOMPLETE");
+    tell_user(stopped_text(summary, how_to_resume));
     return 128 + summary.interrupted_by;
   }
   if (summary.reports && (summary.reports->files_failed > 0 || !summary.reports->complete))
@@ -132,13 +150,33 @@ int exit_code_of(const protocol::read_figures& summary) {
 
 } // namespace
 
-int run_read(const std::string& config_path, const std::string& catalog_path,
+int run_catalog(const config::stream_pick& pick) {
+  try {
+    auto catalog = protocol::configured_catalog(pipeline::picked_streams(pick));
+    emit(boost::json::serialize(catalog) + "\n");
+    return 0;
+  } catch (const config::input_error& e) {
+    tell_user(e.what());
+    return 1;
+  }
+}
+
+int run_read(const std::string& config_path, const config::stream_pick& pick,
              const std::string& state_path, const std::string& sink_uri) {
   config::connector_config cfg;
   std::vector<actors::emitted_stream> streams;
   try {
     cfg = config::read_connector_config(config_path);
-    auto selected = config::read_configured_catalog(catalog_path, known_streams());
+    if (pick.catalog_path.empty() && pick.streams.empty()
+        && pick.mode == config::mode_choice::as_default)
+      throw config::input_error("read needs --catalog FILE (a configured catalog, as Airbyte "
+                                "passes) or --streams NAMES (" + stream_names() + ")");
+    if (!pick.catalog_path.empty() && pick.mode != config::mode_choice::as_default)
+      throw config::input_error("--full-refresh and --incremental go with --streams; with "
+                                "--catalog, the catalog says how each stream is read");
+    auto selected = pick.catalog_path.empty()
+                      ? pipeline::picked_streams(pick)
+                      : config::read_configured_catalog(pick.catalog_path, known_streams());
     config::input_state state;
     if (!state_path.empty())
       state = config::read_input_state(state_path);
@@ -151,24 +189,25 @@ int run_read(const std::string& config_path, const std::string& catalog_path,
   options.sink_uri = sink_uri;
   try {
     auto held = sinks::lock_destination(sink_uri); // one writer per destination
-    return exit_code_of(run_pipeline(cfg, streams, options));
+    return exit_code_of(run_pipeline(cfg, streams, options),
+                        "To resume, read again with the last STATE message of each stream in "
+                        "--state (Airbyte does so itself).");
   } catch (const config::input_error& e) {
     return fail_with_config_error(e.what());
   }
 }
 
-int run_sync(const std::string& config_path, const std::string& catalog_path,
-             const std::string& sink_uri, bool full_refresh,
-             const std::string& reports_directory) {
+int run_sync(const std::string& config_path, const config::stream_pick& pick,
+             const std::string& sink_uri, const std::string& reports_directory) {
   config::connector_config cfg;
-  std::vector<actors::emitted_stream> streams;
+  pipeline::sync_plan plan;
   // One writer per destination, taken before its state is read and held to the end.
   std::unique_ptr<stores::destination_lock> held;
   std::shared_ptr<stores::report_archive> archive;
   try {
     cfg = config::read_connector_config(config_path);
     held = sinks::lock_destination(sink_uri);
-    streams = plan_sync(cfg, catalog_path, sink_uri, full_refresh);
+    plan = plan_sync(cfg, pick, sink_uri);
     if (!reports_directory.empty())
       archive = std::make_shared<stores::report_archive>(reports_directory);
   } catch (const config::input_error& e) {
@@ -176,7 +215,7 @@ int run_sync(const std::string& config_path, const std::string& catalog_path,
     return 1;
   }
   for (const auto& field : cfg.ignored_fields)
-    tell_user("config field '" + field + "' is not known to this connector and is ignored");
+    tell_user(config::ignored_field_warning(field));
   read_options options;
   options.sink_uri = sink_uri;
   options.reports = std::move(archive);
@@ -184,7 +223,11 @@ int run_sync(const std::string& config_path, const std::string& catalog_path,
   options.progress = isatty(STDERR_FILENO) ? read_options::progress_display::terminal
                                            : read_options::progress_display::plain;
   try {
-    return exit_code_of(run_pipeline(cfg, streams, options));
+    auto summary = run_pipeline(cfg, plan.streams, options);
+    for (const auto& line : describe_sync(sink_uri, plan, summary))
+      tell_user(line);
+    return exit_code_of(summary, "Run the same command again to resume from the last "
+                                 "checkpoint.");
   } catch (const config::input_error& e) {
     tell_user(e.what());
     return 1;

@@ -35,7 +35,9 @@ void add_account_fields(std::vector<config_field>& fields) {
     "password credential, the password.",
     "the API key from the Merchant Portal (`klarna_live_api_…` for production, "
     "`klarna_test_api_…` for the playground), or the password of an older username/password "
-    "credential; never printed, logged or put in an error, in any form (see below)",
+    "credential; never printed, logged or put in an error, in any form (see below). Outside "
+    "Airbyte it may stay out of the file: `env:NAME` takes it from environment variable NAME, "
+    "`file:PATH` from a file (one trailing line break dropped)",
     "string", &connector_config::password};
   password.required = true;
   password.secret = true;

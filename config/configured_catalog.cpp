@@ -19,6 +19,13 @@ std::string join(const std::vector<known_stream>& streams) {
   return out;
 }
 
+// What to do with discover's output where a configured catalog belongs.
+const char* const discover_output_advice =
+  "that is discover's output (an AirbyteCatalog: the streams there are), not a configured "
+  "catalog (a ConfiguredAirbyteCatalog: the streams to read, each as {\"stream\": {...}, "
+  "\"sync_mode\": ...}). Write one with 'source-klarna catalog --streams "
+  "payouts,transactions > catalog.json', or pass --streams instead of --catalog";
+
 } // namespace
 
 const char* to_string(sync_mode mode) {
@@ -30,6 +37,9 @@ std::vector<selected_stream> parse_configured_catalog(const boost::json::value& 
   if (!json.is_object())
     throw input_error(std::string("catalog must be a JSON object with a 'streams' array, got ")
                       + json_type_name(json));
+  if (auto* type = json.get_object().if_contains("type");
+      type != nullptr && type->is_string() && type->get_string() == "CATALOG")
+    throw input_error(std::string("catalog: ") + discover_output_advice);
   auto* streams = json.get_object().if_contains("streams");
   if (streams == nullptr || !streams->is_array())
     throw input_error("catalog must have a 'streams' array");
@@ -42,6 +52,9 @@ std::vector<selected_stream> parse_configured_catalog(const boost::json::value& 
     if (!entry.is_object())
       throw input_error(where + " must be an object");
     auto* stream = entry.get_object().if_contains("stream");
+    if (stream == nullptr && entry.get_object().contains("name")
+        && entry.get_object().contains("json_schema"))
+      throw input_error(where + " is a stream of discover's catalog: " + discover_output_advice);
     if (stream == nullptr || !stream->is_object())
       throw input_error(where + " must have a 'stream' object");
     auto* name = stream->get_object().if_contains("name");

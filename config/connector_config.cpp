@@ -6,6 +6,8 @@
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
 #include "config/json_input.hpp"
+#include "config/name_suggestions.hpp"
+#include "config/secret_reference.hpp"
 #include "config/secrets.hpp"
 
 #include <boost/json/object.hpp>
@@ -197,6 +199,40 @@ std::string validate_base_url(const std::string& text, const std::string& field)
   return normalized;
 }
 
+namespace {
+
+std::vector<std::string> known_field_names() {
+  std::vector<std::string> names;
+  for (const auto& field : config_fields())
+    names.push_back(field.name);
+  return names;
+}
+
+// Unknown fields are kept out of the way, not refused: Airbyte may pass fields of
+// other connector versions (commands report them as a warning). But a name one edit
+// away from a known field is a typo that would leave that field at its default and
+// silently change what is read ("start_data": the whole history): an error.
+void check_unknown_fields(const boost::json::object& obj, connector_config& cfg) {
+  for (const auto& entry : obj) {
+    std::string name(entry.key());
+    if (find_config_field(name) != nullptr)
+      continue;
+    if (auto meant = closest_name(name, known_field_names(), 1))
+      throw input_error("config field '" + name + "' is not known: did you mean '" + meant->name
+                        + "'? As written, '" + meant->name + "' would be left at its default");
+    cfg.ignored_fields.push_back(name);
+  }
+}
+
+} // namespace
+
+std::string ignored_field_warning(const std::string& field) {
+  auto text = "config field '" + field + "' is not known to this connector and is ignored";
+  if (auto meant = closest_name(field, known_field_names(), 2))
+    text += "; did you mean '" + meant->name + "'?";
+  return text;
+}
+
 connector_config parse_connector_config(const boost::json::value& json) {
   if (!json.is_object())
     throw input_error(std::string("config must be a JSON object, got ")
@@ -206,6 +242,7 @@ connector_config parse_connector_config(const boost::json::value& json) {
   read_fields(obj, cfg);
   // What the table's types and bounds cannot say:
   cfg.region = *parse_region(std::string(obj.at("region").get_string()));
+  cfg.password = resolve_secret_reference(cfg.password, field_path("password"));
   register_credentials(cfg.username, cfg.password);
   if (cfg.start_date && !parse_iso8601_epoch_seconds(*cfg.start_date))
     throw input_error(field_path("start_date")
@@ -230,11 +267,7 @@ connector_config parse_connector_config(const boost::json::value& json) {
                       + " must hold one or more PEM certificates (-----BEGIN "
                         "CERTIFICATE----- ...), as exported by your proxy or CA");
 
-  // Unknown fields are kept out of the way, not refused: Airbyte may pass fields
-  // of other connector versions. Commands report them as a warning.
-  for (const auto& entry : obj)
-    if (find_config_field(std::string(entry.key())) == nullptr)
-      cfg.ignored_fields.push_back(std::string(entry.key()));
+  check_unknown_fields(obj, cfg);
   return cfg;
 }
 

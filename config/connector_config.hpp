@@ -54,6 +54,10 @@ struct connector_config {
   std::vector<std::string> ignored_fields;
 };
 
+/// The warning for an ignored config field: that it is ignored, and the known field
+/// it may have meant to be (two edits away).
+std::string ignored_field_warning(const std::string& field);
+
 /// Validates a parsed config object. Throws input_error naming the first field that
 /// is missing or invalid and what was expected.
 connector_config parse_connector_config(const boost::json::value& json);

@@ -188,7 +188,8 @@ std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
                  stream_error{{}, {config::failure_type::system_error,
                                    "the emitter actor stopped (" + reason
                                      + "); the read ends here (a defect: please report it)",
-                                   reason}});
+                                   reason},
+                              false});
     });
   return final_streams;
 }

@@ -50,52 +50,87 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
   return streams;
 }
 
+std::vector<config::selected_stream> picked_streams(const config::stream_pick& pick) {
+  return config::select_streams(pick.streams, pick.mode, config::sync_mode::full_refresh,
+                                known_streams());
+}
+
 namespace {
 
-// Every stream that can run with this config, in the mode `sync` reads it: into a
-// sink that appends (`upserts` false), keyed streams in full, since their incremental
-// reads read some records again.
-std::vector<config::selected_stream> default_selection(const config::connector_config& config,
-                                                       bool incremental, bool upserts) {
+// Why `sync` reads `stream` into `sink_uri` in full, or nothing when it may continue.
+std::string why_in_full(const protocol::stream_definition& stream, const std::string& sink_uri) {
+  if (!stream.supports_incremental())
+    return stream.name + " can only be read in full";
+  if (!sinks::keeps_state(sink_uri))
+    return "the sink " + sink_uri + " keeps no state to continue " + stream.name + " from";
+  // A keyed stream's incremental read reads some records again: a sink that only
+  // appends would store those twice.
+  if (!stream.primary_key.empty() && !sinks::upserts_keyed_records(sink_uri))
+    return "the sink " + sink_uri + " only appends, and an incremental read of " + stream.name
+           + " reads some records again";
+  return {};
+}
+
+// The streams `sync` reads and how.
+std::vector<config::selected_stream> sync_selection(const config::connector_config& config,
+                                                    const config::stream_pick& pick,
+                                                    const std::string& sink_uri,
+                                                    std::vector<std::string>& left_out) {
   std::vector<config::selected_stream> selected;
-  for (const auto& stream : protocol::all_streams()) {
-    if (stream.incremental == protocol::incremental_by::month && !config.start_date) {
-      tell_user("not syncing " + stream.name + ": it needs start_date in the config");
+  if (!pick.catalog_path.empty())
+    selected = config::read_configured_catalog(pick.catalog_path, known_streams());
+  else
+    selected = config::select_streams(pick.streams, config::mode_choice::as_default,
+                                      config::sync_mode::incremental, known_streams());
+  std::vector<config::selected_stream> runnable;
+  for (auto stream : selected) {
+    const auto& definition = *protocol::find_stream(stream.name);
+    // Every stream by default: one that cannot run with this config is left out.
+    if (pick.catalog_path.empty() && pick.streams.empty()
+        && definition.incremental == protocol::incremental_by::month && !config.start_date) {
+      left_out.push_back(stream.name + ": it needs start_date in the config");
+      tell_user("not syncing " + left_out.back());
       continue;
     }
-    bool continues = incremental && stream.supports_incremental()
-                     && (upserts || stream.primary_key.empty());
-    selected.push_back(
-      {stream.name, continues ? config::sync_mode::incremental : config::sync_mode::full_refresh});
+    auto in_full = why_in_full(definition, sink_uri);
+    if (pick.mode == config::mode_choice::incremental && !in_full.empty())
+      throw config::input_error("--incremental: " + in_full
+                                + "; leave --incremental out to read it in full");
+    bool asked = stream.mode == config::sync_mode::incremental;
+    if (asked && !in_full.empty() && pick.mode != config::mode_choice::full_refresh
+        && (!pick.catalog_path.empty() || sinks::keeps_state(sink_uri)))
+      tell_user("reading " + stream.name + " in full: " + in_full);
+    if (pick.mode == config::mode_choice::full_refresh || !in_full.empty())
+      stream.mode = config::sync_mode::full_refresh;
+    runnable.push_back(stream);
   }
-  return selected;
+  return runnable;
 }
 
 } // namespace
 
-std::vector<actors::emitted_stream> plan_sync(const config::connector_config& config,
-                                              const std::string& catalog_path,
-                                              const std::string& sink_uri, bool full_refresh) {
+sync_plan plan_sync(const config::connector_config& config, const config::stream_pick& pick,
+                    const std::string& sink_uri) {
+  sync_plan plan;
   auto saved = sinks::saved_states_of(sink_uri);
-  bool keeps_state = sinks::keeps_state(sink_uri);
-  auto selected = catalog_path.empty()
-                    ? default_selection(config, keeps_state && !full_refresh,
-                                        sinks::upserts_keyed_records(sink_uri))
-                    : config::read_configured_catalog(catalog_path, known_streams());
-  if (full_refresh)
-    for (auto& stream : selected)
-      stream.mode = config::sync_mode::full_refresh;
+  auto selected = sync_selection(config, pick, sink_uri, plan.left_out);
   boost::json::array messages;
   for (const auto& [stream, state] : saved)
     messages.push_back(
       config::parse_json_text(state.message, "the state the sink keeps of '" + stream + "'"));
-  auto streams = plan_streams(config, selected, config::parse_input_state(messages));
-  for (auto& stream : streams) {
+  plan.streams = plan_streams(config, selected, config::parse_input_state(messages));
+  for (auto& stream : plan.streams) {
     auto found = saved.find(stream.definition->name);
     stream.resume_in_sink = found != saved.end() && found->second.cut
                             && stream.start.resumes_cut_read();
+    // An incremental read of transactions follows the payouts: those not paid out yet
+    // have none.
+    if (stream.start.per_payout)
+      plan.left_out.push_back(
+        stream.definition->name
+        + " not yet paid out: they arrive with their payout; --full-refresh reads them now");
   }
-  return streams;
+  return plan;
 }
 
 } // namespace klarna::pipeline

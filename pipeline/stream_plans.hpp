@@ -6,6 +6,7 @@
 #include "actors/emitter.hpp"
 #include "config/configured_catalog.hpp"
 #include "config/state_input.hpp"
+#include "config/stream_selection.hpp"
 
 #include <string>
 #include <vector>
@@ -26,13 +27,24 @@ std::vector<actors::emitted_stream> plan_streams(const config::connector_config&
                                                  const std::vector<config::selected_stream>& selected,
                                                  const config::input_state& state);
 
-/// What `sync` reads: the selected streams (all that can run when `catalog_path` is
-/// empty: incremental where the sink keeps state to continue from, unless
-/// `full_refresh`; keyed streams only into a sink that upserts them), each from the
-/// state the sink keeps. Streams the sink has the
-/// cut checkpoint of resume into what it kept. Throws config::input_error.
-std::vector<actors::emitted_stream> plan_sync(const config::connector_config& config,
-                                              const std::string& catalog_path,
-                                              const std::string& sink_uri, bool full_refresh);
+/// What `read` reads without a catalog: the streams `pick` names (all when none),
+/// in full unless --incremental. Throws config::input_error.
+std::vector<config::selected_stream> picked_streams(const config::stream_pick& pick);
+
+/// What a sync reads, and the streams it leaves out with why ("payout_summaries: it
+/// needs start_date in the config").
+struct sync_plan {
+  std::vector<actors::emitted_stream> streams;
+  std::vector<std::string> left_out;
+};
+
+/// What `sync` reads: the catalog's streams, or those `pick` names (all that can
+/// run when none), incremental where the sink keeps state to continue from (keyed
+/// streams only into a sink that upserts them) unless --full-refresh; --incremental
+/// refuses a stream that would be read in full, saying why. Each continues from the
+/// state the sink keeps; streams the sink has the cut checkpoint of resume into
+/// what it kept. Throws config::input_error.
+sync_plan plan_sync(const config::connector_config& config, const config::stream_pick& pick,
+                    const std::string& sink_uri);
 
 } // namespace klarna::pipeline

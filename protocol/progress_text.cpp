@@ -1,5 +1,6 @@
 #include "protocol/progress_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -19,7 +20,7 @@ double eta_seconds(const stream_figures& stream, double elapsed) {
 
 std::string state_text(const stream_figures& stream, double elapsed) {
   if (stream.ended)
-    return stream.complete ? "complete" : "FAILED";
+    return stream.complete ? "complete" : "incomplete"; // failed, or stopped by a signal
   return "ETA " + clock_text(eta_seconds(stream, elapsed));
 }
 
@@ -48,13 +49,45 @@ std::string clock_text(double seconds) {
   return text;
 }
 
-std::vector<std::string> progress_lines(const progress_figures& snapshot) {
+std::vector<std::string> fit_to_width(const std::vector<std::string>& lines, std::size_t width) {
+  if (width == 0)
+    return lines;
+  const std::string indent = "  ";
+  std::vector<std::string> fitted;
+  for (const auto& line : lines) {
+    std::string rest = line;
+    std::string prefix; // the indent of a continuation
+    for (;;) {
+      std::size_t room = width > prefix.size() ? width - prefix.size() : 1;
+      if (rest.size() <= room) {
+        fitted.push_back(prefix + rest);
+        break;
+      }
+      auto cut = rest.find_last_of(", ", room - 1);
+      std::size_t end = cut == std::string::npos || cut == 0 ? room : cut + 1;
+      auto piece = rest.substr(0, end);
+      piece.erase(piece.find_last_not_of(' ') + 1);
+      fitted.push_back(prefix + piece);
+      auto next = rest.find_first_not_of(' ', end);
+      if (next == std::string::npos)
+        break;
+      rest = rest.substr(next);
+      prefix = indent;
+    }
+  }
+  return fitted;
+}
+
+std::vector<std::string> progress_lines(const progress_figures& snapshot, std::size_t width) {
   std::vector<std::string> lines;
+  int name_width = 0;
+  for (const auto& stream : snapshot.streams)
+    name_width = std::max(name_width, static_cast<int>(stream.name.size()));
   for (const auto& stream : snapshot.streams) {
     double percent = stream.pages_known ? 100.0 * stream.pages_done / stream.pages_known : 0;
     char text[200];
-    std::snprintf(text, sizeof text, "%-14s %12llu records %8llu/%-8llu pages %5.1f%%  %s",
-                  stream.name.c_str(), static_cast<unsigned long long>(stream.records),
+    std::snprintf(text, sizeof text, "%-*s %12llu records %8llu/%-8llu pages %5.1f%%  %s",
+                  name_width, stream.name.c_str(), static_cast<unsigned long long>(stream.records),
                   static_cast<unsigned long long>(stream.pages_done),
                   static_cast<unsigned long long>(stream.pages_known), percent,
                   state_text(stream, snapshot.elapsed_seconds).c_str());
@@ -62,7 +95,7 @@ std::vector<std::string> progress_lines(const progress_figures& snapshot) {
   }
   lines.push_back(budget_text(snapshot) + ", " + clock_text(snapshot.elapsed_seconds) + " elapsed");
   lines.push_back(describe_quota_share(snapshot.budget));
-  return lines;
+  return fit_to_width(lines, width);
 }
 
 std::string progress_line(const progress_figures& snapshot) {

@@ -71,6 +71,13 @@ std::string describe(const read_figures& summary) {
   std::string text = "read finished:";
   for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)
     text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
+  if (summary.elapsed_seconds < 1) {
+    // A rate over a fraction of a second (a read refused at once) says nothing.
+    char brief[120];
+    std::snprintf(brief, sizeof brief, " %llu requests in %.1f s",
+                  static_cast<unsigned long long>(summary.fetch.requests), summary.elapsed_seconds);
+    return text + brief + (summary.reports ? "; " + describe(*summary.reports) : "");
+  }
   double rate = summary.elapsed_seconds > 0 ? summary.fetch.requests / summary.elapsed_seconds : 0;
   char figures[320];
   std::snprintf(figures, sizeof figures,

@@ -243,10 +243,10 @@ const std::vector<stream_definition>& all_streams() {
     {"payouts", "settlements/v1/payouts", "payouts", {{"payment_reference"}}, true,
      incremental_by::payout_date, "payout_date", {"payment_reference", "payout_date"}},
     {"transactions", "settlements/v1/transactions", "transactions", {}, false,
-     incremental_by::payout, "payment_reference"},
+     incremental_by::payout, "payment_reference", {}},
     {"payout_summaries", "settlements/v1/payouts/summary", "",
      {{"summary_settlement_currency"}, {"summary_payout_date_start"}}, true, incremental_by::month,
-     "summary_payout_date_start"},
+     "summary_payout_date_start", {}},
   };
   return streams;
 }
@@ -293,6 +293,31 @@ boost::json::value airbyte_catalog() {
       entry["source_defined_primary_key"] = std::move(keys);
     }
     streams.emplace_back(std::move(entry));
+  }
+  return boost::json::object{{"streams", std::move(streams)}};
+}
+
+boost::json::value configured_catalog(const std::vector<config::selected_stream>& selected) {
+  auto catalog = airbyte_catalog();
+  const auto& discovered = catalog.at("streams").as_array();
+  boost::json::array streams;
+  for (const auto& choice : selected) {
+    for (const auto& stream : discovered) {
+      if (stream.at("name").as_string() != choice.name)
+        continue;
+      bool incremental = choice.mode == config::sync_mode::incremental;
+      boost::json::object entry;
+      entry["stream"] = stream;
+      entry["sync_mode"] = config::to_string(choice.mode);
+      bool keyed = stream.as_object().contains("source_defined_primary_key");
+      entry["destination_sync_mode"] =
+        !incremental ? "overwrite" : keyed ? "append_dedup" : "append";
+      if (incremental)
+        entry["cursor_field"] = stream.at("default_cursor_field");
+      if (keyed)
+        entry["primary_key"] = stream.at("source_defined_primary_key");
+      streams.emplace_back(std::move(entry));
+    }
   }
   return boost::json::object{{"streams", std::move(streams)}};
 }

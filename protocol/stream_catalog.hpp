@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/configured_catalog.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -53,5 +55,10 @@ boost::json::value stream_json_schema(const stream_definition& stream);
 
 /// The AirbyteCatalog that discover prints.
 boost::json::value airbyte_catalog();
+
+/// A ConfiguredAirbyteCatalog that reads `selected` (each stream as discover
+/// describes it, in its mode: records appended for incremental, overwritten for a
+/// full refresh, or deduplicated by the primary key where a stream has one).
+boost::json::value configured_catalog(const std::vector<config::selected_stream>& selected);
 
 } // namespace klarna::protocol

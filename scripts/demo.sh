@@ -13,16 +13,11 @@ scripts/install-deps.sh
 scripts/build.sh
 out=demo-output
 mkdir -p "$out"
-build/klarna-sandbox --port 0 --payouts 400 --transactions-per-payout 500 \
+. scripts/sandbox.sh
+start_sandbox "$out/sandbox.log" --payouts 400 --transactions-per-payout 500 \
   --unpaid-transactions 2000 --latency-ms 20 --rate-limit 200 \
-  --tls --tls-ca-out "$out/sandbox-ca.pem" > "$out/sandbox.log" 2>&1 &
-sandbox=$!
-trap 'kill $sandbox 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q "listening on" "$out/sandbox.log" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(awk '/listening on/ {print $4; exit}' "$out/sandbox.log")
+  --tls --tls-ca-out "$out/sandbox-ca.pem"
+url=$sandbox_url
 echo "demo: $(head -1 "$out/sandbox.log")"
 # The config holds the sandbox's CA as PEM text (JSON-escaped by Python).
 python3 - "$url" "$out/sandbox-ca.pem" > "$out/config.json" <<'PY'

@@ -8,7 +8,7 @@ packages=(
   libcli11-dev catch2
   python3 python3-jsonschema python3-yaml strace openssl ca-certificates
   clang-14 libclang-rt-14-dev
-  libsqlite3-dev libpq-dev postgresql
+  libsqlite3-dev sqlite3 libpq-dev postgresql
 )
 missing=()
 for package in "${packages[@]}"; do

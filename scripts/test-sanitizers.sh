@@ -4,7 +4,7 @@
 # binaries. Any report fails the run: UBSan does not recover, ASan aborts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build-asan -DKLARNA_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build-asan -DKLARNA_SANITIZE=ON -DKLARNA_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-asan -j "${JOBS:-2}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:halt_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

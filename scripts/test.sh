@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh -DKLARNA_TESTS=ON
 cd build
 ctest --output-on-failure -j 2 "$@"

@@ -38,10 +38,12 @@ struct log_entry {
   std::string message;
 };
 
-/// A failure of one stream, or of the whole read when `stream` is empty.
+/// A failure of one stream, or of the whole read when `stream` is empty;
+/// `interrupted` when SIGINT or SIGTERM ended it (a stop, not a fault).
 struct stream_error {
   std::string stream;
   protocol::failure_report report;
+  bool interrupted = false;
 };
 
 /// The read's last report: its summary, and where every stream ended.

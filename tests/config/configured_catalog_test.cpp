@@ -51,3 +51,20 @@ TEST_CASE("bad catalogs are refused with the entry named", "[catalog]") {
   CHECK_THROWS_WITH(parse(R"({"streams":[{"sync_mode":"full_refresh"}]})"),
                     Catch::Contains("streams[0] must have a 'stream' object"));
 }
+
+TEST_CASE("discover's output in place of a configured catalog says what to do instead",
+          "[catalog]") {
+  auto discovered = R"({"streams":[{"name":"payouts","json_schema":{},"supported_sync_modes":["full_refresh"]}]})";
+  auto as_printed = std::string(R"({"type":"CATALOG","catalog":)") + discovered + "}";
+  for (const auto& text : {std::string(discovered), as_printed}) {
+    std::string error;
+    try {
+      parse(text);
+    } catch (const input_error& e) {
+      error = e.what();
+    }
+    CHECK_THAT(error, Catch::Contains("discover's output")
+                        && Catch::Contains("source-klarna catalog --streams")
+                        && Catch::Contains("--streams instead of --catalog"));
+  }
+}

@@ -2,8 +2,13 @@
 #include "config/input_error.hpp"
 #include "config/iso8601.hpp"
 #include "config/json_input.hpp"
+#include "config/name_suggestions.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 
 using namespace klarna::config;
 
@@ -177,6 +182,30 @@ TEST_CASE("unknown fields are ignored and listed", "[config]") {
   auto cfg = parse(R"({"region":"eu","username":"u","password":"p","colour":"blue"})");
   REQUIRE(cfg.ignored_fields.size() == 1);
   CHECK(cfg.ignored_fields[0] == "colour");
+  CHECK(ignored_field_warning("colour")
+        == "config field 'colour' is not known to this connector and is ignored");
+}
+
+TEST_CASE("a field one edit away from a known one is an error that names it", "[config]") {
+  for (const char* typo : {"start_data", "start_dat", "sstart_date", "satrt_date"})
+    CHECK_THAT(error_of(std::string(R"({"region":"eu","username":"u","password":"p",")") + typo
+                        + R"(":"2023-01-01"})"),
+               Catch::Contains(std::string("config field '") + typo
+                               + "' is not known: did you mean 'start_date'?")
+                 && Catch::Contains("left at its default"));
+  // Two edits away: still ignored (Airbyte may pass other versions' fields), with a hint.
+  auto cfg = parse(R"({"region":"eu","username":"u","password":"p","strat_dte":"x"})");
+  CHECK(cfg.ignored_fields == std::vector<std::string>{"strat_dte"});
+  CHECK_THAT(ignored_field_warning("strat_dte"), Catch::EndsWith("did you mean 'start_date'?"));
+}
+
+TEST_CASE("edit distance counts insertions, deletions, substitutions and swaps", "[config]") {
+  CHECK(edit_distance("start_date", "start_date") == 0);
+  CHECK(edit_distance("start_data", "start_date") == 1);
+  CHECK(edit_distance("satrt_date", "start_date") == 1);
+  CHECK(edit_distance("region", "") == 6);
+  CHECK(edit_distance("", "") == 0);
+  CHECK_FALSE(closest_name("colour", {"region", "username"}, 2));
 }
 
 TEST_CASE("ISO-8601 dates are checked against the calendar", "[config]") {
@@ -204,4 +233,27 @@ TEST_CASE("a config file that is missing or not JSON names the file", "[config]"
   CHECK_THROWS_WITH(parse_json_text("{\"region\": ", "config file 'x.json'"),
                     Catch::Contains("config file 'x.json' is not valid JSON")
                       && Catch::Contains("line 1"));
+}
+
+TEST_CASE("the password may come from an environment variable or a file", "[config]") {
+  ::setenv("SOURCE_KLARNA_TEST_KEY", "klarna_test_api_from-env", 1);
+  auto from_env = parse(R"({"region":"eu","playground":true,"password":"env:SOURCE_KLARNA_TEST_KEY"})");
+  CHECK(from_env.password == "klarna_test_api_from-env");
+
+  auto path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp")
+              + "/source-klarna-test-key";
+  {
+    std::ofstream file(path);
+    file << "klarna_test_api_from-file\n";
+  }
+  auto from_file = parse(R"({"region":"eu","playground":true,"password":"file:)" + path + R"("})");
+  CHECK(from_file.password == "klarna_test_api_from-file");
+  std::remove(path.c_str());
+
+  ::unsetenv("SOURCE_KLARNA_NO_SUCH_KEY");
+  CHECK_THAT(error_of(R"({"region":"eu","password":"env:SOURCE_KLARNA_NO_SUCH_KEY"})"),
+             Catch::Contains("'password' refers to environment variable "
+                             "'SOURCE_KLARNA_NO_SUCH_KEY', which is not set"));
+  CHECK_THAT(error_of(R"({"region":"eu","password":"file:/no/such/key"})"),
+             Catch::Contains("refers to file '/no/such/key', which cannot be read"));
 }

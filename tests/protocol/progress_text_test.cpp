@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace klarna::protocol;
 
 TEST_CASE("clock texts", "[progress]") {
@@ -38,4 +40,49 @@ TEST_CASE("the live display has a line per stream with its ETA and one for the b
   CHECK(progress_line(snapshot)
         == "[0:10] payouts 400 records 1/1 pages (complete); transactions 50000 records 100/400 pages "
            "(ETA 0:30); 190.0 requests/s of 200/s budget, 2 answered 429, 11 in flight, latency 52 ms");
+}
+
+TEST_CASE("the display's columns line up whatever the stream names", "[progress]") {
+  progress_figures snapshot;
+  snapshot.elapsed_seconds = 10;
+  snapshot.streams = {{"payouts", 400, 1, 1, true, true},
+                      {"transactions", 50000, 100, 400, false, false},
+                      {"payout_summaries", 30, 30, 30, true, true}};
+  auto lines = progress_lines(snapshot);
+  REQUIRE(lines.size() == 5);
+  auto column = lines[0].find(" records");
+  CHECK(column != std::string::npos);
+  CHECK(lines[1].find(" records") == column);
+  CHECK(lines[2].find(" records") == column);
+  CHECK(lines[0].find("pages") == lines[2].find("pages"));
+}
+
+TEST_CASE("no line of the display is wider than the terminal; nothing is lost",
+          "[progress]") {
+  progress_figures snapshot;
+  snapshot.elapsed_seconds = 10;
+  snapshot.streams = {{"payouts", 400, 1, 1, true, true},
+                      {"payout_summaries", 30, 30, 30, true, true}};
+  snapshot.budget.budget_rate = 200;
+  snapshot.budget.quota_rate = 40;
+  for (std::size_t width : {40u, 80u, 160u}) {
+    auto wide = progress_lines(snapshot);
+    auto fitted = progress_lines(snapshot, width);
+    std::string all_wide;
+    std::string all_fitted;
+    for (const auto& line : wide)
+      all_wide += line;
+    for (const auto& line : fitted) {
+      CHECK(line.size() <= width);
+      all_fitted += line;
+    }
+    // The same words in the same order, only broken differently.
+    auto squeeze = [](std::string text) {
+      text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+      return text;
+    };
+    CHECK(squeeze(all_fitted) == squeeze(all_wide));
+  }
+  CHECK(fit_to_width({"a, b, c"}, 4) == std::vector<std::string>{"a,", "  b,", "  c"});
+  CHECK(fit_to_width({"abcdefgh"}, 4) == std::vector<std::string>{"abcd", "  ef", "  gh"});
 }

@@ -50,6 +50,17 @@ TEST_CASE("the summary names every stream's records and the budget figures") {
            " was kept in reserve");
 }
 
+TEST_CASE("a read that ended within a second has no rates in its summary") {
+  read_figures summary;
+  summary.streams = {"payouts"};
+  summary.records = {0};
+  summary.fetch.requests = 3;
+  summary.budget.budget_rate = 50;
+  summary.budget.waited = 2;
+  summary.elapsed_seconds = 0.04;
+  CHECK(describe(summary) == "read finished: payouts 0 records, 3 requests in 0.0 s");
+}
+
 TEST_CASE("the summary says what the report archive holds and what it lacks") {
   read_figures summary;
   archive_figures archive;
