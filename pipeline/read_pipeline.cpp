@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace klarna::pipeline {
@@ -74,6 +75,8 @@ struct pipeline_graph {
   /// What each actor the read pipeline supervises (all but the emitter's) is called
   /// when it stops unasked, by its address.
   std::vector<std::pair<caf::actor_addr, std::string>> roles;
+  /// The actors this thread has heard stopped (a down_msg comes once).
+  std::set<caf::actor_addr> stopped;
 };
 
 pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
@@ -150,7 +153,7 @@ Figures figures_of(caf::scoped_actor& self, const Handle& actor,
 
 // Waits until every stream has ended; returns where each ended.
 std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
-                                                    const pipeline_graph& graph,
+                                                    pipeline_graph& graph,
                                                     const std::vector<actors::emitted_stream>& streams,
                                                     read_figures& figures) {
   for (const auto& stream : streams)
@@ -167,6 +170,7 @@ std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
       final_streams = std::move(outcome.streams);
     },
     [&](caf::down_msg& down) {
+      graph.stopped.insert(down.source);
       if (down.source != graph.emitter.address()) {
         // Stopped on purpose, or gone with its last reference (never before the
         // outcome: this thread holds every actor until then).
@@ -196,7 +200,7 @@ std::vector<protocol::stream_figures> await_streams(caf::scoped_actor& self,
 
 // Archives the settlement reports through the read's fetcher and budget; a signal
 // meanwhile ends the archiving (what is archived stays).
-protocol::archive_figures archive_reports(caf::scoped_actor& self, const pipeline_graph& graph,
+protocol::archive_figures archive_reports(caf::scoped_actor& self, pipeline_graph& graph,
                                           const config::connector_config& config,
                                           const read_options& options,
                                           interrupt_relay& interrupts, read_figures& figures) {
@@ -216,10 +220,11 @@ protocol::archive_figures archive_reports(caf::scoped_actor& self, const pipelin
       self->send(archiver, signal);
     },
     [&](caf::down_msg& down) {
+      graph.stopped.insert(down.source);
       if (down.source != archiver)
         return; // a pipeline actor: the streams have ended
       done = true;
-      if (down.source == archiver && archive.first_failure.empty() && !archive.complete)
+      if (archive.first_failure.empty() && !archive.complete)
         archive.first_failure = "the report archiver stopped: " + self->system().render(down.reason);
     });
   interrupts.deliver_to(nullptr);
@@ -228,10 +233,11 @@ protocol::archive_figures archive_reports(caf::scoped_actor& self, const pipelin
 
 // Stops the progress ticker and waits until it is gone, so that no progress report
 // follows the summary.
-void stop_ticker(caf::scoped_actor& self, const pipeline_graph& graph) {
+void stop_ticker(caf::scoped_actor& self, pipeline_graph& graph) {
   self->send_exit(graph.ticker, caf::exit_reason::user_shutdown);
-  bool gone = false;
+  bool gone = graph.stopped.count(graph.ticker.address()) > 0;
   self->receive_while([&] { return !gone; })([&](caf::down_msg& down) {
+    graph.stopped.insert(down.source);
     gone = down.source == graph.ticker.address();
   });
 }

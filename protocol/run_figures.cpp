@@ -73,9 +73,11 @@ std::string describe(const read_figures& summary) {
     text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
   if (summary.elapsed_seconds < 1) {
     // A rate over a fraction of a second (a read refused at once) says nothing.
-    char brief[120];
-    std::snprintf(brief, sizeof brief, " %llu requests in %.1f s",
-                  static_cast<unsigned long long>(summary.fetch.requests), summary.elapsed_seconds);
+    char brief[160];
+    std::snprintf(brief, sizeof brief, " %llu requests (%llu answered 429, %llu retried) in %.1f s",
+                  static_cast<unsigned long long>(summary.fetch.requests),
+                  static_cast<unsigned long long>(summary.fetch.throttled),
+                  static_cast<unsigned long long>(summary.fetch.retries), summary.elapsed_seconds);
     return text + brief + (summary.reports ? "; " + describe(*summary.reports) : "");
   }
   double rate = summary.elapsed_seconds > 0 ? summary.fetch.requests / summary.elapsed_seconds : 0;

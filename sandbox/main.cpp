@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -23,6 +24,11 @@ namespace {
 // The ground truth: exactly the records served, one JSON object per line, in
 // listing order; written again whenever the data grows.
 void dump_truth(const klarna::sandbox::dataset& data, const std::string& directory) {
+  std::error_code made;
+  std::filesystem::create_directories(directory, made); // a missing directory is made
+  if (made)
+    throw std::runtime_error("--dump-truth: cannot make the directory '" + directory
+                             + "': " + made.message());
   std::ofstream payouts(directory + "/payouts.jsonl");
   for (const auto& payout : data.payouts)
     payouts << payout.json << '\n';
@@ -30,7 +36,8 @@ void dump_truth(const klarna::sandbox::dataset& data, const std::string& directo
   for (const auto& transaction : data.transactions)
     transactions << transaction.json << '\n';
   if (!payouts || !transactions)
-    throw std::runtime_error("cannot write the ground truth to " + directory);
+    throw std::runtime_error("--dump-truth: cannot write payouts.jsonl and transactions.jsonl "
+                             "in '" + directory + "'");
 }
 
 // Writes the throwaway CA where asked, or to a fresh file in $TMPDIR; returns the path.

@@ -124,7 +124,7 @@ class MovingListingTest(ConnectorTestCase):
         for stream in ("payouts", "transactions"):
             self.assertEqual(statuses_of(messages, stream)[-1], "INCOMPLETE")
         # From the death (the third page) to the end: the read summary's own clock.
-        took = re.search(r"retried\) in ([0-9.]+) s,", stderr)
+        took = re.search(r"retried\) in ([0-9.]+) s", stderr)
         self.assertIsNotNone(took, stderr[-500:])
         elapsed = float(took.group(1))
         self.assertLess(elapsed, 2.0, stderr[-500:])

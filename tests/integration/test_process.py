@@ -75,7 +75,8 @@ class RunningSyncTest(SharedSandboxMixin, ConnectorTestCase):
         self.assertEqual(code, 128 + signal.SIGTERM)
         self.assertLess(seconds, 5)
         self.check_interrupted_output(output, "SIGTERM")
-        self.assertIn("stopped by signal", self.stderr_text())
+        self.assertIn("stopped by SIGTERM; what was written stays", self.stderr_text())
+        self.assertIn("To resume, read again with the last STATE", self.stderr_text())
 
     def test_sigint_stops_the_sync_within_five_seconds(self):
         code, seconds, output = self.interrupt_after_records(signal.SIGINT)

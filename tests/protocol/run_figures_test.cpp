@@ -58,7 +58,8 @@ TEST_CASE("a read that ended within a second has no rates in its summary") {
   summary.budget.budget_rate = 50;
   summary.budget.waited = 2;
   summary.elapsed_seconds = 0.04;
-  CHECK(describe(summary) == "read finished: payouts 0 records, 3 requests in 0.0 s");
+  CHECK(describe(summary)
+        == "read finished: payouts 0 records, 3 requests (0 answered 429, 0 retried) in 0.0 s");
 }
 
 TEST_CASE("the summary says what the report archive holds and what it lacks") {
