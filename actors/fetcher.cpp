@@ -1,5 +1,6 @@
 #include "actors/fetcher.hpp"
 
+#include "actors/parser.hpp"
 #include "http/klarna_error.hpp"
 #include "pipeline/messages/exception_policy.hpp"
 #include "pipeline/messages/pipeline_interfaces.hpp"
@@ -179,37 +180,12 @@ void on_throttled(fetcher self, fetch_job job, const http::http_response& respon
   state.queued.push_front(std::move(job));
 }
 
-// A 200 page body goes to the next parser; the page is answered with its records,
-// or tried again when they are not a valid collection.
-void parse(fetcher self, fetch_job job, std::string body) {
+// A 200 page body goes to the next parser, with the page's request: the parser
+// answers it (or hands the page back as unusable_page, to be tried again).
+void parse(fetcher self, fetch_job& job, std::string body) {
   auto& state = self->state;
-  auto ticket = state.next_ticket++;
-  fetched_page fetched{job.page, std::move(body)};
-  state.jobs.emplace(ticket, std::move(job));
-  self->request(state.parsers[state.next_parser++ % state.parsers.size()], caf::infinite,
-                std::move(fetched))
-    .then(
-      [=](parse_outcome& outcome) {
-        auto job = take_job(self, ticket);
-        if (!job)
-          return;
-        if (outcome.parsed) {
-          fetch_result result;
-          result.parsed = std::move(outcome.parsed);
-          answer(*job, std::move(result));
-          return;
-        }
-        logic::failed_try attempt;
-        attempt.reason = std::move(outcome.refusal);
-        attempt.status = 200;
-        retry_or_fail(self, std::move(*job), std::move(attempt));
-        pump(self);
-      },
-      [=](caf::error& error) {
-        if (auto job = take_job(self, ticket))
-          fail_page(*job, {config::failure_type::system_error,
-                           "a parser did not answer (" + self->system().render(error) + ")", {}});
-      });
+  const auto& parser = state.parsers[state.next_parser++ % state.parsers.size()];
+  job.answer.delegate(parser, fetched_page{std::move(job.page), std::move(body)});
 }
 
 void on_response(fetcher self, http::http_response& response) {
@@ -229,7 +205,7 @@ void on_response(fetcher self, http::http_response& response) {
       result.body = std::move(response.body);
       answer(job, std::move(result));
     } else {
-      parse(self, std::move(job), std::move(response.body));
+      parse(self, job, std::move(response.body));
     }
   } else if (response.status == 429) {
     on_throttled(self, std::move(job), response);
@@ -280,16 +256,20 @@ fetch_job asked_for(fetcher self, fetch_page page) {
 }
 
 fetcher_actor::behavior_type fetch_pages(fetcher self, fetch_settings settings,
-                                         governor_actor governor,
-                                         std::vector<parser_actor> parsers,
-                                         reporter_actor reporter,
+                                         governor_actor governor, reporter_actor reporter,
                                          transport_factory make_transport) {
   messages::exit_on_exception(self);
   auto& state = self->state;
   state.policy.emplace(settings.retry, std::random_device{}());
   state.sizer.emplace(settings.requests_per_second, settings.max_in_flight);
   state.governor = std::move(governor);
-  state.parsers = std::move(parsers);
+  // Its own parsers, linked: one that fails takes the fetcher with it, which the
+  // read's supervisor sees.
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.parsers); ++i) {
+    auto parser = spawn_parser(self->system(), caf::actor_cast<fetcher_actor>(self));
+    self->link_to(parser);
+    state.parsers.push_back(std::move(parser));
+  }
   state.reporter = std::move(reporter);
   // Completions arrive on the curl thread; a weak handle avoids a cycle between the
   // actor and the client it owns.
@@ -340,10 +320,9 @@ fetcher_actor::behavior_type fetch_pages(fetcher self, fetch_settings settings,
 
 messages::fetcher_actor spawn_fetcher(caf::actor_system& system, fetch_settings settings,
                                       const messages::governor_actor& governor,
-                                      const std::vector<messages::parser_actor>& parsers,
                                       const messages::reporter_actor& reporter,
                                       transport_factory make_transport) {
-  return system.spawn(fetch_pages, std::move(settings), governor, parsers, reporter,
+  return system.spawn(fetch_pages, std::move(settings), governor, reporter,
                       std::move(make_transport));
 }
 

@@ -1,8 +1,7 @@
 #include "actors/parser.hpp"
 
-#include "pipeline/messages/pipeline_interfaces.hpp"
-#include "protocol/airbyte_messages.hpp"
 #include "pipeline/messages/exception_policy.hpp"
+#include "protocol/airbyte_messages.hpp"
 
 namespace klarna::actors {
 
@@ -11,10 +10,10 @@ namespace {
 using namespace klarna::messages;
 using namespace klarna::logic;
 
-parser_actor::behavior_type parse_pages(parser_actor::pointer self) {
+parser_actor::behavior_type parse_pages(parser_actor::pointer self, fetcher_actor fetcher) {
   messages::exit_on_exception(self);
   return {
-    [=](const fetched_page& fetched) -> parse_outcome {
+    [=](fetched_page& fetched) -> caf::result<fetch_result> {
       const auto& page = fetched.page;
       try {
         // Payouts carry payout_date, whose latest value an incremental read continues from.
@@ -22,31 +21,26 @@ parser_actor::behavior_type parse_pages(parser_actor::pointer self) {
         page_format format{page.definition->records_key,
                            dated ? page.definition->cursor_field : std::string(),
                            page.definition->key_fields, page.max_records};
-        return {parse_page(fetched.body, format, protocol::now_epoch_ms()), {}};
+        fetch_result result;
+        result.parsed = parse_page(fetched.body, format, protocol::now_epoch_ms());
+        result.page = std::move(fetched.page);
+        return result;
       } catch (const page_error& e) {
-        // The fetcher retries the page.
-        return {std::nullopt, std::string("the body is not a valid collection: ") + e.what()};
+        // The fetcher tries the page again and answers the request in the end.
+        return self->delegate(fetcher, unusable_page{std::move(fetched.page),
+                                                     std::string("the body is not a valid "
+                                                                 "collection: ")
+                                                       + e.what()});
       }
     },
   };
 }
 
-// A class, not a function: CAF 0.17 spawns argument-less function actors through a
-// null shared_ptr dereference that UndefinedBehaviorSanitizer rightly reports.
-class parser : public parser_actor::base {
-public:
-  using parser_actor::base::base;
-
-  behavior_type make_behavior() override { return parse_pages(this); }
-};
-
 } // namespace
 
-std::vector<messages::parser_actor> spawn_parsers(caf::actor_system& system, std::size_t count) {
-  std::vector<messages::parser_actor> parsers;
-  for (std::size_t i = 0; i < count; ++i)
-    parsers.push_back(system.spawn<parser>());
-  return parsers;
+messages::parser_actor spawn_parser(caf::actor_system& system,
+                                    const messages::fetcher_actor& fetcher) {
+  return system.spawn(parse_pages, fetcher);
 }
 
 } // namespace klarna::actors

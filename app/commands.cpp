@@ -227,7 +227,9 @@ int run_sync(const std::string& config_path, const config::stream_pick& pick,
     for (const auto& line : describe_sync(sink_uri, plan, summary))
       tell_user(line);
     return exit_code_of(summary, "Run the same command again to resume from the last "
-                                 "checkpoint.");
+                                 "checkpoint; until then a cut stream's rows wait in the "
+                                 "destination's staging (_klarna_staging_* tables in a "
+                                 "database, part files in a directory).");
   } catch (const config::input_error& e) {
     tell_user(e.what());
     return 1;

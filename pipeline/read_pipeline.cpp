@@ -2,7 +2,6 @@
 
 #include "actors/emitter.hpp"
 #include "actors/fetcher.hpp"
-#include "actors/parser.hpp"
 #include "actors/progress_display.hpp"
 #include "actors/progress_ticker.hpp"
 #include "actors/rate_governor.hpp"
@@ -68,8 +67,7 @@ struct pipeline_graph {
   reporter_actor reporter;
   emitter_actor emitter;
   governor_actor governor;
-  std::vector<parser_actor> parsers;
-  fetcher_actor fetcher;
+  fetcher_actor fetcher; // with its parsers
   std::vector<planner_actor> planners;
   progress_ticker_actor ticker;
   /// What each actor the read pipeline supervises (all but the emitter's) is called
@@ -108,10 +106,9 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   interrupts.deliver_to(caf::actor_cast<caf::actor>(graph.emitter));
   graph.governor = actors::spawn_rate_governor(system, budget_settings_for(config),
                                                streams.size(), graph.emitter, graph.reporter);
-  graph.parsers =
-    actors::spawn_parsers(system, std::max(1u, std::thread::hardware_concurrency()));
-  graph.fetcher = actors::spawn_fetcher(system, fetch_settings_for(config), graph.governor,
-                                        graph.parsers, graph.reporter);
+  auto fetch = fetch_settings_for(config);
+  fetch.parsers = std::max(1u, std::thread::hardware_concurrency());
+  graph.fetcher = actors::spawn_fetcher(system, std::move(fetch), graph.governor, graph.reporter);
   for (std::size_t i = 0; i < streams.size(); ++i)
     graph.planners.push_back(actors::spawn_stream_planner(
       system, planner_settings_for(config, i, streams[i]), graph.fetcher, graph.emitter,
@@ -127,9 +124,7 @@ pipeline_graph spawn_graph(caf::actor_system& system, caf::scoped_actor& self,
   };
   for (std::size_t i = 0; i < streams.size(); ++i)
     supervise(graph.planners[i], "the planner of " + streams[i].definition->name);
-  for (const auto& parser : graph.parsers)
-    supervise(parser, "a parser");
-  supervise(graph.fetcher, "the fetcher");
+  supervise(graph.fetcher, "the fetcher (or one of its parsers)");
   supervise(graph.governor, "the rate governor");
   supervise(graph.ticker, "the progress ticker");
   self->monitor(graph.emitter);
@@ -278,8 +273,6 @@ void finish(caf::scoped_actor& self, const pipeline_graph& graph, read_figures& 
 
 void stop_graph(const pipeline_graph& graph) {
   for (const auto& actor : graph.planners)
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  for (const auto& actor : graph.parsers)
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(graph.fetcher, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(graph.governor, caf::exit_reason::user_shutdown);

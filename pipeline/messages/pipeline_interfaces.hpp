@@ -25,8 +25,9 @@ using governor_actor = caf::typed_actor<caf::replies_to<permit_request>::with<pe
                                         caf::replies_to<figures_atom>::with<budget_figures>,
                                         caf::reacts_to<tick_atom>>;
 
-/// Parses a 200 body into a record batch.
-using parser_actor = caf::typed_actor<caf::replies_to<fetched_page>::with<parse_outcome>>;
+/// Parses a 200 body into a record batch: the fetcher delegates the page's request
+/// to it, so the answer goes to whoever asked for the page.
+using parser_actor = caf::typed_actor<caf::replies_to<fetched_page>::with<fetch_result>>;
 
 /// Fetches pages and files under the budget, retries what fails. An http_response
 /// comes from its own HTTP client's thread, retry_atom from its own timer.

@@ -62,18 +62,13 @@ struct fetch_page {
   std::string label;
 };
 
-/// fetcher -> parser, a request: a 200 body to parse. Answered with parse_outcome.
+/// fetcher -> parser: a 200 body to parse, the fetch_page request delegated: the
+/// parser answers whoever asked for the page, or delegates an unusable_page back to
+/// the fetcher when the body is not a valid collection (truncated, malformed, wrong
+/// shape), which the fetcher retries like a server error.
 struct fetched_page {
   fetch_page page;
   std::string body;
-};
-
-/// parser -> fetcher, the answer to fetched_page: the page's records, or why the
-/// body is not a valid collection (truncated, malformed, wrong shape), which the
-/// fetcher retries like a server error.
-struct parse_outcome {
-  std::optional<logic::parsed_page> parsed;
-  std::string refusal;
 };
 
 /// fetcher -> requester, the answer to fetch_page (and unusable_page): the page as
@@ -86,9 +81,9 @@ struct fetch_result {
   std::optional<protocol::failure_report> failure;
 };
 
-/// report archiver -> fetcher, a request: the file this fetch_result brought is
-/// not what was asked for (`reason`); try it again like a server error. Answered
-/// like the fetch_page it was.
+/// report archiver (or parser) -> fetcher, a request: the file (or page) this
+/// fetch_result brought is not what was asked for (`reason`); try it again like a
+/// server error. Answered like the fetch_page it was.
 struct unusable_page {
   fetch_page page;
   std::string reason;
@@ -214,7 +209,6 @@ struct stream_progress {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetch_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetched_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::unusable_page)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::parse_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::fetch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::page_records)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(klarna::messages::stream_finished)

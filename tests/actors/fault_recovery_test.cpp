@@ -4,7 +4,6 @@
 
 #include "actors/emitter.hpp"
 #include "actors/fetcher.hpp"
-#include "actors/parser.hpp"
 #include "actors/rate_governor.hpp"
 #include "actors/stream_planner.hpp"
 
@@ -130,7 +129,6 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   budget_settings.requests_per_second = budget;
   budget_settings.window = std::chrono::seconds(60);
   auto governor = runtime.stop_at_end(actors::spawn_rate_governor(system, budget_settings, 1, emitter, output));
-  auto parsers = actors::spawn_parsers(system, 1);
 
   actors::fetch_settings fetch;
   fetch.requests_per_second = budget;
@@ -138,7 +136,7 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   fetch.retry.page_deadline = std::chrono::seconds(900);
   fetch.retry.max_retry_wait = std::chrono::seconds(600);
   auto fetcher = runtime.stop_at_end(actors::spawn_fetcher(
-    system, fetch, governor, parsers, output,
+    system, fetch, governor, output,
     [&](http::http_client::completion_handler done) {
       return std::make_unique<stand_in_transport>(
         server, runtime.stop_at_end(system.spawn(network, std::move(done))));
@@ -167,8 +165,6 @@ read_figures read_all(stand_in_server& server, std::uint64_t retry_credits) {
   figures.duration = std::chrono::duration_cast<milliseconds>(runtime.now() - started);
   figures.complete = outcome.all_complete;
   figures.records = outcome.streams.at(0).records;
-  for (const auto& actor : parsers)
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   return figures;
 }
 

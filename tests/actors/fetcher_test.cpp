@@ -1,5 +1,5 @@
-// The fetcher alone on the test coordinator: recorders stand for the governor, the
-// parser, the planner and the reporter (the test has them answer requests), and a
+// The fetcher with its parser on the test coordinator: recorders stand for the
+// governor, the planner and the reporter (the test has them answer requests), and a
 // scripted transport lets the test see every request and answer it, on the virtual
 // clock.
 
@@ -8,7 +8,6 @@
 #include "actors/deterministic_system.hpp"
 #include "pipeline/messages/pipeline_interfaces.hpp"
 #include "protocol/stream_catalog.hpp"
-#include "support/record_batches.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -18,6 +17,12 @@ using klarna::testing::deterministic_system;
 using klarna::testing::recording;
 
 namespace {
+
+// A page of payouts holding `reference`'s payout.
+std::string page_of(const std::string& reference) {
+  return R"({"payouts":[{"payment_reference":")" + reference
+         + R"(","payout_date":"2024-01-02T00:00:00Z"}],"pagination":{"count":1,"total":1}})";
+}
 
 // Keeps every request; the test answers through the fetcher's completion handler.
 class scripted_transport : public http::http_transport {
@@ -33,7 +38,6 @@ private:
 struct fetcher_under_test {
   deterministic_system runtime;
   std::shared_ptr<recording> governor_log = std::make_shared<recording>();
-  std::shared_ptr<recording> parser_log = std::make_shared<recording>();
   std::shared_ptr<recording> planner_log = std::make_shared<recording>();
   std::shared_ptr<recording> reporter_log = std::make_shared<recording>();
   std::shared_ptr<std::vector<http::http_request>> sent =
@@ -54,7 +58,6 @@ struct fetcher_under_test {
     };
     fetcher = runtime.stop_at_end(actors::spawn_fetcher(
       system, settings, caf::actor_cast<governor_actor>(runtime.recorder(governor_log)),
-      {caf::actor_cast<parser_actor>(runtime.recorder(parser_log))},
       caf::actor_cast<reporter_actor>(runtime.recorder(reporter_log)), transport));
     runtime.recorder(planner_log);
   }
@@ -82,12 +85,6 @@ struct fetcher_under_test {
     runtime.run();
   }
 
-  // The parser's answer to every body it was given since the last call.
-  void parse_as(parse_outcome outcome) {
-    parser_log->answer<fetched_page>([outcome](const fetched_page&) { return outcome; });
-    runtime.run();
-  }
-
   std::vector<fetch_result> answers() const { return planner_log->all<fetch_result>(); }
 
   void answer(std::size_t request, long status, std::string body = {},
@@ -105,8 +102,7 @@ struct fetcher_under_test {
 
 } // namespace
 
-TEST_CASE("a page goes out only with a permit, its 200 body goes to a parser, and the "
-          "parsed page is the answer",
+TEST_CASE("a page goes out only with a permit, and its parser's answer is the page's",
           "[fetcher]") {
   fetcher_under_test test;
   test.fetch(0);
@@ -117,21 +113,14 @@ TEST_CASE("a page goes out only with a permit, its 200 body goes to a parser, an
   REQUIRE(test.sent->size() == 1);
   CHECK(test.sent->at(0).url == "https://api.test/settlements/v1/payouts?offset=0");
   CHECK_FALSE(test.sent->at(0).fresh_connection);
-  test.answer(0, 200, "the body");
-  auto fetched = test.parser_log->all<fetched_page>();
-  REQUIRE(fetched.size() == 1);
-  CHECK(fetched[0].body == "the body");
-  CHECK(fetched[0].page.seq == 0);
-  CHECK(test.planner_log->messages.empty()); // not before it is parsed
-  logic::parsed_page parsed;
-  parsed.records = testing::batch_of({R"({"a":1})"});
-  test.parse_as({parsed, {}});
+  test.answer(0, 200, page_of("KP1"));
   auto answers = test.answers();
   REQUIRE(answers.size() == 1);
   CHECK(answers[0].page.seq == 0);
   CHECK_FALSE(answers[0].failure);
   REQUIRE(answers[0].parsed);
-  CHECK(answers[0].parsed->records.size() == 1);
+  REQUIRE(answers[0].parsed->records.size() == 1);
+  CHECK(answers[0].parsed->records.key(0, "payment_reference") == std::optional<std::string>("KP1"));
 }
 
 TEST_CASE("a 503 is retried after a pause, first among permits, on a fresh connection",
@@ -153,9 +142,11 @@ TEST_CASE("a 503 is retried after a pause, first among permits, on a fresh conne
   REQUIRE(test.sent->size() == 2);
   CHECK(test.sent->at(1).url == test.sent->at(0).url);
   CHECK(test.sent->at(1).fresh_connection);
-  test.answer(1, 200, "at last");
-  REQUIRE(test.parser_log->count<fetched_page>() == 1);
-  CHECK(test.parser_log->all<fetched_page>()[0].page.failed_attempts == 1);
+  test.answer(1, 200, page_of("KP1"));
+  auto answers = test.answers();
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].parsed);
+  CHECK(answers[0].page.failed_attempts == 1);
 }
 
 TEST_CASE("a page still failing after max_attempts fails, and a 404 at once", "[fetcher]") {
@@ -204,10 +195,11 @@ TEST_CASE("a body the parser refuses is tried again like a server error", "[fetc
   test.fetch(0);
   test.grant_permits();
   test.answer(0, 200, "{\"payouts\":[");
-  REQUIRE(test.parser_log->count<fetched_page>() == 1);
-  test.parse_as({std::nullopt, "the body is truncated"});
-  CHECK(test.planner_log->count<page_retrying>() == 1);
+  CHECK(test.planner_log->count<page_retrying>() == 1); // the parser handed it back
   CHECK(test.answers().empty());
+  auto warnings = test.reporter_log->all<log_entry>();
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0].message, Catch::Contains("not a valid collection"));
   REQUIRE(test.runtime.fire_next_timeout());
   test.runtime.run();
   test.grant_permits();
@@ -225,7 +217,7 @@ TEST_CASE("a file's 200 body is the answer as it came, and a file its requester 
   test.fetch(file);
   test.grant_permits();
   test.answer(0, 200, "not,the,report");
-  CHECK(test.parser_log->messages.empty()); // a file is not parsed
+  // A file is not parsed: its body is the answer as it came.
   auto answers = test.answers();
   REQUIRE(answers.size() == 1);
   CHECK(answers[0].body == "not,the,report");

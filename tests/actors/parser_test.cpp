@@ -1,5 +1,6 @@
-// A parser on the test coordinator: it answers a body that parses with its record
-// batch, one that does not with why, for the fetcher to retry it.
+// A parser on the test coordinator: it answers a body that parses with the page's
+// record batch (to whoever asked the fetcher for it), and hands one that does not
+// back to the fetcher as an unusable_page, saying why.
 
 #include "actors/parser.hpp"
 
@@ -19,24 +20,27 @@ namespace {
 struct parser_under_test {
   deterministic_system runtime;
   std::shared_ptr<recording> fetcher_log = std::make_shared<recording>();
+  std::shared_ptr<recording> planner_log = std::make_shared<recording>();
   parser_actor parser;
 
   parser_under_test() {
-    parser = runtime.stop_at_end(actors::spawn_parsers(runtime.system(), 1).front());
-    runtime.recorder(fetcher_log);
+    parser = runtime.stop_at_end(actors::spawn_parser(
+      runtime.system(), caf::actor_cast<fetcher_actor>(runtime.recorder(fetcher_log))));
+    runtime.recorder(planner_log);
   }
 
+  // The page's request, as the fetcher delegates it: from the planner.
   void parse(const std::string& stream, std::string body, std::uint64_t max_records = 10) {
     fetch_page page;
     page.listing = 2;
     page.seq = 7;
     page.definition = protocol::find_stream(stream);
     page.max_records = max_records;
-    fetcher_log->ask<parse_outcome>(parser, fetched_page{std::move(page), std::move(body)});
+    planner_log->ask<fetch_result>(parser, fetched_page{std::move(page), std::move(body)});
     runtime.run();
   }
 
-  std::vector<parse_outcome> answers() const { return fetcher_log->all<parse_outcome>(); }
+  std::vector<fetch_result> answers() const { return planner_log->all<fetch_result>(); }
 };
 
 } // namespace
@@ -49,7 +53,8 @@ TEST_CASE("a page that parses is answered with its record batch and keys", "[par
   auto answers = test.answers();
   REQUIRE(answers.size() == 1);
   REQUIRE(answers[0].parsed);
-  CHECK(answers[0].refusal.empty());
+  CHECK(answers[0].page.listing == 2);
+  CHECK(answers[0].page.seq == 7);
   const auto& page = *answers[0].parsed;
   const auto& records = page.records;
   REQUIRE(records.size() == 2);
@@ -59,17 +64,20 @@ TEST_CASE("a page that parses is answered with its record batch and keys", "[par
   // Payouts read incrementally continue from their latest payout_date.
   CHECK(page.max_cursor == std::optional<std::string>("2024-01-03T00:00:00Z"));
   CHECK(page.pagination.total == std::optional<std::int64_t>(2));
+  CHECK(test.fetcher_log->messages.empty());
 }
 
-TEST_CASE("a body that is not the collection is answered with why", "[parser]") {
+TEST_CASE("a body that is not the collection goes back to the fetcher, saying why",
+          "[parser]") {
   parser_under_test test;
   test.parse("transactions", R"({"transactions":[{"a":1}],"pagination":{"count":2}})");
   test.parse("transactions", R"({"transactions":[{},{},{}],"pagination":{"count":3}})", 2);
-  auto refused = test.answers();
+  auto refused = test.fetcher_log->all<unusable_page>();
   REQUIRE(refused.size() == 2);
-  CHECK_FALSE(refused[0].parsed);
-  CHECK_THAT(refused[0].refusal, Catch::Contains("not a valid collection")
-                                   && Catch::Contains("pagination.count is 2 but the page has 1"));
-  CHECK_FALSE(refused[1].parsed);
-  CHECK_THAT(refused[1].refusal, Catch::Contains("more than the 2 records asked for"));
+  CHECK_THAT(refused[0].reason, Catch::Contains("not a valid collection")
+                                  && Catch::Contains("pagination.count is 2 but the page has 1"));
+  CHECK(refused[0].page.seq == 7);
+  CHECK_THAT(refused[1].reason, Catch::Contains("more than the 2 records asked for"));
+  // The fetcher answers the page in the end; the parser does not.
+  CHECK(test.answers().empty());
 }
