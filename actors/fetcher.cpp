@@ -41,7 +41,7 @@ struct fetcher_state {
   std::size_t next_parser = 0;
   reporter_actor reporter;
   std::deque<fetch_job> queued;
-  /// By ticket: awaiting a permit, in flight, being parsed or backing off.
+  /// By ticket: awaiting a permit, in flight or backing off.
   std::unordered_map<std::uint64_t, fetch_job> jobs;
   std::uint64_t next_ticket = 1;
   std::size_t awaiting_permit = 0;

@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", SOURCE_KLARNA_VERSION);
   app.require_subcommand(1);
   app.footer("Exit codes: 0 done; 1 failed (the error says why); 2 bad command line; 70 "
-             "internal error; 130/143 stopped by SIGINT/SIGTERM (run the same command again "
-             "to resume). The table is in README.md, \"Exit codes\".");
+             "internal error; 130/143 stopped by SIGINT/SIGTERM (what was written stays; a "
+             "sync resumes when run again). The table is in README.md, \"Exit codes\".");
   std::string config_path;
   std::string state_path;
   klarna::config::stream_pick pick;
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
                       "comma-separated streams: " + klarna::app::stream_names() + " (default: all)");
   catalog->add_flag_callback("--incremental",
                              [&] { pick.mode = klarna::config::mode_choice::incremental; },
-                             "incremental where a stream can be (default: full refresh)");
+                             "every picked stream incremental (default: full refresh)");
   auto* read = app.add_subcommand("read", "read the selected streams");
   read->add_option("--config", config_path, "config JSON file")->required();
   pick_options(read, "configured catalog JSON file (Airbyte's), or use --streams");
