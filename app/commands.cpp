@@ -37,12 +37,7 @@ using pipeline::read_options;
 using pipeline::run_pipeline;
 using pipeline::tell_user;
 
-std::string stream_names() {
-  std::string names;
-  for (const auto& stream : protocol::all_streams())
-    names += (names.empty() ? "" : ", ") + stream.name;
-  return names;
-}
+std::string stream_names() { return config::names_of(known_streams()); }
 
 namespace {
 

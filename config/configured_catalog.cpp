@@ -10,14 +10,14 @@
 
 namespace klarna::config {
 
-namespace {
-
-std::string join(const std::vector<known_stream>& streams) {
+std::string names_of(const std::vector<known_stream>& streams) {
   std::string out;
   for (const auto& stream : streams)
     out += (out.empty() ? "" : ", ") + stream.name;
   return out;
 }
+
+namespace {
 
 // What to do with discover's output where a configured catalog belongs.
 const char* const discover_output_advice =
@@ -44,7 +44,7 @@ std::vector<selected_stream> parse_configured_catalog(const boost::json::value& 
   if (streams == nullptr || !streams->is_array())
     throw input_error("catalog must have a 'streams' array");
   if (streams->get_array().empty())
-    throw input_error("catalog selects no streams; select at least one of: " + join(known));
+    throw input_error("catalog selects no streams; select at least one of: " + names_of(known));
   std::vector<selected_stream> selected;
   std::size_t index = 0;
   for (const auto& entry : streams->get_array()) {
@@ -65,7 +65,7 @@ std::vector<selected_stream> parse_configured_catalog(const boost::json::value& 
                                      [&](const known_stream& s) { return s.name == stream_name; });
     if (stream_entry == known.end())
       throw input_error(where + " names unknown stream '" + stream_name
-                        + "'; this source has: " + join(known));
+                        + "'; this source has: " + names_of(known));
     std::string mode = "full_refresh";
     if (auto* requested = entry.get_object().if_contains("sync_mode")) {
       if (!requested->is_string())

@@ -18,6 +18,9 @@ struct known_stream {
   bool incremental = false;
 };
 
+/// "payouts, transactions, payout_summaries": the streams' names, for messages.
+std::string names_of(const std::vector<known_stream>& streams);
+
 /// One stream selected in a ConfiguredAirbyteCatalog.
 struct selected_stream {
   std::string name;

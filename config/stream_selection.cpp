@@ -25,13 +25,6 @@ std::vector<std::string> split_names(const std::string& list) {
   return names;
 }
 
-std::string names_of(const std::vector<known_stream>& known) {
-  std::string text;
-  for (const auto& stream : known)
-    text += (text.empty() ? "" : ", ") + stream.name;
-  return text;
-}
-
 const known_stream& find_known(const std::string& name, const std::vector<known_stream>& known) {
   auto found = std::find_if(known.begin(), known.end(),
                             [&](const known_stream& stream) { return stream.name == name; });

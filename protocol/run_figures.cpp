@@ -71,37 +71,33 @@ std::string describe(const read_figures& summary) {
   std::string text = "read finished:";
   for (std::size_t i = 0; i < summary.streams.size() && i < summary.records.size(); ++i)
     text += " " + summary.streams[i] + " " + std::to_string(summary.records[i]) + " records,";
-  if (summary.elapsed_seconds < 1) {
-    // A rate over a fraction of a second (a read refused at once) says nothing.
-    char brief[160];
-    std::snprintf(brief, sizeof brief, " %llu requests (%llu answered 429, %llu retried) in %.1f s",
-                  static_cast<unsigned long long>(summary.fetch.requests),
-                  static_cast<unsigned long long>(summary.fetch.throttled),
-                  static_cast<unsigned long long>(summary.fetch.retries), summary.elapsed_seconds);
-    return text + brief + (summary.reports ? "; " + describe(*summary.reports) : "");
-  }
-  double rate = summary.elapsed_seconds > 0 ? summary.fetch.requests / summary.elapsed_seconds : 0;
-  char figures[320];
-  std::snprintf(figures, sizeof figures,
-                " %llu requests (%llu answered 429, %llu retried) in %.1f s, %.1f requests/s"
-                " against a budget of %.0f/s (%.2f of it); %llu waited over 1 ms for the budget"
-                " (mean %.1f ms)",
+  char requests[160];
+  std::snprintf(requests, sizeof requests, " %llu requests (%llu answered 429, %llu retried) in %.1f s",
                 static_cast<unsigned long long>(summary.fetch.requests),
                 static_cast<unsigned long long>(summary.fetch.throttled),
-                static_cast<unsigned long long>(summary.fetch.retries), summary.elapsed_seconds,
-                rate, summary.budget.budget_rate,
-                summary.budget.budget_rate > 0 ? rate / summary.budget.budget_rate : 0.0,
-                static_cast<unsigned long long>(summary.budget.waited),
-                mean_wait_ms(summary.budget));
-  // The quota is the merchant's: what the rest of the merchant used of it, and what
-  // this sync left alone.
-  char shared[240];
-  std::snprintf(shared, sizeof shared,
-                "; of the merchant's quota (%.0f/s at the end) other traffic used %.1f/s on "
-                "average (peak %.1f/s) and %.0f%% was kept in reserve",
-                summary.budget.quota_rate, summary.budget.others_mean_rate,
-                summary.budget.others_peak_rate, summary.budget.reserve_share * 100);
-  text += figures + std::string(shared);
+                static_cast<unsigned long long>(summary.fetch.retries), summary.elapsed_seconds);
+  text += requests;
+  // A rate over a fraction of a second (a read refused at once) says nothing.
+  if (summary.elapsed_seconds >= 1) {
+    double rate = summary.fetch.requests / summary.elapsed_seconds;
+    char budget[240];
+    std::snprintf(budget, sizeof budget,
+                  ", %.1f requests/s against a budget of %.0f/s (%.2f of it); %llu waited over"
+                  " 1 ms for the budget (mean %.1f ms)",
+                  rate, summary.budget.budget_rate,
+                  summary.budget.budget_rate > 0 ? rate / summary.budget.budget_rate : 0.0,
+                  static_cast<unsigned long long>(summary.budget.waited),
+                  mean_wait_ms(summary.budget));
+    // The quota is the merchant's: what the rest of the merchant used of it, and what
+    // this sync left alone.
+    char shared[240];
+    std::snprintf(shared, sizeof shared,
+                  "; of the merchant's quota (%.0f/s at the end) other traffic used %.1f/s on "
+                  "average (peak %.1f/s) and %.0f%% was kept in reserve",
+                  summary.budget.quota_rate, summary.budget.others_mean_rate,
+                  summary.budget.others_peak_rate, summary.budget.reserve_share * 100);
+    text += budget + std::string(shared);
+  }
   if (summary.reports)
     text += "; " + describe(*summary.reports);
   return text;
